@@ -1,0 +1,44 @@
+# Parcours — `make run` serves the board, `make test` runs every test. Both set up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup run test test-fast clean system-packages
+
+setup: system-packages $(VENV)/.installed node_modules/.installed
+
+# Debian's Chromium (browser tests) and poppler-utils (PDF page images); installed when run as root.
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing chromium and poppler-utils with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "Note: chromium/poppler-utils missing and not root: browser tests will be skipped (run 'sudo apt-get install chromium poppler-utils')"; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: setup
+	$(PY) run.py --host $(HOST) --port $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Unit, engine and socket tests only: no server process, no browser.
+test-fast: setup
+	$(PY) -m pytest -m "not e2e and not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

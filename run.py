@@ -1,0 +1,56 @@
+"""Start the Parcours server: `python run.py --host 127.0.0.1 --port 5000`.
+
+eventlet is the default async mode and must patch the standard library before anything
+else is imported; `--async-mode threading` runs without it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Parcours workshop board server")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    parser.add_argument("--async-mode", choices=("eventlet", "threading"),
+                        default=os.environ.get("PARCOURS_ASYNC_MODE", "eventlet"))
+    return parser.parse_args()
+
+
+ARGS = _args()
+if ARGS.async_mode == "eventlet":
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # eventlet's maintenance-mode notice
+        import eventlet
+
+    eventlet.monkey_patch()
+
+import logging  # noqa: E402
+
+from workshop import create_app  # noqa: E402
+from workshop.config import Settings  # noqa: E402
+from workshop.demo import ensure_demo  # noqa: E402
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings(async_mode=ARGS.async_mode)
+    app = create_app(settings)
+    base = settings.public_url or f"http://{ARGS.host}:{ARGS.port}"
+    if settings.demo:
+        links = ensure_demo(app.extensions["parcours"].db, base)
+        print(f"Démo / demo workshop: {links['title']}", flush=True)
+        print(f"  Animateur / facilitator: {links['facilitator_url']}", flush=True)
+        print(f"  Participants / join:     {links['join_url']}  (code {links['join_code']})", flush=True)
+    print(f"Parcours on {base}", flush=True)
+    socketio = app.extensions["socketio"]
+    kwargs = {"allow_unsafe_werkzeug": True} if ARGS.async_mode == "threading" else {"log_output": False}
+    socketio.run(app, host=ARGS.host, port=ARGS.port, **kwargs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

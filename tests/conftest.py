@@ -1,0 +1,115 @@
+"""Fixtures shared by every level of tests: databases, workshops, real servers.
+
+A test that needs PostgreSQL, Redis or Chromium and cannot find it fails under CI (CI=true)
+and is skipped, with the reason, elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import pytest
+
+from workshop import engine, services
+from workshop.auth import actor_of
+from workshop.db import Database
+from workshop.models import Participant
+from workshop.ops.base import Actor
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get("PARCOURS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip when a service is missing, but fail under CI, where it must be there."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    need(postgres_available(), f"PostgreSQL not reachable at {PG_ADMIN_URL}")
+    import psycopg
+
+    name = f"parcours_test_{uuid.uuid4().hex[:12]}"
+    admin = PG_ADMIN_URL.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'parcours.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request) -> Iterator[Database]:
+    """The engine tests run on both databases."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    database = Database(url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@dataclass
+class Board:
+    """A workshop with one laid-out map, as the facilitator made it."""
+
+    db: Database
+    answer: dict[str, Any]
+    facilitator: Actor
+
+    @property
+    def map_id(self) -> str:
+        return self.answer["map"]["id"]
+
+    def join(self, name: str, perspective: str | None = None, role: str = "participant") -> Actor:
+        joined = services.join(self.db, {"code": self.answer["join_code"], "name": name,
+                                         "perspective": perspective, "role": role})
+        with self.db.read() as s:
+            return actor_of(s.get(Participant, joined["participant"]["id"]))
+
+    def op(self, actor: Actor, type_: str, **fields: Any) -> dict[str, Any]:
+        """Apply an op and answer its ack (a fresh op_id unless one is given)."""
+        raw = {"op_id": fields.pop("op_id", None) or str(uuid.uuid4()), "type": type_, **fields}
+        return engine.apply(self.db, self.map_id, actor, raw).ack
+
+    def ok(self, actor: Actor, type_: str, **fields: Any) -> dict[str, Any]:
+        ack = self.op(actor, type_, **fields)
+        assert ack["ok"], ack
+        return ack["data"]
+
+
+def make_board(database: Database, map_type: str = "journey", locale: str = "fr") -> Board:
+    answer, facilitator = services.create_workshop(
+        database, {"title": "Atelier test", "map_type": map_type, "locale": locale}, "http://test")
+    return Board(database, answer, facilitator)
+
+
+@pytest.fixture
+def board(db) -> Board:
+    return make_board(db)

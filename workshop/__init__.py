@@ -1,0 +1,54 @@
+"""Parcours: a real-time workshop board for customer journey maps."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from flask_socketio import SocketIO
+from werkzeug.exceptions import HTTPException
+
+from .config import ROOT, Settings
+from .db import Database
+from .state import AppState
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
+    from . import api, pages, realtime  # late: they import the op registry and the models
+
+    settings = settings or Settings()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+                      JSON_SORT_KEYS=False)
+    app.json.sort_keys = False
+    db = Database(settings.database_url)
+    db.migrate()
+    state = AppState(settings, db, realtime.Presence())
+    app.extensions["parcours"] = state
+
+    socketio = SocketIO(app, async_mode=settings.async_mode, message_queue=settings.message_queue_url,
+                        # Room for the 64 kB op limit to answer `too_large` instead of dropping the socket.
+                        max_http_buffer_size=1024 * 1024, ping_interval=10, ping_timeout=20)
+    realtime.register(socketio, state)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        return jsonify({"ok": True})
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if request.path.startswith("/api/") or exc.code == 413:
+            return api.http_error(exc)
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        log.exception("unhandled error on %s", request.path)
+        return jsonify({"error": {"code": "internal", "message": "server error"}}), 500
+
+    return app

@@ -1,0 +1,136 @@
+"""REST adapter (CONTRACT.md §2): the same engine as Socket.IO, answers in the contract's shapes."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from . import engine, services, views
+from .auth import actor_of, participant_for
+from .errors import HTTP_STATUS, OpError, from_validation
+from .models import Map
+from .ops.base import Actor
+from .openapi import openapi_document
+from .realtime import broadcast
+from .state import AppState
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _state() -> AppState:
+    return current_app.extensions["parcours"]
+
+
+def _socketio() -> Any:
+    return current_app.extensions["socketio"]
+
+
+def base_url() -> str:
+    return _state().settings.public_url or request.host_url.rstrip("/")
+
+
+def _body() -> Any:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise OpError("invalid", "the body must be a JSON object")
+    return body
+
+
+def _actor() -> Actor:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else None
+    with _state().db.read() as s:
+        p = participant_for(s, token)
+        if p is None:
+            raise OpError("unauthorized", "a valid bearer token is required")
+        return actor_of(p)
+
+
+def _map_for(actor: Actor, map_id: str) -> Map:
+    with _state().db.read() as s:
+        m = s.get(Map, map_id)
+    if m is None or m.workshop_id != actor.workshop_id:
+        raise OpError("not_found", "no such map")
+    return m
+
+
+@bp.errorhandler(OpError)
+def _op_error(err: OpError) -> Any:
+    return jsonify(err.body()), err.status
+
+
+@bp.errorhandler(ValidationError)
+def _validation_error(exc: ValidationError) -> Any:
+    return _op_error(from_validation(exc))
+
+
+def http_error(exc: HTTPException) -> Any:
+    """Werkzeug's own errors (404 route, 405, 413 body too large) in the contract's shape."""
+    code = {404: "not_found", 405: "invalid", 413: "too_large", 401: "unauthorized",
+            403: "forbidden", 429: "rate_limited"}.get(exc.code or 400, "invalid")
+    return jsonify({"error": {"code": code, "message": exc.description or exc.name}}), exc.code
+
+
+@bp.post("/workshops")
+def create_workshop() -> Any:
+    answer, _facilitator = services.create_workshop(_state().db, _body(), base_url())
+    return jsonify(answer), 201
+
+
+@bp.post("/join")
+def join() -> Any:
+    return jsonify(services.join(_state().db, _body())), 201
+
+
+@bp.get("/workshops/<wid>")
+def get_workshop(wid: str) -> Any:
+    actor = _actor()
+    return jsonify(services.workshop_view(_state().db, actor, wid, _state().presence.online(wid)))
+
+
+@bp.post("/workshops/<wid>/maps")
+def add_map(wid: str) -> Any:
+    actor = _actor()
+    return jsonify(services.add_map(_state().db, actor, wid, _body())), 201
+
+
+@bp.get("/maps/<mid>")
+def get_map(mid: str) -> Any:
+    actor = _actor()
+    _map_for(actor, mid)
+    with _state().db.read() as s:
+        return jsonify(views.snapshot_for(s, s.get(Map, mid), actor, _state().presence.online(actor.workshop_id)))
+
+
+@bp.post("/maps/<mid>/ops")
+def post_op(mid: str) -> Any:
+    actor = _actor()
+    raw = _body()
+    _state().limiter.check(actor.id)
+    outcome = engine.apply(_state().db, mid, actor, raw)
+    if outcome.event is not None:
+        broadcast(_socketio(), _state(), outcome.event, actor.workshop_id)
+    if not outcome.ack["ok"]:
+        code = outcome.ack["error"]["code"]
+        return jsonify({"error": outcome.ack["error"]}), HTTP_STATUS.get(code, 500)
+    return jsonify(outcome.ack)
+
+
+@bp.get("/maps/<mid>/events")
+def get_events(mid: str) -> Any:
+    actor = _actor()
+    _map_for(actor, mid)
+    try:
+        since = int(request.args.get("since", "0"))
+    except ValueError:
+        raise OpError("invalid", "since: an integer seq", "since") from None
+    with _state().db.read() as s:
+        return jsonify(views.events_since(s, s.get(Map, mid), since, actor, _state().settings.replay_limit,
+                                          _state().presence.online(actor.workshop_id)))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())

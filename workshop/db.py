@@ -1,0 +1,85 @@
+"""Database engines, transaction scopes and the migrations hook.
+
+Writes take the database's write lock at the start of the transaction (SQLite: BEGIN IMMEDIATE;
+PostgreSQL: the map row lock taken by the engine), so two writers never deadlock on an upgrade.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred and late).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.writer = _sqlite_engine(url, immediate=True)
+            self.reader = _sqlite_engine(url, immediate=False)
+        else:
+            self.writer = self.reader = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on any exception."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (run on every start)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.writer.connect() as conn:
+            if not self.is_sqlite:
+                # Several processes may start at once: one migrates, the others wait.
+                conn.execute(text("SELECT pg_advisory_lock(472911)"))
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                conn.commit()
+            finally:
+                if not self.is_sqlite:
+                    conn.execute(text("SELECT pg_advisory_unlock(472911)"))
+                    conn.commit()
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()

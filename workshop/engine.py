@@ -1,0 +1,115 @@
+"""The one engine every change goes through: validate → authorise → apply → log → commit.
+
+Adapters (Socket.IO, REST, the demo, imports, tests) call `apply()` and then broadcast the
+returned event; nothing is acknowledged before its transaction has committed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select, update
+
+from . import views
+from .db import Database
+from .errors import OpError, from_validation
+from .models import Map, OpLog, utcnow
+from .ops import REGISTRY
+from .ops.base import Actor, Context
+
+log = logging.getLogger(__name__)
+
+MAX_OP_BYTES = 64 * 1024
+RESERVED = ("op_id", "type", "map_id")
+
+
+@dataclass
+class Outcome:
+    """What an adapter needs: the ack for the sender and, when something was applied, the event."""
+
+    ack: dict[str, Any]
+    event: dict[str, Any] | None = None
+
+
+class _Duplicate(Exception):
+    """Raised inside the transaction to roll it back when the op_id was already applied."""
+
+    def __init__(self, entry: OpLog):
+        self.entry = entry
+
+
+def _parse(raw: Any) -> tuple[str, str, Any]:
+    """Check the envelope and the fields against the op type's schema."""
+    if not isinstance(raw, dict):
+        raise OpError("invalid", "an op is a JSON object")
+    if len(json.dumps(raw, ensure_ascii=False).encode()) > MAX_OP_BYTES:
+        raise OpError("too_large", "an op is at most 64 kB")
+    op_id = raw.get("op_id")
+    try:
+        op_id = str(uuid.UUID(op_id))
+    except (ValueError, AttributeError, TypeError):
+        raise OpError("invalid", "op_id: a client-made UUID is required", "op_id") from None
+    type_ = raw.get("type")
+    spec = REGISTRY.get(type_) if isinstance(type_, str) else None
+    if spec is None:
+        raise OpError("invalid", f"type: unknown op type {type_!r}", "type")
+    fields = {k: v for k, v in raw.items() if k not in RESERVED}
+    try:
+        return op_id, type_, spec.schema.model_validate(fields)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+
+
+def _authorise(actor: Actor, type_: str, m: Map) -> None:
+    if actor.role not in REGISTRY[type_].roles:
+        raise OpError("forbidden", f"a {actor.role} may not send {type_}")
+    if m.locked and not actor.is_facilitator:
+        raise OpError("locked", "the facilitator has locked the board")
+
+
+def _next_seq(session: Any, map_id: str) -> int | None:
+    """Bump the map's seq and return it; on PostgreSQL the row stays locked until commit,
+    so ops on one map are applied one at a time across every process."""
+    stmt = update(Map).where(Map.id == map_id).values(seq=Map.seq + 1).returning(Map.seq)
+    return session.execute(stmt, execution_options={"synchronize_session": False}).scalar()
+
+
+def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
+    """Apply one op from `actor` to map `map_id`. Never raises for bad input: refusals come back
+    as `{ok: false, error}` acks."""
+    try:
+        op_id, type_, fields = _parse(raw)
+        return _apply_parsed(db, map_id, actor, op_id, type_, fields)
+    except OpError as err:
+        return Outcome({"ok": False, **err.body()})
+    except Exception:  # a bug or a lost database must not take the server down
+        log.exception("op %r on map %s failed", raw.get("type") if isinstance(raw, dict) else raw, map_id)
+        return Outcome({"ok": False, "error": {"code": "internal", "message": "the server could not apply this op"}})
+
+
+def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: str, fields: Any) -> Outcome:
+    try:
+        with db.write() as session:
+            seq = _next_seq(session, map_id)
+            m = session.get(Map, map_id) if seq is not None else None
+            if m is None or m.workshop_id != actor.workshop_id:
+                # Another workshop's map answers exactly like a missing one.
+                raise OpError("not_found", "no such map", "map_id")
+            previous = session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.op_id == op_id))
+            if previous is not None:
+                raise _Duplicate(previous)
+            _authorise(actor, type_, m)
+            now = utcnow()
+            data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
+            session.add(OpLog(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
+                              payload=fields.model_dump(mode="json", exclude_unset=True), data=data, ts=now))
+            event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
+    except _Duplicate as dup:
+        entry = dup.entry
+        data = views.redact_data(entry.type, entry.data, actor)
+        return Outcome({"ok": True, "seq": entry.seq, "data": data, "duplicate": True})
+    return Outcome({"ok": True, "seq": seq, "data": views.redact_data(type_, data, actor)}, event)

@@ -1,0 +1,208 @@
+"""The database tables, as SQLAlchemy 2 typed models.
+
+Every table but `participants`, `workshops` and `maps` changes only through the op engine.
+Ids are UUID strings; times are stored as UTC.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 UTC with a Z; SQLite gives naive datetimes back, which are UTC here."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+ID = String(36)
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(200))
+    objective: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # facilitator | participant | observer
+    department: Mapped[str | None] = mapped_column(String(200))
+    perspective: Mapped[str | None] = mapped_column(String(20))  # customer | employee
+    # sha256 of the bearer token: a leaked database does not leak usable tokens.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Map(Base):
+    __tablename__ = "maps"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    phase: Mapped[str] = mapped_column(String(20), default="setup")
+    # The last seq given to an op of this map; bumped in the op's own transaction.
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Stage(Base):
+    __tablename__ = "stages"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Step(Base):
+    __tablename__ = "steps"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[str | None] = mapped_column(ID)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key_moment: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Lane(Base):
+    __tablename__ = "lanes"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="custom")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_cell", "map_id", "lane_id", "step_id", "position"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"))
+    lane_id: Mapped[str] = mapped_column(ID)
+    step_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[str | None] = mapped_column(ID)
+    perspective: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    builds_on: Mapped[str | None] = mapped_column(ID)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    visibility: Mapped[str] = mapped_column(String(10), default="all")  # all | author (until revealed)
+    # Bumped by every op that changes the card, so a client can see its edit was overtaken.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[str] = mapped_column(ID, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str | None] = mapped_column(ID)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Emotion(Base):
+    """One rater's score for one step, from the rater's perspective (the mirror)."""
+
+    __tablename__ = "emotions"
+    __table_args__ = (UniqueConstraint("step_id", "participant_id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(ID)
+    participant_id: Mapped[str] = mapped_column(ID)
+    perspective: Mapped[str] = mapped_column(String(20))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class Round(Base):
+    """A dot-voting round."""
+
+    __tablename__ = "rounds"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(20))  # step | card | chantier
+    budget: Mapped[int] = mapped_column(Integer)
+    max_per_item: Mapped[int] = mapped_column(Integer)
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_kind: Mapped[str | None] = mapped_column(String(20))
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Vote(Base):
+    """One dot; a voter may put several dots on one target up to the round's max_per_item."""
+
+    __tablename__ = "votes"
+    __table_args__ = (Index("ix_votes_round_voter", "round_id", "participant_id"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    participant_id: Mapped[str] = mapped_column(ID)
+    target_id: Mapped[str] = mapped_column(ID)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Chantier(Base):
+    """A chantier sheet (work package); free-form fields are kept in `fields`."""
+
+    __tablename__ = "chantiers"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[str] = mapped_column(ID, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class OpLog(Base):
+    """Every applied op, in seq order per map: the source of events, sync and idempotency."""
+
+    __tablename__ = "op_log"
+    __table_args__ = (
+        UniqueConstraint("map_id", "seq", name="uq_op_log_map_seq"),
+        UniqueConstraint("map_id", "op_id", name="uq_op_log_map_op_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    op_id: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[str | None] = mapped_column(ID)
+    type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The event's data, unredacted; views.redact() shapes it per viewer.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,115 @@
+"""The OpenAPI 3 document, generated from the same pydantic schemas the engine validates with."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from .ops import REGISTRY
+from .services import JoinRequest, MapCreate, WorkshopCreate
+
+REF = "#/components/schemas/{model}"
+
+
+def _component(schemas: dict[str, Any], model: type[BaseModel], name: str | None = None) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template=REF)
+    for sub_name, sub in schema.pop("$defs", {}).items():
+        schemas[sub_name] = sub
+    name = name or model.__name__
+    schemas[name] = schema
+    return {"$ref": REF.format(model=name)}
+
+
+def _op_component(schemas: dict[str, Any], type_: str, model: type[BaseModel]) -> dict[str, str]:
+    fields = model.model_json_schema(ref_template=REF)
+    for sub_name, sub in fields.pop("$defs", {}).items():
+        schemas[sub_name] = sub
+    fields.setdefault("properties", {})
+    fields["properties"] = {
+        "op_id": {"type": "string", "format": "uuid", "description": "client-made; makes the op idempotent"},
+        "type": {"type": "string", "const": type_},
+        **fields["properties"],
+    }
+    fields["required"] = ["op_id", "type", *fields.get("required", [])]
+    fields["title"] = type_
+    name = "op_" + type_.replace(".", "_")
+    schemas[name] = fields
+    return {"$ref": REF.format(model=name)}
+
+
+def _json(schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"description": description or "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _error_responses(*codes: int) -> dict[str, Any]:
+    return {str(c): {"$ref": "#/components/responses/Error"} for c in codes}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    op_refs = [_op_component(schemas, t, spec.schema) for t, spec in sorted(REGISTRY.items())]
+    schemas["Op"] = {"oneOf": op_refs, "discriminator": {"propertyName": "type"}}
+    schemas["Error"] = {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}},
+    }
+    schemas["Ack"] = {"type": "object", "required": ["ok"], "properties": {
+        "ok": {"type": "boolean"}, "seq": {"type": "integer"}, "data": {"type": "object"},
+        "duplicate": {"type": "boolean"}}}
+    obj = {"type": "object"}
+    bearer = [{"bearer": []}]
+    wid = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string"}}
+    mid = {"name": "mid", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths = {
+        "/api/workshops": {"post": {
+            "summary": "Create a workshop and its first map; answers the facilitator token",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _component(schemas, WorkshopCreate)}}},
+            "responses": {"201": _json(obj, "the workshop, its map, the facilitator token and links"),
+                          **_error_responses(400, 413)}}},
+        "/api/join": {"post": {
+            "summary": "Join a workshop with its code, as participant or observer",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _component(schemas, JoinRequest)}}},
+            "responses": {"201": _json(obj, "{participant, token, workshop_id, map_ids}"),
+                          **_error_responses(400, 404)}}},
+        "/api/workshops/{wid}": {"get": {
+            "summary": "The workshop, its maps and participants", "parameters": [wid], "security": bearer,
+            "responses": {"200": _json(obj), **_error_responses(401, 404)}}},
+        "/api/workshops/{wid}/maps": {"post": {
+            "summary": "Add a map (facilitator)", "parameters": [wid], "security": bearer,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _component(schemas, MapCreate)}}},
+            "responses": {"201": _json(obj, "{map}"), **_error_responses(400, 401, 403, 404)}}},
+        "/api/maps/{mid}": {"get": {
+            "summary": "The map's snapshot as this token may see it", "parameters": [mid], "security": bearer,
+            "responses": {"200": _json(obj, "snapshot"), **_error_responses(401, 404)}}},
+        "/api/maps/{mid}/ops": {"post": {
+            "summary": "Apply one op; the event is broadcast to the map's room", "parameters": [mid],
+            "security": bearer,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": REF.format(model="Op")}}}},
+            "responses": {"200": _json({"$ref": REF.format(model="Ack")}),
+                          **_error_responses(400, 401, 403, 404, 409, 413, 429)}}},
+        "/api/maps/{mid}/events": {"get": {
+            "summary": "Events after seq `since`, or a snapshot when `since` is too old",
+            "parameters": [mid, {"name": "since", "in": "query", "schema": {"type": "integer", "default": 0}}],
+            "security": bearer,
+            "responses": {"200": _json(obj, "{events} or {snapshot}"), **_error_responses(400, 401, 404)}}},
+        "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Parcours", "version": "1.0.0",
+                 "description": "Real-time customer-journey workshop board. Socket.IO carries the same ops."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": {"Error": _json({"$ref": REF.format(model="Error")}, "an error")},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

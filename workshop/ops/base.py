@@ -1,0 +1,114 @@
+"""What every op module shares: the schema base, field types, the registry and the context."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Callable, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import OpError
+from ..models import Map
+
+FACILITATOR = frozenset({"facilitator"})
+MEMBERS = frozenset({"facilitator", "participant"})
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError("must be a UUID") from None
+
+
+Id = Annotated[str, AfterValidator(_uuid)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class OpSchema(BaseModel):
+    """Fields of an op besides op_id and type; unknown fields are refused by name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    workshop_id: str
+    role: str
+    perspective: str | None = None
+    name: str = ""
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+@dataclass
+class Context:
+    """What a handler may use: the open transaction, the (locked) map, who acts and when."""
+
+    session: Session
+    map: Map
+    actor: Actor
+    now: datetime
+
+    def get(self, model: type, id_: str | None, field: str = "id") -> Any:
+        """A row of this map by id, or not_found naming the field."""
+        row = self.session.get(model, id_) if id_ else None
+        if row is None or getattr(row, "map_id", None) != self.map.id:
+            raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
+        return row
+
+    def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
+        stmt = select(model).where(model.map_id == self.map.id, *where)
+        if order is not None:
+            stmt = stmt.order_by(order)
+        return list(self.session.scalars(stmt))
+
+    def require_facilitator(self, what: str, field: str | None = None) -> None:
+        if not self.actor.is_facilitator:
+            raise OpError("forbidden", f"only the facilitator may {what}", field)
+
+
+Handler = Callable[[Context, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    type: str
+    schema: type[OpSchema]
+    handler: Handler
+    roles: frozenset[str]
+
+
+REGISTRY: dict[str, OpSpec] = {}
+H = TypeVar("H", bound=Handler)
+
+
+def op(type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS) -> Callable[[H], H]:
+    """Register a handler for one op type; `roles` may send it (observers never may)."""
+
+    def register(handler: H) -> H:
+        if type_ in REGISTRY:
+            raise RuntimeError(f"op type {type_} registered twice")
+        REGISTRY[type_] = OpSpec(type_, schema, handler, roles)
+        return handler
+
+    return register
+
+
+def reorder(items: list[Any], item: Any, position: int | None) -> None:
+    """Put `item` at index `position` (None or past the end: last) and renumber 0..n-1."""
+    rest = [other for other in items if other is not item]
+    index = len(rest) if position is None else max(0, min(position, len(rest)))
+    rest.insert(index, item)
+    for i, other in enumerate(rest):
+        if other.position != i:
+            other.position = i

@@ -1,0 +1,169 @@
+"""Sticky notes on the grid, their silent-writing visibility, and comments."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import delete
+
+from .. import shapes
+from ..errors import OpError
+from ..maptypes import CARD_KINDS, CHANNELS
+from ..models import Card, Chantier, Comment, Lane, Step
+from .base import FACILITATOR, MEMBERS, Context, Id, NonEmptyText, OpSchema, op, reorder
+
+CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+Perspective = Literal["customer", "employee"]
+
+
+class CardAdd(OpSchema):
+    id: Id | None = None
+    lane_id: Id
+    step_id: Id
+    kind: CardKind = "note"
+    text: NonEmptyText
+    perspective: Perspective | None = None
+    channel: Channel | None = None
+    builds_on: Id | None = None
+    visibility: Literal["all", "author"] = "all"
+    position: int | None = None
+
+
+class CardUpdate(OpSchema):
+    id: Id
+    text: NonEmptyText | None = None
+    kind: CardKind | None = None
+    channel: Channel | None = None
+    perspective: Perspective | None = None
+
+
+class CardMove(OpSchema):
+    id: Id
+    lane_id: Id
+    step_id: Id
+    position: int | None = None
+
+
+class ById(OpSchema):
+    id: Id
+
+
+class Reveal(OpSchema):
+    lane_id: Id | None = None
+    step_id: Id | None = None
+
+
+class CommentAdd(OpSchema):
+    id: Id | None = None
+    target_id: Id
+    text: NonEmptyText
+
+
+def _cell(ctx: Context, lane_id: str, step_id: str, exclude: str | None = None) -> list[Card]:
+    cards = ctx.rows(Card, Card.lane_id == lane_id, Card.step_id == step_id, order=Card.position)
+    return [c for c in cards if c.id != exclude]
+
+
+def _editable(ctx: Context, card: Card) -> None:
+    """A face-down card belongs to its author until it is revealed."""
+    if card.visibility == "author" and card.author_id != ctx.actor.id:
+        raise OpError("forbidden", "this card is hidden until the facilitator reveals it", "id")
+
+
+@op("card.add", CardAdd, MEMBERS)
+def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
+    if o.id and ctx.session.get(Card, o.id) is not None:
+        raise OpError("conflict", "id: a card with this id exists", "id")
+    ctx.get(Lane, o.lane_id, "lane_id")
+    ctx.get(Step, o.step_id, "step_id")
+    if o.builds_on:
+        ctx.get(Card, o.builds_on, "builds_on")
+    card = Card(
+        map_id=ctx.map.id, lane_id=o.lane_id, step_id=o.step_id, kind=o.kind, text=o.text,
+        author_id=ctx.actor.id, perspective=o.perspective or ctx.actor.perspective,
+        channel=o.channel, builds_on=o.builds_on, visibility=o.visibility,
+        **({"id": o.id} if o.id else {}),
+    )
+    ctx.session.add(card)
+    reorder(_cell(ctx, o.lane_id, o.step_id), card, o.position)
+    ctx.session.flush()
+    return shapes.card(card)
+
+
+@op("card.update", CardUpdate, MEMBERS)
+def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
+    card = ctx.get(Card, o.id)
+    _editable(ctx, card)
+    # Only the fields the client sent change: concurrent edits of other fields survive.
+    for name in o.model_fields_set - {"id"}:
+        setattr(card, name, getattr(o, name))
+    if card.text is None or card.kind is None:
+        raise OpError("invalid", "text and kind cannot be emptied", "text" if card.text is None else "kind")
+    card.version += 1
+    return shapes.card(card)
+
+
+@op("card.move", CardMove, MEMBERS)
+def card_move(ctx: Context, o: CardMove) -> dict[str, Any]:
+    card = ctx.get(Card, o.id)
+    _editable(ctx, card)
+    ctx.get(Lane, o.lane_id, "lane_id")
+    ctx.get(Step, o.step_id, "step_id")
+    old_cell = (card.lane_id, card.step_id)
+    card.lane_id, card.step_id = o.lane_id, o.step_id
+    if old_cell != (o.lane_id, o.step_id):
+        for i, other in enumerate(_cell(ctx, *old_cell, exclude=card.id)):
+            other.position = i
+    reorder(_cell(ctx, o.lane_id, o.step_id, exclude=card.id), card, o.position)
+    card.version += 1
+    return shapes.card(card)
+
+
+@op("card.delete", ById, MEMBERS)
+def card_delete(ctx: Context, o: ById) -> dict[str, Any]:
+    card = ctx.get(Card, o.id)
+    if card.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
+        raise OpError("forbidden", "only its author or the facilitator may delete a card", "id")
+    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == card.id))
+    ctx.session.delete(card)
+    for i, other in enumerate(_cell(ctx, card.lane_id, card.step_id, exclude=card.id)):
+        other.position = i
+    return {"id": card.id}
+
+
+@op("cards.reveal", Reveal, FACILITATOR)
+def cards_reveal(ctx: Context, o: Reveal) -> dict[str, Any]:
+    where = [Card.visibility == "author"]
+    if o.lane_id:
+        where.append(Card.lane_id == o.lane_id)
+    if o.step_id:
+        where.append(Card.step_id == o.step_id)
+    cards = ctx.rows(Card, *where, order=Card.position)
+    for card in cards:
+        card.visibility = "all"
+        card.version += 1
+    return {"cards": [shapes.card(c) for c in cards]}
+
+
+@op("comment.add", CommentAdd, MEMBERS)
+def comment_add(ctx: Context, o: CommentAdd) -> dict[str, Any]:
+    if o.id and ctx.session.get(Comment, o.id) is not None:
+        raise OpError("conflict", "id: a comment with this id exists", "id")
+    target = ctx.session.get(Card, o.target_id) or ctx.session.get(Step, o.target_id) \
+        or ctx.session.get(Chantier, o.target_id)
+    if target is None or target.map_id != ctx.map.id:
+        raise OpError("not_found", "target_id: no such card, step or chantier on this map", "target_id")
+    comment = Comment(map_id=ctx.map.id, target_id=o.target_id, text=o.text, author_id=ctx.actor.id,
+                      ts=ctx.now, **({"id": o.id} if o.id else {}))
+    ctx.session.add(comment)
+    ctx.session.flush()
+    return shapes.comment(comment)
+
+
+@op("comment.delete", ById, MEMBERS)
+def comment_delete(ctx: Context, o: ById) -> dict[str, Any]:
+    comment = ctx.get(Comment, o.id)
+    if comment.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
+        raise OpError("forbidden", "only its author or the facilitator may delete a comment", "id")
+    ctx.session.delete(comment)
+    return {"id": comment.id}

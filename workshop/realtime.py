@@ -1,0 +1,195 @@
+"""Socket.IO adapter: connect with a token, join a map's room, send ops, sync, presence.
+
+Handlers stay thin: they authenticate, call the engine or the views, and answer through the ack.
+`broadcast()` is also used by the REST adapter, so an op sent over HTTP reaches the room too.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import request
+from flask_socketio import SocketIO, join_room, leave_room
+from sqlalchemy import select
+
+from . import engine, shapes, views
+from .auth import actor_of, participant_for
+from .errors import OpError
+from .models import Map, Participant
+from .ops.base import Actor
+from .state import AppState
+
+log = logging.getLogger(__name__)
+
+
+def viewer_room(map_id: str, participant_id: str) -> str:
+    return f"{map_id}:{participant_id}"
+
+
+class Presence:
+    """Who is connected to this process, and to which maps."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._actors: dict[str, Actor] = {}
+        self._maps: dict[str, set[str]] = {}
+
+    def connect(self, sid: str, actor: Actor) -> None:
+        with self._lock:
+            self._actors[sid] = actor
+            self._maps[sid] = set()
+
+    def actor(self, sid: str) -> Actor | None:
+        return self._actors.get(sid)
+
+    def join(self, sid: str, map_id: str) -> None:
+        with self._lock:
+            self._maps.setdefault(sid, set()).add(map_id)
+
+    def disconnect(self, sid: str) -> tuple[Actor | None, set[str]]:
+        with self._lock:
+            return self._actors.pop(sid, None), self._maps.pop(sid, set())
+
+    def online(self, workshop_id: str) -> set[str]:
+        with self._lock:
+            return {a.id for a in self._actors.values() if a.workshop_id == workshop_id}
+
+    def online_on(self, map_id: str) -> set[str]:
+        with self._lock:
+            return {self._actors[sid].id for sid, maps in self._maps.items() if map_id in maps}
+
+
+def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], workshop_id: str) -> None:
+    """Send an event to every member of the map's room, each getting the copy it may see."""
+    map_id = event["map_id"]
+    if not views.needs_redaction(event["type"]):
+        socketio.emit("event", event, to=map_id)
+        return
+    with state.db.read() as s:
+        people = list(s.scalars(select(Participant).where(Participant.workshop_id == workshop_id)))
+    copies = {p.id: views.redact(event, actor_of(p)) for p in people}
+    if all(copy == event for copy in copies.values()):
+        socketio.emit("event", event, to=map_id)
+        return
+    for pid, copy in copies.items():
+        socketio.emit("event", copy, to=viewer_room(map_id, pid))
+
+
+def _presence_event(state: AppState, map_id: str, workshop_id: str) -> dict[str, Any]:
+    online = state.presence.online_on(map_id)
+    with state.db.read() as s:
+        people = s.scalars(select(Participant).where(Participant.workshop_id == workshop_id,
+                                                     Participant.id.in_(online)))
+        return {"map_id": map_id, "participants": [shapes.participant(p, True) for p in people]}
+
+
+def _error(err: OpError) -> dict[str, Any]:
+    return {"ok": False, **err.body()}
+
+
+def register(socketio: SocketIO, state: AppState) -> None:
+    def current_actor() -> Actor:
+        actor = state.presence.actor(request.sid)
+        if actor is None:
+            raise OpError("unauthorized", "connect with a token first")
+        return actor
+
+    def member_map(actor: Actor, payload: Any) -> Map:
+        if not isinstance(payload, dict) or not isinstance(payload.get("map_id"), str):
+            raise OpError("invalid", "map_id: required", "map_id")
+        with state.db.read() as s:
+            m = s.get(Map, payload["map_id"])
+            if m is None or m.workshop_id != actor.workshop_id:
+                raise OpError("not_found", "no such map", "map_id")
+            return m
+
+    def guarded(handler):  # noqa: ANN001, ANN202
+        """Every refusal becomes an error ack; no handler ever raises into the server."""
+
+        def wrapper(payload: Any = None) -> dict[str, Any]:
+            try:
+                return handler(payload)
+            except OpError as err:
+                return _error(err)
+            except Exception:
+                log.exception("socket handler %s failed", handler.__name__)
+                return {"ok": False, "error": {"code": "internal", "message": "server error"}}
+
+        wrapper.__name__ = handler.__name__
+        return wrapper
+
+    @socketio.on("connect")
+    def on_connect(auth: Any = None) -> bool:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        with state.db.read() as s:
+            p = participant_for(s, token)
+            actor = actor_of(p) if p else None
+        if actor is None:
+            raise ConnectionRefusedError("unauthorized")
+        state.presence.connect(request.sid, actor)
+        return True
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_args: Any) -> None:
+        actor, maps = state.presence.disconnect(request.sid)
+        if actor is None:
+            return
+        for map_id in maps:
+            socketio.emit("presence", _presence_event(state, map_id, actor.workshop_id), to=map_id)
+
+    @socketio.on("join")
+    @guarded
+    def on_join(payload: Any) -> dict[str, Any]:
+        actor = current_actor()
+        m = member_map(actor, payload)
+        # Enter the rooms before reading the snapshot: no event can fall between the two.
+        join_room(m.id)
+        join_room(viewer_room(m.id, actor.id))
+        state.presence.join(request.sid, m.id)
+        with state.db.read() as s:
+            snapshot = views.snapshot_for(s, s.get(Map, m.id), actor, state.presence.online(actor.workshop_id))
+        socketio.emit("presence", _presence_event(state, m.id, actor.workshop_id), to=m.id)
+        return {"ok": True, "snapshot": snapshot}
+
+    @socketio.on("leave")
+    @guarded
+    def on_leave(payload: Any) -> dict[str, Any]:
+        actor = current_actor()
+        m = member_map(actor, payload)
+        leave_room(m.id)
+        leave_room(viewer_room(m.id, actor.id))
+        return {"ok": True}
+
+    @socketio.on("op")
+    @guarded
+    def on_op(payload: Any) -> dict[str, Any]:
+        actor = current_actor()
+        if not isinstance(payload, dict):
+            raise OpError("invalid", "an op is a JSON object")
+        map_id = payload.get("map_id")
+        if not isinstance(map_id, str):
+            raise OpError("invalid", "map_id: required", "map_id")
+        state.limiter.check(actor.id)
+        outcome = engine.apply(state.db, map_id, actor, payload)
+        if outcome.event is not None:
+            broadcast(socketio, state, outcome.event, actor.workshop_id)
+        return outcome.ack
+
+    @socketio.on("sync")
+    @guarded
+    def on_sync(payload: Any) -> dict[str, Any]:
+        actor = current_actor()
+        m = member_map(actor, payload)
+        since = payload.get("since", 0)
+        if not isinstance(since, int) or isinstance(since, bool):
+            raise OpError("invalid", "since: an integer seq", "since")
+        with state.db.read() as s:
+            answer = views.events_since(s, s.get(Map, m.id), since, actor, state.settings.replay_limit,
+                                        state.presence.online(actor.workshop_id))
+        return {"ok": True, **answer}
+
+    @socketio.on_error_default
+    def on_error(exc: Exception) -> dict[str, Any]:  # pragma: no cover - guarded() catches first
+        log.exception("socket error: %s", exc)
+        return {"ok": False, "error": {"code": "internal", "message": "server error"}}

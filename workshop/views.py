@@ -1,0 +1,196 @@
+"""What each viewer may see: snapshots, events and sync, redacted per viewer.
+
+Every viewer-specific rule lives here and nowhere else:
+- a face-down card (`visibility: author`) shows its text to its author only;
+- in a secret round nobody but the voter sees a vote's target or voter, and totals appear once closed;
+- an emotion's `mine` is the viewer's own score.
+`redact_data` is a pure function of (op type, data, viewer); events are stored unredacted.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import shapes
+from .models import (Card, Chantier, Comment, Emotion, Lane, Map, OpLog, Participant, Round, Stage, Step,
+                     Vote, iso)
+from .ops.base import Actor
+
+# -- redaction ------------------------------------------------------------------------------------
+
+
+def redact_card(card: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    if card.get("visibility") == "author" and card.get("author_id") != viewer.id:
+        return {**card, "text": None, "hidden": True}
+    return card
+
+
+def _redact_vote(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    if data.get("secret") and data.get("participant_id") != viewer.id:
+        return {**data, "target_id": None, "participant_id": None, "results": None}
+    return data
+
+
+def _redact_emotion(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    rater = data.get("rater_id")
+    shown = {k: v for k, v in data.items() if k not in ("rater_id", "score")}
+    shown["mine"] = data.get("score") if rater == viewer.id else None
+    return shown
+
+
+_RULES: dict[str, Callable[[dict[str, Any], Actor], dict[str, Any]]] = {
+    "card.add": redact_card,
+    "card.update": redact_card,
+    "card.move": redact_card,
+    "vote.cast": _redact_vote,
+    "vote.retract": _redact_vote,
+    "emotion.set": _redact_emotion,
+}
+
+
+def needs_redaction(type_: str) -> bool:
+    """False when every viewer sees the same event, so it can go to the whole room at once."""
+    return type_ in _RULES
+
+
+def redact_data(type_: str, data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    rule = _RULES.get(type_)
+    return rule(data, viewer) if rule else data
+
+
+def redact(event: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    data = redact_data(event["type"], event["data"], viewer)
+    return event if data is event["data"] else {**event, "data": data}
+
+
+def event_of(map_id: str, seq: int, op_id: str, type_: str, actor_id: str | None,
+             data: dict[str, Any], ts: datetime) -> dict[str, Any]:
+    return {"map_id": map_id, "seq": seq, "op_id": op_id, "type": type_, "actor_id": actor_id,
+            "data": data, "ts": iso(ts)}
+
+
+# -- sync ---------------------------------------------------------------------------------------
+
+
+def events_since(session: Session, m: Map, since: int, viewer: Actor, replay_limit: int,
+                 online: Iterable[str] = ()) -> dict[str, Any]:
+    """Every event after `since`, in order, or a snapshot when `since` is too old (or unknown)."""
+    if since < 0 or since > m.seq or m.seq - since > replay_limit:
+        return {"snapshot": snapshot_for(session, m, viewer, online)}
+    rows = session.scalars(select(OpLog).where(OpLog.map_id == m.id, OpLog.seq > since).order_by(OpLog.seq))
+    return {"events": [redact(event_of(m.id, r.seq, r.op_id, r.type, r.actor_id, r.data, r.ts), viewer)
+                       for r in rows]}
+
+
+# -- the mirror ---------------------------------------------------------------------------------
+
+_CATEGORIES = {
+    ("positive", "positive"): "great_moment",
+    ("positive", "none"): "lucky_break",
+    ("positive", "negative"): "pain",
+    ("negative", "positive"): "wrong_fight",
+    ("negative", "none"): "blindness",
+    ("negative", "negative"): "dead_end",
+}
+
+
+def _reading(average: float | None) -> str:
+    if average is None:
+        return "none"
+    if average >= 0.5:
+        return "positive"
+    if average <= -0.5:
+        return "negative"
+    return "none"
+
+
+def category(customer: float | None, employee: float | None) -> str | None:
+    """CONTRACT.md §4, Resonance: the six situations of the customer ↔ employee mirror."""
+    return _CATEGORIES.get((_reading(customer), _reading(employee)))
+
+
+def emotion_summary(session: Session, map_id: str, step_id: str | None = None) -> list[dict[str, Any]]:
+    """Average and count per (step, perspective)."""
+    stmt = (select(Emotion.step_id, Emotion.perspective, func.avg(Emotion.score), func.count())
+            .where(Emotion.map_id == map_id).group_by(Emotion.step_id, Emotion.perspective))
+    if step_id:
+        stmt = stmt.where(Emotion.step_id == step_id)
+    return [{"step_id": s, "perspective": p, "average": round(float(a), 2), "count": c}
+            for s, p, a, c in session.execute(stmt)]
+
+
+def resonance(summary: list[dict[str, Any]], step_ids: Iterable[str]) -> list[dict[str, Any]]:
+    by_step: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in summary:
+        by_step[row["step_id"]][row["perspective"]] = row["average"]
+    out = []
+    for step_id in step_ids:
+        customer, employee = by_step[step_id].get("customer"), by_step[step_id].get("employee")
+        out.append({"step_id": step_id, "customer": customer, "employee": employee,
+                    "category": category(customer, employee)})
+    return out
+
+
+# -- votes ----------------------------------------------------------------------------------------
+
+
+def round_results(session: Session, r: Round) -> list[dict[str, Any]] | None:
+    """Totals sorted by votes; hidden (None) while a secret round is open."""
+    if r.secret and r.open:
+        return None
+    stmt = (select(Vote.target_id, func.count()).where(Vote.round_id == r.id)
+            .group_by(Vote.target_id).order_by(func.count().desc(), Vote.target_id))
+    return [{"target_id": t, "votes": n} for t, n in session.execute(stmt)]
+
+
+def round_shape(session: Session, r: Round) -> dict[str, Any]:
+    return {"id": r.id, "target": r.target, "budget": r.budget, "max_per_item": r.max_per_item,
+            "secret": r.secret, "card_kind": r.card_kind, "open": r.open,
+            "results": round_results(session, r)}
+
+
+# -- snapshot -------------------------------------------------------------------------------------
+
+
+def snapshot_for(session: Session, m: Map, viewer: Actor, online: Iterable[str] = ()) -> dict[str, Any]:
+    """The whole map as `viewer` may see it (CONTRACT.md §4)."""
+    online = set(online)
+
+    def rows(model: Any, *order: Any) -> list[Any]:
+        return list(session.scalars(select(model).where(model.map_id == m.id).order_by(*order)))
+
+    stages = rows(Stage, Stage.position)
+    stage_order = {s.id: i for i, s in enumerate(stages)}
+    steps = sorted(rows(Step, Step.position),
+                   key=lambda s: (stage_order.get(s.stage_id, len(stages)), s.position))
+    summary = emotion_summary(session, m.id)
+    mine = {e.step_id: e.score for e in session.scalars(
+        select(Emotion).where(Emotion.map_id == m.id, Emotion.participant_id == viewer.id))}
+    rounds = rows(Round, Round.opened_at)
+    my_votes = session.execute(select(Vote.round_id, Vote.target_id).join(Round, Round.id == Vote.round_id)
+                               .where(Round.map_id == m.id, Vote.participant_id == viewer.id)
+                               .order_by(Vote.ts))
+    participants = session.scalars(select(Participant).where(Participant.workshop_id == m.workshop_id)
+                                   .order_by(Participant.created_at))
+    return {
+        "map": shapes.map_(m),
+        "seq": m.seq,
+        "stages": [shapes.stage(s) for s in stages],
+        "steps": [shapes.step(s) for s in steps],
+        "lanes": [shapes.lane(l) for l in rows(Lane, Lane.position)],
+        "cards": [redact_card(shapes.card(c), viewer)
+                  for c in rows(Card, Card.lane_id, Card.step_id, Card.position)],
+        "comments": [shapes.comment(c) for c in rows(Comment, Comment.ts)],
+        "emotions": [{**row, "mine": mine.get(row["step_id"]) if row["perspective"] == (viewer.perspective or "customer") else None}
+                     for row in summary],
+        "resonance": resonance(summary, [s.id for s in steps]),
+        "rounds": [round_shape(session, r) for r in rounds],
+        "my_votes": [{"round_id": r, "target_id": t} for r, t in my_votes],
+        "chantiers": [shapes.chantier(c) for c in rows(Chantier, Chantier.position)],
+        "participants": [shapes.participant(p, p.id in online) for p in participants],
+        "timer": shapes.timer(m),
+    }
