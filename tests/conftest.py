@@ -113,3 +113,13 @@ def make_board(database: Database, map_type: str = "journey", locale: str = "fr"
 @pytest.fixture
 def board(db) -> Board:
     return make_board(db)
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator["Server"]:
+    """The real `run.py` (eventlet) on a free port with its own SQLite database."""
+    from .server import Server
+
+    server = Server(f"sqlite:///{tmp_path / 'live.db'}", log_path=tmp_path / "server.log").start()
+    yield server
+    server.stop()

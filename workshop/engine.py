@@ -39,7 +39,8 @@ class _Duplicate(Exception):
     """Raised inside the transaction to roll it back when the op_id was already applied."""
 
     def __init__(self, entry: OpLog):
-        self.entry = entry
+        # Plain values: the rollback that follows expires the ORM object.
+        self.seq, self.type, self.data = entry.seq, entry.type, entry.data
 
 
 def _parse(raw: Any) -> tuple[str, str, Any]:
@@ -109,7 +110,6 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
                               payload=fields.model_dump(mode="json", exclude_unset=True), data=data, ts=now))
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
-        entry = dup.entry
-        data = views.redact_data(entry.type, entry.data, actor)
-        return Outcome({"ok": True, "seq": entry.seq, "data": data, "duplicate": True})
+        data = views.redact_data(dup.type, dup.data, actor)
+        return Outcome({"ok": True, "seq": dup.seq, "data": data, "duplicate": True})
     return Outcome({"ok": True, "seq": seq, "data": views.redact_data(type_, data, actor)}, event)

@@ -1,0 +1,104 @@
+"""The demo workshop made on first start, through the same engine as everything else.
+
+Its links are kept in `instance/demo.json` (tokens are stored hashed in the database, so the
+facilitator link could not be printed again otherwise).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from . import services
+from .auth import actor_of
+from .config import ROOT
+from .db import Database
+from .demo_content import DEMO
+from .maptypes import label, template
+from .models import Participant, Workshop
+
+LINKS = ROOT / "instance" / "demo.json"
+
+
+def ensure_demo(db: Database, base_url: str, links_file: Path = LINKS) -> dict[str, Any]:
+    """The demo's links, creating the demo workshop when this database does not have it yet."""
+    if links_file.exists():
+        links = json.loads(links_file.read_text())
+        with db.read() as s:
+            if s.get(Workshop, links.get("workshop_id", "")) is not None:
+                return _with_base(links, base_url)
+    links = create_demo(db)
+    links_file.parent.mkdir(exist_ok=True)
+    links_file.write_text(json.dumps(links, indent=2))
+    links_file.chmod(0o600)
+    return _with_base(links, base_url)
+
+
+def _with_base(links: dict[str, Any], base_url: str) -> dict[str, Any]:
+    return {**links,
+            "join_url": f"{base_url}/join/{links['join_code']}",
+            "facilitator_url": f"{base_url}/board/{links['map_id']}#token={links['facilitator_token']}"}
+
+
+def create_demo(db: Database) -> dict[str, Any]:
+    answer, facilitator = services.create_workshop(
+        db, {"title": DEMO["title"], "objective": DEMO["objective"], "map_type": DEMO["map_type"],
+             "locale": DEMO["locale"]}, "", layout=False)
+    map_id = answer["map"]["id"]
+    people = {}
+    for person in DEMO["participants"]:
+        joined = services.join(db, {"code": answer["join_code"], "name": person["name"],
+                                    "department": person.get("department"),
+                                    "perspective": person.get("perspective")})
+        with db.read() as s:
+            people[person["key"]] = actor_of(s.get(Participant, joined["participant"]["id"]))
+    ids: dict[str, dict[str, str]] = {}
+    services.apply_all(db, map_id, facilitator, _layout_ops(ids))
+    for author, raw in _content_ops(ids):
+        services.apply_all(db, map_id, people.get(author, facilitator), [raw])
+    services.apply_all(db, map_id, facilitator, [{"type": "phase.set", "phase": "diagnostic"}])
+    return {"title": DEMO["title"], "workshop_id": answer["workshop"]["id"], "map_id": map_id,
+            "join_code": answer["join_code"], "facilitator_token": answer["facilitator_token"]}
+
+
+def _ids(keys: list[str]) -> dict[str, str]:
+    return {key: str(uuid.uuid4()) for key in keys}
+
+
+def _layout_ops(ids: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """Stages and steps of the demo, then the lanes of its template."""
+    lanes = template(DEMO["map_type"])["lanes"]
+    ids["stage"] = _ids([s["key"] for s in DEMO["stages"]])
+    ids["step"] = _ids([s["key"] for s in DEMO["steps"]])
+    ids["lane"] = _ids([lane["kind"] for lane in lanes])
+    ops: list[dict[str, Any]] = [{"type": "stage.add", "id": ids["stage"][s["key"]], "title": s["title"]}
+                                 for s in DEMO["stages"]]
+    for step in DEMO["steps"]:
+        step_id = ids["step"][step["key"]]
+        ops.append({"type": "step.add", "id": step_id, "stage_id": ids["stage"][step["stage"]],
+                    "title": step["title"], "description": step.get("description", "")})
+        if step.get("key_moment"):
+            ops.append({"type": "step.update", "id": step_id, "key_moment": True})
+    ops += [{"type": "lane.add", "id": ids["lane"][lane["kind"]], "kind": lane["kind"],
+             "title": label(lane["title"], DEMO["locale"])} for lane in lanes]
+    return ops
+
+
+def _content_ops(ids: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, Any]]]:
+    """(author key, op) for every card and comment of the demo."""
+    ids["card"] = _ids([c["key"] for c in DEMO["cards"]])
+    ops = []
+    for card in DEMO["cards"]:
+        raw = {"type": "card.add", "id": ids["card"][card["key"]], "lane_id": ids["lane"][card["lane"]],
+               "step_id": ids["step"][card["step"]], "kind": card["kind"], "text": card["text"],
+               "perspective": card.get("perspective")}
+        if card.get("channel"):
+            raw["channel"] = card["channel"]
+        if card.get("builds_on"):
+            raw["builds_on"] = ids["card"][card["builds_on"]]
+        ops.append((card["author"], raw))
+    for comment in DEMO.get("comments", []):
+        ops.append((comment["author"], {"type": "comment.add", "target_id": ids["card"][comment["card"]],
+                                        "text": comment["text"]}))
+    return ops
