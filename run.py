@@ -24,7 +24,7 @@ if ARGS.async_mode == "eventlet":
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # eventlet's maintenance-mode notice
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # its maintenance-mode notice
         import eventlet
 
     eventlet.monkey_patch()

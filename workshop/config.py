@@ -31,6 +31,8 @@ def _secret_key() -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or _default_database_url())
     message_queue_url: str | None = field(default_factory=lambda: os.environ.get("MESSAGE_QUEUE_URL") or None)
+    # Processes sharing a queue must share the channel; tests use their own to stay apart.
+    message_queue_channel: str = field(default_factory=lambda: os.environ.get("PARCOURS_MQ_CHANNEL", "parcours"))
     secret_key: str = field(default_factory=_secret_key)
     demo: bool = field(default_factory=lambda: os.environ.get("PARCOURS_DEMO", "1") != "0")
     async_mode: str = field(default_factory=lambda: os.environ.get("PARCOURS_ASYNC_MODE", "eventlet"))

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from flask import request
-from flask_socketio import SocketIO, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 from sqlalchemy import select
 
 from . import engine, shapes, views
@@ -188,8 +188,3 @@ def register(socketio: SocketIO, state: AppState) -> None:
             answer = views.events_since(s, s.get(Map, m.id), since, actor, state.settings.replay_limit,
                                         state.presence.online(actor.workshop_id))
         return {"ok": True, **answer}
-
-    @socketio.on_error_default
-    def on_error(exc: Exception) -> dict[str, Any]:  # pragma: no cover - guarded() catches first
-        log.exception("socket error: %s", exc)
-        return {"ok": False, "error": {"code": "internal", "message": "server error"}}

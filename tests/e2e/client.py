@@ -1,0 +1,70 @@
+"""A participant's client as an outside script would write it from CONTRACT.md: python-socketio,
+a store fed by events, ops re-sent with the same op_id until acknowledged."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import socketio
+
+from ..store import BoardStore
+
+
+class LiveClient:
+    def __init__(self, url: str, token: str, map_id: str):
+        self.url, self.token, self.map_id = url, token, map_id
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.store: BoardStore | None = None
+        self.rejoin = threading.Event()
+        self.sio.on("event", self._on_event)
+        self.sio.on("connect", lambda: self.rejoin.set())
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if self.store is not None and event["map_id"] == self.map_id:
+            self.store.receive(event)
+
+    def connect(self) -> "LiveClient":
+        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        self.join()
+        return self
+
+    def join(self) -> None:
+        """Enter the room; a rejoin after a reconnect replays what was missed with `sync`."""
+        ack = self.sio.call("join", {"map_id": self.map_id}, timeout=10)
+        assert ack["ok"], ack
+        self.rejoin.clear()
+        if self.store is None:
+            self.store = BoardStore(ack["snapshot"])
+            return
+        answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
+        if "snapshot" in answer:
+            self.store = BoardStore(answer["snapshot"])
+        for event in answer.get("events", []):
+            self.store.receive(event)
+
+    def send(self, type_: str, *, deadline: float = 60, **fields: Any) -> dict[str, Any]:
+        """Send one op and insist until it is acknowledged, always with the same op_id."""
+        op = {"map_id": self.map_id, "op_id": str(uuid.uuid4()), "type": type_, **fields}
+        stop = time.monotonic() + deadline
+        while True:
+            try:
+                if self.rejoin.is_set():
+                    self.join()
+                return self.sio.call("op", op, timeout=5)
+            except Exception:
+                if time.monotonic() > stop:
+                    raise
+                time.sleep(0.2)
+
+    def wait_for_seq(self, seq: int, timeout: float = 30) -> None:
+        stop = time.monotonic() + timeout
+        while self.store is None or self.store.seq < seq:
+            if time.monotonic() > stop:
+                have = self.store.seq if self.store else None
+                raise AssertionError(f"client stuck at seq {have}, expected {seq}")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.sio.disconnect()

@@ -1,0 +1,181 @@
+"""The real server (`run.py`) on a free port, real python-socketio clients, a real kill -9."""
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+
+import pytest
+import requests
+
+from ..conftest import REDIS_URL, need
+from ..server import Server
+from ..store import board_view
+from .client import LiveClient
+
+pytestmark = pytest.mark.e2e
+
+PEOPLE = 10
+
+
+def open_workshop(server: Server) -> tuple[dict, list[dict]]:
+    res = server.api("POST", "/api/workshops", json={"title": "Atelier Glisse", "map_type": "journey"})
+    assert res.status_code == 201, res.text
+    ws = res.json()
+    people = []
+    for i in range(PEOPLE):
+        res = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"Personne {i}",
+                                                    "perspective": "customer" if i % 2 else "employee"})
+        assert res.status_code == 201, res.text
+        people.append(res.json())
+    return ws, people
+
+
+def workout(client: LiveClient, rng: random.Random, lanes: list[str], steps: list[str]) -> list[dict]:
+    """What one participant does in a busy diagnostic: add, edit, move, comment, delete."""
+    acks, mine = [], []
+    for i in range(8):
+        ack = client.send("card.add", lane_id=rng.choice(lanes), step_id=rng.choice(steps),
+                          kind=rng.choice(["irritant", "enchantment", "note", "idea"]),
+                          text=f"Carte {i} — « {client.token[:4]} »")
+        acks.append(ack)
+        mine.append(ack["data"]["id"])
+    for card_id in mine[:3]:
+        acks.append(client.send("card.update", id=card_id, text="Texte revu : plus précis"))
+    for card_id in mine[3:5]:
+        acks.append(client.send("card.move", id=card_id, lane_id=rng.choice(lanes), step_id=rng.choice(steps),
+                                position=rng.randint(0, 3)))
+    acks.append(client.send("comment.add", target_id=mine[5], text="Vu aussi en agence"))
+    acks.append(client.send("card.delete", id=mine[6]))
+    return acks
+
+
+def run_workshop(servers: list[Server]) -> None:
+    """Ten participants spread over `servers` edit at once; all end with the server's board."""
+    ws, people = open_workshop(servers[0])
+    map_id = ws["map"]["id"]
+    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect()
+               for i, p in enumerate(people)]
+    try:
+        snap = servers[0].api("GET", f"/api/maps/{map_id}", ws["facilitator_token"]).json()
+        start = snap["seq"]
+        lanes = [l["id"] for l in snap["lanes"]]
+        steps = [s["id"] for s in snap["steps"]]
+        results: dict[int, list[dict]] = {}
+        errors: list[BaseException] = []
+
+        def run(i: int) -> None:
+            try:
+                results[i] = workout(clients[i], random.Random(i), lanes, steps)
+            except BaseException as exc:  # reported below, with the thread's name
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(PEOPLE)]
+        for t in threads:
+            t.start()
+        # The facilitator works over REST meanwhile: those events reach the rooms too.
+        for raw in ({"type": "phase.set", "phase": "diagnostic"}, {"type": "timer.start", "seconds": 600},
+                    {"type": "step.add", "title": "Recommander", "stage_id": snap["stages"][-1]["id"]}):
+            res = servers[-1].api("POST", f"/api/maps/{map_id}/ops", ws["facilitator_token"],
+                                  json={"op_id": str(uuid.uuid4()), **raw})
+            assert res.status_code == 200, res.text
+        for t in threads:
+            t.join(120)
+        assert not errors, errors
+        acks = [a for i in range(PEOPLE) for a in results[i]]
+        assert all(a["ok"] for a in acks), [a for a in acks if not a["ok"]][:3]
+        final = start + len(acks) + 3
+        assert sorted(a["seq"] for a in acks) == sorted(set(a["seq"] for a in acks))
+        for client in clients:
+            client.wait_for_seq(final)
+        for person, client in zip(people, clients):
+            # Every seq exactly once, and the same board as the server shows this participant.
+            assert sorted(client.store.received) == list(range(start + 1, final + 1))
+            server_view = servers[0].api("GET", f"/api/maps/{map_id}", person["token"]).json()
+            assert server_view["seq"] == final
+            assert client.store.view() == board_view(server_view)
+        cards = server_view["cards"]
+        assert len(cards) == PEOPLE * 7
+        assert sum(c["text"] == "Texte revu : plus précis" for c in cards) == PEOPLE * 3
+    finally:
+        for client in clients:
+            client.close()
+
+
+@pytest.mark.parametrize("async_mode", ["eventlet", "threading"])
+def test_ten_participants_edit_at_once_and_all_end_with_the_servers_board(tmp_path, async_mode):
+    server = Server(f"sqlite:///{tmp_path / 'live.db'}", async_mode=async_mode,
+                    log_path=tmp_path / "server.log").start()
+    try:
+        run_workshop([server])
+    finally:
+        server.stop()
+
+
+def test_two_processes_on_postgresql_and_redis_behave_as_one_server(tmp_path, pg_url):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        reachable = True
+    except redis.RedisError:
+        reachable = False
+    need(reachable, f"Redis not reachable at {REDIS_URL}")
+    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
+    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
+    servers[0].start()  # migrates first; the second finds the schema ready
+    servers[1].start()
+    try:
+        run_workshop(servers)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_kill_9_and_restart_lose_no_acknowledged_op(tmp_path):
+    server = Server(f"sqlite:///{tmp_path / 'crash.db'}", log_path=tmp_path / "server.log").start()
+    try:
+        ws, people = open_workshop(server)
+        map_id = ws["map"]["id"]
+        client = LiveClient(server.url, people[0]["token"], map_id).connect()
+        snap = client.store
+        lane, step = next(iter(snap.lanes)), next(iter(snap.steps))
+        acked: dict[str, int] = {}
+        done = threading.Event()
+
+        def writer() -> None:
+            for i in range(120):
+                ack = client.send("card.add", lane_id=lane, step_id=step, text=f"note {i}")
+                assert ack["ok"], ack
+                acked[ack["data"]["text"]] = ack["seq"]
+            done.set()
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        while len(acked) < 40:
+            threading.Event().wait(0.01)
+        server.kill()
+        server.start()
+        thread.join(120)
+        assert done.is_set()
+        final = server.api("GET", f"/api/maps/{map_id}", ws["facilitator_token"]).json()
+        texts = [c["text"] for c in final["cards"]]
+        assert sorted(texts) == sorted(f"note {i}" for i in range(120))  # each exactly once
+        assert {c["text"]: c["id"] for c in final["cards"]}.keys() == acked.keys()
+        events = server.api("GET", f"/api/maps/{map_id}/events?since=0", ws["facilitator_token"]).json()
+        assert [e["seq"] for e in events["events"]] == list(range(1, final["seq"] + 1))
+        client.wait_for_seq(final["seq"])
+        assert client.store.view()["cards"].keys() == {c["id"] for c in final["cards"]}
+        client.close()
+    finally:
+        server.stop()
+
+
+def test_http_errors_from_the_real_server_never_500(live_server):
+    for body in (b"{", b"[1,2]", b"\xff\xfe", b"null"):
+        res = requests.post(f"{live_server.url}/api/workshops", data=body,
+                            headers={"Content-Type": "application/json"}, timeout=10)
+        assert res.status_code == 400 and res.json()["error"]["code"] == "invalid"
+    res = requests.post(f"{live_server.url}/api/workshops", data=b"x" * 100_000,
+                        headers={"Content-Type": "application/json"}, timeout=10)
+    assert res.status_code == 413 and res.json()["error"]["code"] == "too_large"
