@@ -86,7 +86,7 @@ def _layout_ops(ids: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
 
 
 def _content_ops(ids: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, Any]]]:
-    """(author key, op) for every card and comment of the demo."""
+    """(author key, op) for every card, comment and emotion rating of the demo."""
     ids["card"] = _ids([c["key"] for c in DEMO["cards"]])
     ops = []
     for card in DEMO["cards"]:
@@ -101,4 +101,7 @@ def _content_ops(ids: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, An
     for comment in DEMO.get("comments", []):
         ops.append((comment["author"], {"type": "comment.add", "target_id": ids["card"][comment["card"]],
                                         "text": comment["text"]}))
+    for rating in DEMO.get("emotions", []):
+        ops.append((rating["author"], {"type": "emotion.set", "step_id": ids["step"][rating["step"]],
+                                       "score": rating["score"]}))
     return ops

@@ -1,0 +1,40 @@
+"""The emotional curve and its mirror: each rater scores a step from its own perspective."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import select
+
+from .. import views
+from ..models import Emotion, Step
+from .base import MEMBERS, Context, Id, OpSchema, op
+
+
+class EmotionSet(OpSchema):
+    step_id: Id
+    score: int | None = Field(ge=-2, le=2, strict=True)
+
+
+@op("emotion.set", EmotionSet, MEMBERS)
+def emotion_set(ctx: Context, o: EmotionSet) -> dict[str, Any]:
+    """Set (or clear with null) the actor's own score; answer the step's new average for that
+    perspective, with the rater and score that views.redact turns into each viewer's `mine`."""
+    ctx.get(Step, o.step_id, "step_id")
+    perspective = ctx.actor.perspective or "customer"  # CONTRACT.md §6: no perspective counts as customer
+    row = ctx.session.scalar(select(Emotion).where(Emotion.step_id == o.step_id,
+                                                   Emotion.participant_id == ctx.actor.id))
+    if o.score is None:
+        if row is not None:
+            ctx.session.delete(row)
+    elif row is None:
+        ctx.session.add(Emotion(map_id=ctx.map.id, step_id=o.step_id, participant_id=ctx.actor.id,
+                                perspective=perspective, score=o.score))
+    else:
+        row.score, row.perspective = o.score, perspective
+    ctx.session.flush()
+    summary = views.emotion_summary(ctx.session, ctx.map.id, o.step_id)
+    mine = next((r for r in summary if r["perspective"] == perspective),
+                {"step_id": o.step_id, "perspective": perspective, "average": None, "count": 0})
+    return {**mine, "rater_id": ctx.actor.id, "score": o.score,
+            "resonance": views.resonance(summary, [o.step_id])[0]}
