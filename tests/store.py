@@ -57,7 +57,7 @@ class BoardStore:
     def _apply(self, event: dict[str, Any]) -> None:
         type_, data = event["type"], event["data"]
         kind, _, verb = type_.partition(".")
-        if type_ in ("phase.set", "board.lock"):
+        if type_ in ("phase.set", "board.lock", "board.silent", "focus.set"):
             self.map.update(data)
         elif kind == "timer":
             self.timer = data["timer"]

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,9 @@ class Map(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
     timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     timer_label: Mapped[str | None] = mapped_column(String(200))
+    # Facilitation: the step every screen is brought to, and silent writing (new cards face down).
+    focus_step_id: Mapped[str | None] = mapped_column(ID)
+    silent_writing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -119,6 +122,8 @@ class Card(Base):
     builds_on: Mapped[str | None] = mapped_column(ID)
     position: Mapped[int] = mapped_column(Integer, default=0)
     visibility: Mapped[str] = mapped_column(String(10), default="all")  # all | author (until revealed)
+    # Kept after the selection vote (an idea promoted to the target journey).
+    selected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Bumped by every op that changes the card, so a client can see its edit was overtaken.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -185,6 +190,8 @@ class Chantier(Base):
     title: Mapped[str] = mapped_column(String(200))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # 1 = highest, set by promoting a chantier vote's results; None = not ranked.
+    priority: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

@@ -19,7 +19,8 @@ def workshop(w: Workshop) -> dict[str, Any]:
 
 def map_(m: Map) -> dict[str, Any]:
     return {"id": m.id, "workshop_id": m.workshop_id, "type": m.type, "title": m.title,
-            "locked": m.locked, "phase": m.phase}
+            "locked": m.locked, "phase": m.phase, "focus_step_id": m.focus_step_id,
+            "silent_writing": m.silent_writing}
 
 
 def timer(m: Map) -> dict[str, Any] | None:
@@ -45,7 +46,7 @@ def card(c: Card) -> dict[str, Any]:
     return {"id": c.id, "lane_id": c.lane_id, "step_id": c.step_id, "kind": c.kind, "text": c.text,
             "author_id": c.author_id, "perspective": c.perspective, "channel": c.channel,
             "builds_on": c.builds_on, "position": c.position, "visibility": c.visibility,
-            "version": c.version, "hidden": c.visibility == "author"}
+            "version": c.version, "hidden": c.visibility == "author", "selected": c.selected}
 
 
 def comment(c: Comment) -> dict[str, Any]:
@@ -53,7 +54,8 @@ def comment(c: Comment) -> dict[str, Any]:
 
 
 def chantier(c: Chantier) -> dict[str, Any]:
-    shape: dict[str, Any] = {"id": c.id, "title": c.title, "version": c.version, "position": c.position}
+    shape: dict[str, Any] = {"id": c.id, "title": c.title, "version": c.version, "position": c.position,
+                             "priority": c.priority}
     for name in CHANTIER_FIELDS:
         shape[name] = (c.fields or {}).get(name)
     return shape

@@ -31,7 +31,7 @@ def redact_card(card: dict[str, Any], viewer: Actor) -> dict[str, Any]:
 
 def _redact_vote(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     if data.get("secret") and data.get("participant_id") != viewer.id:
-        return {**data, "target_id": None, "participant_id": None, "results": None}
+        return {**data, "target_id": None, "participant_id": None, "target_votes": None, "remaining": None}
     return data
 
 

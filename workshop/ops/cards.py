@@ -81,7 +81,8 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
     card = Card(
         map_id=ctx.map.id, lane_id=o.lane_id, step_id=o.step_id, kind=o.kind, text=o.text,
         author_id=ctx.actor.id, perspective=o.perspective or ctx.actor.perspective,
-        channel=o.channel, builds_on=o.builds_on, visibility=o.visibility,
+        channel=o.channel, builds_on=o.builds_on,
+        visibility="author" if ctx.map.silent_writing else o.visibility,
         **({"id": o.id} if o.id else {}),
     )
     ctx.session.add(card)

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .. import shapes
-from .base import FACILITATOR, Context, OpSchema, Short, op
+from ..models import Step
+from .base import FACILITATOR, Context, Id, OpSchema, Short, op
 
 PHASES = ("setup", "diagnostic", "key_moments", "ideation", "selection", "chantiers", "closed")
 Phase = Literal[PHASES]  # type: ignore[valid-type]
@@ -28,6 +29,14 @@ class NoFields(OpSchema):
 
 class BoardLock(OpSchema):
     locked: bool
+
+
+class SilentWriting(OpSchema):
+    silent: bool
+
+
+class FocusSet(OpSchema):
+    step_id: Id | None
 
 
 @op("phase.set", PhaseSet, FACILITATOR)
@@ -55,3 +64,19 @@ def timer_stop(ctx: Context, o: NoFields) -> dict[str, Any]:
     ctx.map.timer_ends_at = None
     ctx.map.timer_label = None
     return {"timer": None}
+
+
+@op("board.silent", SilentWriting, FACILITATOR)
+def board_silent(ctx: Context, o: SilentWriting) -> dict[str, Any]:
+    """Silent writing: while on, every new card stays face down for all but its author."""
+    ctx.map.silent_writing = o.silent
+    return shapes.map_(ctx.map)
+
+
+@op("focus.set", FocusSet, FACILITATOR)
+def focus_set(ctx: Context, o: FocusSet) -> dict[str, Any]:
+    """Bring every screen to one step (null: let everyone roam again)."""
+    if o.step_id:
+        ctx.get(Step, o.step_id, "step_id")
+    ctx.map.focus_step_id = o.step_id
+    return shapes.map_(ctx.map)
