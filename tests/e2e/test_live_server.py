@@ -179,3 +179,62 @@ def test_http_errors_from_the_real_server_never_500(live_server):
     res = requests.post(f"{live_server.url}/api/workshops", data=b"x" * 100_000,
                         headers={"Content-Type": "application/json"}, timeout=10)
     assert res.status_code == 413 and res.json()["error"]["code"] == "too_large"
+
+
+def vote_storm(servers: list[Server]) -> None:
+    """Ten voters fire twice their budget at once over real sockets: each keeps exactly its budget."""
+    ws, people = open_workshop(servers[0])
+    map_id, token = ws["map"]["id"], ws["facilitator_token"]
+    snap = servers[0].api("GET", f"/api/maps/{map_id}", token).json()
+    steps = [s["id"] for s in snap["steps"]]
+    opened = servers[0].api("POST", f"/api/maps/{map_id}/ops", token, json={
+        "op_id": str(uuid.uuid4()), "type": "round.open", "target": "step", "budget": 5, "max_per_item": 2})
+    round_id = opened.json()["data"]["id"]
+    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect()
+               for i, p in enumerate(people)]
+    acks: list[dict] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients) * 2)
+
+    def fire(client: LiveClient, offset: int) -> None:
+        barrier.wait()
+        for i in range(5):
+            ack = client.send("vote.cast", round_id=round_id, target_id=steps[(offset + i) % 3])
+            with lock:
+                acks.append(ack)
+
+    threads = [threading.Thread(target=fire, args=(c, k)) for c in clients for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    try:
+        assert len(acks) == 100
+        assert sum(a["ok"] for a in acks) == 50, [a for a in acks if not a["ok"]][:2]
+        assert {a["error"]["code"] for a in acks if not a["ok"]} == {"budget_exceeded"}
+        closed = servers[-1].api("POST", f"/api/maps/{map_id}/ops", token, json={
+            "op_id": str(uuid.uuid4()), "type": "round.close", "id": round_id}).json()["data"]
+        assert sum(r["votes"] for r in closed["results"]) == 50
+        for person in people:
+            mine = servers[0].api("GET", f"/api/maps/{map_id}", person["token"]).json()["my_votes"]
+            assert len(mine) == 5
+            assert max(sum(v["target_id"] == s for v in mine) for s in steps) <= 2
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_votes_hold_under_parallel_sockets(live_server):
+    vote_storm([live_server])
+
+
+def test_votes_hold_across_two_processes_on_postgresql(tmp_path, pg_url):
+    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
+    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
+    servers[0].start()
+    servers[1].start()
+    try:
+        vote_storm(servers)
+    finally:
+        for server in servers:
+            server.stop()
