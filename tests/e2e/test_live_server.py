@@ -238,3 +238,14 @@ def test_votes_hold_across_two_processes_on_postgresql(tmp_path, pg_url):
     finally:
         for server in servers:
             server.stop()
+
+
+def test_the_example_script_from_the_docs_runs_against_the_real_server(live_server):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "examples" / "ten_participants.py"
+    done = subprocess.run([sys.executable, str(script), live_server.url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "50 cards" in done.stdout and "every participant agrees" in done.stdout
