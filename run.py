@@ -47,9 +47,33 @@ def main() -> None:
         print(f"  Animateur / facilitator: {links['facilitator_url']}", flush=True)
         print(f"  Participants / join:     {links['join_url']}  (code {links['join_code']})", flush=True)
     print(f"Parcours on {base}", flush=True)
-    socketio = app.extensions["socketio"]
-    kwargs = {"allow_unsafe_werkzeug": True} if ARGS.async_mode == "threading" else {"log_output": False}
-    socketio.run(app, host=ARGS.host, port=ARGS.port, **kwargs)
+    if ARGS.async_mode == "eventlet":
+        serve_eventlet(app)
+    else:
+        serve_threading(app)
+
+
+# Both servers switch Nagle's algorithm off: an op's event and its ack are two small writes in a
+# row, and with Nagle the ack waits for the client's delayed ACK (~40 ms) before it leaves.
+
+def serve_eventlet(app) -> None:  # noqa: ANN001
+    import socket
+
+    import eventlet.wsgi
+
+    listener = eventlet.listen((ARGS.host, ARGS.port))
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted sockets
+    eventlet.wsgi.server(listener, app, log_output=False)
+
+
+def serve_threading(app) -> None:  # noqa: ANN001
+    from werkzeug.serving import WSGIRequestHandler
+
+    class NoDelayHandler(WSGIRequestHandler):
+        disable_nagle_algorithm = True
+
+    app.extensions["socketio"].run(app, host=ARGS.host, port=ARGS.port, allow_unsafe_werkzeug=True,
+                                   request_handler=NoDelayHandler, log_output=False)
 
 
 if __name__ == "__main__":
