@@ -15,6 +15,7 @@ def app(tmp_path):
                         secret_key="test")
     application = create_app(settings)
     yield application
+    application.extensions["parcours"].presence.stop()
     application.extensions["parcours"].db.dispose()
 
 
@@ -197,3 +198,35 @@ def test_openapi_describes_every_op_and_endpoint(http):
     assert {"op_id", "type", "lane_id", "step_id", "text"} <= set(card_add["required"])
     for path in ("/api/workshops", "/api/join", "/api/maps/{mid}/ops", "/api/maps/{mid}/events", "/healthz"):
         assert path in doc["paths"]
+
+
+def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counting(app, http, tmp_path):
+    """Two apps on one database stand for two processes: each sees the other's participants."""
+    from datetime import timedelta
+
+    from workshop.models import Server
+    from workshop.presence import STALE_AFTER
+
+    other_settings = Settings(database_url=app.extensions["parcours"].settings.database_url, demo=False,
+                              async_mode="threading", secret_key="test")
+    other = create_app(other_settings)
+    try:
+        ws = create(http)
+        map_id = ws["map"]["id"]
+        alice = join(http, ws["join_code"], "Alice")
+        here = connect(app, http, ws["facilitator_token"])
+        here.emit("join", {"map_id": map_id}, callback=True)
+        there = other.extensions["socketio"].test_client(other, auth={"token": alice["token"]})
+        snap = there.emit("join", {"map_id": map_id}, callback=True)["snapshot"]
+        assert {p["name"] for p in snap["participants"] if p["online"]} == {"Animateur", "Alice"}
+        assert app.extensions["parcours"].presence.online_on(map_id) == {alice["participant"]["id"],
+                                                                        snap["participants"][0]["id"]}
+        # The other process dies without a word: once its heartbeat is stale, Alice is offline.
+        other_presence = other.extensions["parcours"].presence
+        other_presence.stop()
+        with app.extensions["parcours"].db.write() as s:
+            s.get(Server, other_presence.server_id).seen_at -= STALE_AFTER + timedelta(seconds=1)
+        assert app.extensions["parcours"].presence.online_on(map_id) == {snap["participants"][0]["id"]}
+    finally:
+        other.extensions["parcours"].presence.stop()
+        other.extensions["parcours"].db.dispose()

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
     from . import api, pages, realtime  # late: they import the op registry and the models
+    from .presence import Presence
 
     settings = settings or Settings()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
@@ -26,7 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     db = Database(settings.database_url)
     db.migrate()
-    state = AppState(settings, db, realtime.Presence())
+    state = AppState(settings, db, Presence(db))
     app.extensions["parcours"] = state
 
     socketio = SocketIO(app, async_mode=settings.async_mode, message_queue=settings.message_queue_url,
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
                         # Room for the 64 kB op limit to answer `too_large` instead of dropping the socket.
                         max_http_buffer_size=1024 * 1024, ping_interval=10, ping_timeout=20)
     realtime.register(socketio, state)
+    state.presence.beat()
+    socketio.start_background_task(state.presence.run_heartbeat, socketio.sleep)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
 

@@ -195,6 +195,25 @@ class Chantier(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class Connection(Base):
+    """A socket joined to a map (presence), held by one server process."""
+
+    __tablename__ = "connections"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    map_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    participant_id: Mapped[str] = mapped_column(ID)
+    workshop_id: Mapped[str] = mapped_column(ID, index=True)
+    server_id: Mapped[str] = mapped_column(ID, index=True)
+
+
+class Server(Base):
+    """A running server process's heartbeat; its connections count only while it beats."""
+
+    __tablename__ = "servers"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class OpLog(Base):
     """Every applied op, in seq order per map: the source of events, sync and idempotency."""
 

@@ -6,7 +6,6 @@ Handlers stay thin: they authenticate, call the engine or the views, and answer 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from flask import request
@@ -25,39 +24,6 @@ log = logging.getLogger(__name__)
 
 def viewer_room(map_id: str, participant_id: str) -> str:
     return f"{map_id}:{participant_id}"
-
-
-class Presence:
-    """Who is connected to this process, and to which maps."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._actors: dict[str, Actor] = {}
-        self._maps: dict[str, set[str]] = {}
-
-    def connect(self, sid: str, actor: Actor) -> None:
-        with self._lock:
-            self._actors[sid] = actor
-            self._maps[sid] = set()
-
-    def actor(self, sid: str) -> Actor | None:
-        return self._actors.get(sid)
-
-    def join(self, sid: str, map_id: str) -> None:
-        with self._lock:
-            self._maps.setdefault(sid, set()).add(map_id)
-
-    def disconnect(self, sid: str) -> tuple[Actor | None, set[str]]:
-        with self._lock:
-            return self._actors.pop(sid, None), self._maps.pop(sid, set())
-
-    def online(self, workshop_id: str) -> set[str]:
-        with self._lock:
-            return {a.id for a in self._actors.values() if a.workshop_id == workshop_id}
-
-    def online_on(self, map_id: str) -> set[str]:
-        with self._lock:
-            return {self._actors[sid].id for sid, maps in self._maps.items() if map_id in maps}
 
 
 def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], workshop_id: str) -> None:
@@ -159,6 +125,8 @@ def register(socketio: SocketIO, state: AppState) -> None:
         m = member_map(actor, payload)
         leave_room(m.id)
         leave_room(viewer_room(m.id, actor.id))
+        state.presence.leave(request.sid, m.id)
+        socketio.emit("presence", _presence_event(state, m.id, actor.workshop_id), to=m.id)
         return {"ok": True}
 
     @socketio.on("op")

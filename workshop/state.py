@@ -11,7 +11,7 @@ from .db import Database
 from .errors import OpError
 
 if TYPE_CHECKING:
-    from .realtime import Presence
+    from .presence import Presence
 
 
 class RateLimiter:
