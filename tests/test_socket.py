@@ -230,3 +230,13 @@ def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counti
     finally:
         other.extensions["parcours"].presence.stop()
         other.extensions["parcours"].db.dispose()
+
+
+def test_a_runaway_client_is_slowed_down_not_disconnected(app, http):
+    ws = create(http)
+    c = connect(app, http, ws["facilitator_token"])
+    limiter = app.extensions["parcours"].limiter
+    limiter.burst, limiter.per_second = 3, 0.001
+    codes = [op(c, ws["map"]["id"], "phase.set", phase="diagnostic").get("error", {}).get("code") for _ in range(5)]
+    assert codes == [None, None, None, "rate_limited", "rate_limited"]
+    assert c.is_connected()

@@ -39,9 +39,10 @@ class Settings:
     public_url: str | None = field(default_factory=lambda: os.environ.get("PARCOURS_PUBLIC_URL") or None)
     # Events older than this many seqs are not replayed by sync: the client gets a snapshot.
     replay_limit: int = 1000
-    # Per token: sustained ops per second and burst (CONTRACT.md error code rate_limited).
-    rate_per_second: float = 20.0
-    rate_burst: int = 60
+    # Per participant: sustained ops per second and burst (CONTRACT.md error code rate_limited).
+    # The burst is large so that a client flushing the ops it queued while offline gets through.
+    rate_per_second: float = 30.0
+    rate_burst: int = 300
     max_body_bytes: int = 64 * 1024
     max_text: int = 5000
     max_title: int = 200

@@ -52,7 +52,10 @@ class LiveClient:
             try:
                 if self.rejoin.is_set():
                     self.join()
-                return self.sio.call("op", op, timeout=5)
+                ack = self.sio.call("op", op, timeout=5)
+                if ack.get("error", {}).get("code") != "rate_limited":
+                    return ack
+                time.sleep(0.5)  # slowed down by the server: same op, a little later
             except Exception:
                 if time.monotonic() > stop:
                     raise
