@@ -37,6 +37,10 @@ class OpSchema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class ById(OpSchema):
+    id: Id
+
+
 @dataclass(frozen=True)
 class Actor:
     id: str
@@ -64,6 +68,14 @@ class Context:
         row = self.session.get(model, id_) if id_ else None
         if row is None or getattr(row, "map_id", None) != self.map.id:
             raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
+        return row
+
+    def create(self, model: type, id_: str | None, **values: Any) -> Any:
+        """Add a row to this map; a client-made id that is taken answers conflict."""
+        if id_ and self.session.get(model, id_) is not None:
+            raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
+        row = model(map_id=self.map.id, **values, **({"id": id_} if id_ else {}))
+        self.session.add(row)
         return row
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:

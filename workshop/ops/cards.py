@@ -9,7 +9,7 @@ from .. import shapes
 from ..errors import OpError
 from ..maptypes import CARD_KINDS, CHANNELS
 from ..models import Card, Chantier, Comment, Lane, Step
-from .base import FACILITATOR, MEMBERS, Context, Id, NonEmptyText, OpSchema, op, reorder
+from .base import FACILITATOR, MEMBERS, ById, Context, Id, NonEmptyText, OpSchema, op, reorder
 
 CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
@@ -44,10 +44,6 @@ class CardMove(OpSchema):
     position: int | None = None
 
 
-class ById(OpSchema):
-    id: Id
-
-
 class Reveal(OpSchema):
     lane_id: Id | None = None
     step_id: Id | None = None
@@ -72,20 +68,16 @@ def _editable(ctx: Context, card: Card) -> None:
 
 @op("card.add", CardAdd, MEMBERS)
 def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
-    if o.id and ctx.session.get(Card, o.id) is not None:
-        raise OpError("conflict", "id: a card with this id exists", "id")
     ctx.get(Lane, o.lane_id, "lane_id")
     ctx.get(Step, o.step_id, "step_id")
     if o.builds_on:
         ctx.get(Card, o.builds_on, "builds_on")
-    card = Card(
-        map_id=ctx.map.id, lane_id=o.lane_id, step_id=o.step_id, kind=o.kind, text=o.text,
+    card = ctx.create(
+        Card, o.id, lane_id=o.lane_id, step_id=o.step_id, kind=o.kind, text=o.text,
         author_id=ctx.actor.id, perspective=o.perspective or ctx.actor.perspective,
         channel=o.channel, builds_on=o.builds_on,
         visibility="author" if ctx.map.silent_writing else o.visibility,
-        **({"id": o.id} if o.id else {}),
     )
-    ctx.session.add(card)
     reorder(_cell(ctx, o.lane_id, o.step_id), card, o.position)
     ctx.session.flush()
     return shapes.card(card)
@@ -148,15 +140,11 @@ def cards_reveal(ctx: Context, o: Reveal) -> dict[str, Any]:
 
 @op("comment.add", CommentAdd, MEMBERS)
 def comment_add(ctx: Context, o: CommentAdd) -> dict[str, Any]:
-    if o.id and ctx.session.get(Comment, o.id) is not None:
-        raise OpError("conflict", "id: a comment with this id exists", "id")
     target = ctx.session.get(Card, o.target_id) or ctx.session.get(Step, o.target_id) \
         or ctx.session.get(Chantier, o.target_id)
     if target is None or target.map_id != ctx.map.id:
         raise OpError("not_found", "target_id: no such card, step or chantier on this map", "target_id")
-    comment = Comment(map_id=ctx.map.id, target_id=o.target_id, text=o.text, author_id=ctx.actor.id,
-                      ts=ctx.now, **({"id": o.id} if o.id else {}))
-    ctx.session.add(comment)
+    comment = ctx.create(Comment, o.id, target_id=o.target_id, text=o.text, author_id=ctx.actor.id, ts=ctx.now)
     ctx.session.flush()
     return shapes.comment(comment)
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .. import shapes
 from ..errors import OpError
 from ..models import Card, Chantier, Step
-from .base import FACILITATOR, MEMBERS, Context, Id, OpSchema, Short, Text, Title, op
+from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Short, Text, Title, op
 
 
 class Milestone(BaseModel):
@@ -65,10 +65,6 @@ class ChantierUpdate(ChantierFields):
     title: Title | None = None
 
 
-class ById(OpSchema):
-    id: Id
-
-
 def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
     sent = o.model_fields_set - {"id", "title"}
     values = o.model_dump(mode="json", include=sent)
@@ -83,13 +79,10 @@ def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
 
 @op("chantier.add", ChantierAdd, MEMBERS)
 def chantier_add(ctx: Context, o: ChantierAdd) -> dict[str, Any]:
-    if o.id and ctx.session.get(Chantier, o.id) is not None:
-        raise OpError("conflict", "id: a chantier with this id exists", "id")
     count = len(ctx.rows(Chantier))
-    sheet = Chantier(map_id=ctx.map.id, workshop_id=ctx.map.workshop_id, title=o.title, position=count,
-                     fields={"status": "draft"}, **({"id": o.id} if o.id else {}))
+    sheet = ctx.create(Chantier, o.id, workshop_id=ctx.map.workshop_id, title=o.title, position=count,
+                       fields={"status": "draft"})
     _set_fields(ctx, sheet, o)
-    ctx.session.add(sheet)
     ctx.session.flush()
     return shapes.chantier(sheet)
 

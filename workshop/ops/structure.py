@@ -9,7 +9,7 @@ from .. import shapes
 from ..errors import OpError
 from ..maptypes import LANE_KINDS
 from ..models import Card, Comment, Lane, Stage, Step
-from .base import FACILITATOR, MEMBERS, Context, Id, OpSchema, Text, Title, op, reorder
+from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Text, Title, op, reorder
 
 LaneKind = Literal[LANE_KINDS]  # type: ignore[valid-type]
 
@@ -28,20 +28,9 @@ class StageUpdate(OpSchema):
     position: int | None = None
 
 
-class ById(OpSchema):
-    id: Id
-
-
-def _new_id_free(ctx: Context, model: type, id_: str | None) -> None:
-    if id_ and ctx.session.get(model, id_) is not None:
-        raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
-
-
 @op("stage.add", StageAdd, FACILITATOR)
 def stage_add(ctx: Context, o: StageAdd) -> dict[str, Any]:
-    _new_id_free(ctx, Stage, o.id)
-    stage = Stage(map_id=ctx.map.id, title=o.title, **({"id": o.id} if o.id else {}))
-    ctx.session.add(stage)
+    stage = ctx.create(Stage, o.id, title=o.title)
     reorder(ctx.rows(Stage, order=Stage.position), stage, o.position)
     ctx.session.flush()
     return shapes.stage(stage)
@@ -108,12 +97,9 @@ def _stage_steps(ctx: Context, stage_id: str | None, exclude: str | None = None)
 
 @op("step.add", StepAdd, MEMBERS)
 def step_add(ctx: Context, o: StepAdd) -> dict[str, Any]:
-    _new_id_free(ctx, Step, o.id)
     if o.stage_id:
         ctx.get(Stage, o.stage_id, "stage_id")
-    step = Step(map_id=ctx.map.id, title=o.title, description=o.description, stage_id=o.stage_id,
-                **({"id": o.id} if o.id else {}))
-    ctx.session.add(step)
+    step = ctx.create(Step, o.id, title=o.title, description=o.description, stage_id=o.stage_id)
     reorder(_stage_steps(ctx, o.stage_id), step, o.position)
     ctx.session.flush()
     return shapes.step(step)
@@ -192,9 +178,7 @@ class LaneMove(OpSchema):
 
 @op("lane.add", LaneAdd, FACILITATOR)
 def lane_add(ctx: Context, o: LaneAdd) -> dict[str, Any]:
-    _new_id_free(ctx, Lane, o.id)
-    lane = Lane(map_id=ctx.map.id, title=o.title, kind=o.kind, **({"id": o.id} if o.id else {}))
-    ctx.session.add(lane)
+    lane = ctx.create(Lane, o.id, title=o.title, kind=o.kind)
     reorder(ctx.rows(Lane, order=Lane.position), lane, o.position)
     ctx.session.flush()
     return shapes.lane(lane)

@@ -62,12 +62,9 @@ def _round_data(ctx: Context, r: Round) -> dict[str, Any]:
 def round_open(ctx: Context, o: RoundOpen) -> dict[str, Any]:
     if ctx.rows(Round, Round.open.is_(True)):
         raise OpError("conflict", "a vote is already open on this map: close it first")
-    if o.id and ctx.session.get(Round, o.id) is not None:
-        raise OpError("conflict", "id: a round with this id exists", "id")
-    r = Round(map_id=ctx.map.id, target=o.target, budget=o.budget, max_per_item=o.max_per_item or o.budget,
-              secret=o.secret, card_kind=o.card_kind if o.target == "card" else None, open=True,
-              opened_at=ctx.now, **({"id": o.id} if o.id else {}))
-    ctx.session.add(r)
+    r = ctx.create(Round, o.id, target=o.target, budget=o.budget, max_per_item=o.max_per_item or o.budget,
+                   secret=o.secret, card_kind=o.card_kind if o.target == "card" else None, open=True,
+                   opened_at=ctx.now)
     ctx.session.flush()
     return _round_data(ctx, r)
 
