@@ -5,12 +5,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from . import engine, services, views
+from . import engine, services, shapes, views
 from .auth import actor_of, participant_for
 from .errors import HTTP_STATUS, OpError, from_validation
-from .models import Map
+from .models import Map, Participant, Workshop
 from .ops.base import Actor
 from .openapi import openapi_document
 from .realtime import broadcast
@@ -82,6 +83,20 @@ def create_workshop() -> Any:
 @bp.post("/join")
 def join() -> Any:
     return jsonify(services.join(_state().db, _body())), 201
+
+
+@bp.get("/me")
+def me() -> Any:
+    """Who this token is: its participant, its workshop with its maps, and the join link."""
+    actor = _actor()
+    with _state().db.read() as s:
+        p, w = s.get(Participant, actor.id), s.get(Workshop, actor.workshop_id)
+        maps = s.scalars(select(Map).where(Map.workshop_id == w.id).order_by(Map.position))
+        answer = {"participant": shapes.participant(p, True), "workshop": shapes.workshop(w),
+                  "maps": [shapes.map_(m) for m in maps], "join_url": f"{base_url()}/join/{w.join_code}"}
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/workshops/<wid>")

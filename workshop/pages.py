@@ -1,6 +1,166 @@
-"""HTML pages: home, join, board, present (server-rendered shells; the board runs in ES modules)."""
+"""HTML pages: home, join, board, present (server-rendered shells; the board runs in ES modules).
+
+Pages carry no workshop content: the board's data comes over Socket.IO with the browser's token
+(kept in localStorage), so a page URL alone gives nothing away. What a shell needs is embedded as
+JSON in a `<script type="application/json">` element (Jinja's `tojson` escapes it for that place).
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from datetime import datetime, timezone
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import (Blueprint, Response, abort, current_app, make_response, render_template, request,
+                   send_file)
+from sqlalchemy import select
+
+from . import shapes
+from .config import ROOT
+from .i18n import LANGS, catalog, translate
+from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
+from .models import Map, Workshop
+from .ops.facilitation import PHASES
+from .state import AppState
 
 bp = Blueprint("pages", __name__)
+
+# Third-party browser code is served from node_modules (installed by `npm ci`), never copied.
+VENDOR = {
+    "socket.io.esm.min.js": ROOT / "node_modules/socket.io-client/dist/socket.io.esm.min.js",
+    "socket.io.esm.min.js.map": ROOT / "node_modules/socket.io-client/dist/socket.io.esm.min.js.map",
+    "sortable.esm.js": ROOT / "node_modules/sortablejs/modular/sortable.esm.js",
+}
+LANG_COOKIE = "parcours_lang"
+
+
+def _state() -> AppState:
+    return current_app.extensions["parcours"]
+
+
+def _base_url() -> str:
+    return _state().settings.public_url or request.host_url.rstrip("/")
+
+
+def _lang(default: str | None = None) -> str:
+    """?lang= (remembered in a cookie), then the cookie, then the workshop's locale, then the browser's."""
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE), default):
+        if candidate in LANGS:
+            return candidate
+    return request.accept_languages.best_match(LANGS) or "fr"
+
+
+def _card_kind_of_lane() -> dict[str, str]:
+    """The default kind of a new card in a lane of each kind (from the map templates)."""
+    out: dict[str, str] = {}
+    for tpl in TEMPLATES.values():
+        for lane in tpl["lanes"]:
+            out.setdefault(lane["kind"], lane["card_kind"])
+    return out
+
+
+def _page(template: str, lang: str, **context: Any) -> Response:
+    page = {
+        "lang": lang,
+        "catalog": catalog(lang),
+        "card_kinds": list(CARD_KINDS),
+        "channels": list(CHANNELS),
+        "phases": list(PHASES),
+        "lane_card_kind": _card_kind_of_lane(),
+        "server_now": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        **context.pop("page", {}),
+    }
+
+    def t(key: str, **values: Any) -> str:
+        return translate(lang, key, **values)
+
+    html = render_template(template, lang=lang, langs=LANGS, t=t, page=page, **context)
+    response = make_response(html)
+    if request.args.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+    # The shells embed no secret, but keep them out of shared caches and other sites' frames.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _not_found(lang: str, message_key: str) -> Response:
+    response = _page("notfound.html", lang, message_key=message_key)
+    response.status_code = 404
+    return response
+
+
+@bp.get("/")
+def home() -> Response:
+    lang = _lang()
+    templates = {
+        name: {
+            "title": label(tpl["title"], lang),
+            "description": label(tpl["description"], lang),
+            "stages": [{"title": label(s["title"], lang), "steps": [label(x, lang) for x in s.get("steps", [])]}
+                       for s in tpl["stages"]],
+            "lanes": [label(lane["title"], lang) for lane in tpl["lanes"]],
+        }
+        for name, tpl in TEMPLATES.items()
+    }
+    return _page("home.html", lang, map_types=MAP_TYPES, templates=templates,
+                 page={"templates": templates})
+
+
+@bp.get("/join/<code>")
+def join_page(code: str) -> Response:
+    normal = code.strip().upper().replace("-", "").replace(" ", "")
+    with _state().db.read() as s:
+        w = s.scalar(select(Workshop).where(Workshop.join_code == normal))
+        workshop = shapes.workshop(w) if w else None
+    if workshop is None:
+        return _not_found(_lang(), "notfound.join")
+    lang = _lang(workshop["locale"])
+    return _page("join.html", lang, workshop=workshop,
+                 page={"code": normal, "workshop_id": workshop["id"], "title": workshop["title"]})
+
+
+def _map_page(template: str, map_id: str) -> Response:
+    with _state().db.read() as s:
+        m = s.get(Map, map_id)
+        locale = s.get(Workshop, m.workshop_id).locale if m else None
+    if m is None:
+        return _not_found(_lang(), "notfound.board")
+    return _page(template, _lang(locale), page={"map_id": map_id})
+
+
+@bp.get("/board/<map_id>")
+def board(map_id: str) -> Response:
+    return _map_page("board.html", map_id)
+
+
+@bp.get("/present/<map_id>")
+def present(map_id: str) -> Response:
+    return _map_page("present.html", map_id)
+
+
+@bp.get("/qr/<code>.svg")
+def qr(code: str) -> Response:
+    """The join link of a workshop as an SVG QR code, to project."""
+    normal = code.strip().upper()
+    with _state().db.read() as s:
+        if s.scalar(select(Workshop.id).where(Workshop.join_code == normal)) is None:
+            abort(404)
+    image = qrcode.make(f"{_base_url()}/join/{normal}", image_factory=qrcode.image.svg.SvgPathImage,
+                        border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = io.BytesIO()
+    image.save(buf)
+    response = Response(buf.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str) -> Response:
+    path = VENDOR.get(name)
+    if path is None or not path.exists():
+        abort(404)
+    mimetype = "application/json" if name.endswith(".map") else "text/javascript"
+    return send_file(path, mimetype=mimetype, max_age=24 * 3600)

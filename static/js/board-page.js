@@ -1,0 +1,75 @@
+// The board page: who am I, connect, keep the store, draw the board and the facilitator's controls.
+import {PAGE, h, t, toast} from "./dom.js";
+import {Store} from "./store.js";
+import {Connection} from "./socket.js";
+import {BoardView} from "./board.js";
+import {CardPanel} from "./panel.js";
+import {FacilitatorBar} from "./facilitator.js";
+import {Chrome, errorText, identify, onChange, showGate} from "./chrome.js";
+import {tokenForMap} from "./identity.js";
+
+const mapId = PAGE.map_id;
+const identity = await identify(mapId);
+if (!identity) {
+  showGate();
+} else {
+  start(identity);
+}
+
+function start(identity) {
+  const me = identity.participant;
+  const store = new Store();
+  const conn = new Connection({mapId, token: identity.token, me, store});
+  let panel = null;
+  const board = new BoardView({root: document.getElementById("board"), conn, me,
+                               readOnly: me.role === "observer", onOpenCard: (id) => panel.open(id)});
+  panel = new CardPanel({el: document.getElementById("panel"), conn, board, me});
+  const chrome = new Chrome({conn, identity});
+  const facilitator = me.role === "facilitator"
+    ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
+                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code})
+    : null;
+
+  document.getElementById("me").textContent = me.name;
+  document.getElementById("me").title = [me.name, me.department, me.perspective ? t(`perspective.${me.perspective}`) : null,
+                                         t(`role.${me.role}`)].filter(Boolean).join(" · ");
+  document.body.classList.add(`role-${me.role}`);
+
+  const tabs = document.getElementById("map-tabs");
+  if (identity.maps.length > 1) {
+    tabs.hidden = false;
+    for (const m of identity.maps) {
+      tabs.appendChild(h("a", {href: `/board/${m.id}`, "aria-current": m.id === mapId ? "page" : null}, m.title));
+    }
+  }
+
+  const banner = document.getElementById("banner");
+  const draw = () => {
+    const view = conn.view();
+    if (!view) return;
+    board.render();
+    chrome.render(view);
+    panel.render(view);
+    if (facilitator) facilitator.update(view);
+    const locked = view.map.locked && me.role !== "facilitator";
+    banner.hidden = !locked && me.role !== "observer";
+    banner.textContent = locked ? t("board.locked_banner") : (me.role === "observer" ? t("board.observer_banner") : "");
+  };
+  onChange(store, draw);
+
+  conn.addEventListener("rejected", (e) => toast(errorText(e.detail.error), "error"));
+  conn.addEventListener("unauthorized", () => showGate());
+  conn.addEventListener("fatal", (e) => toast(errorText(e.detail), "error"));
+  conn.addEventListener("status", (e) => {
+    if (e.detail === "online" && conn.unsent) toast(t("connection.resending", {n: conn.unsent}));
+  });
+
+  // Global keys: Escape closes the panel; "n" opens an editor in the focused card's cell.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !panel.el.hidden && !e.defaultPrevented) panel.close();
+  });
+
+  // For automated checks and debugging: the store and the connection.
+  window.parcours = {store, conn, board, tokenForMap};
+  conn.start();
+}

@@ -1,0 +1,685 @@
+// The board: macro-stages over steps (columns), lanes (rows), cells of cards; drawn from the store's
+// view (plus this browser's pending ops). The grid is rebuilt only when its structure changes;
+// cards are kept element by element (keyed by id), so open editors and focus survive live updates.
+import Sortable from "/vendor/sortable.esm.js";
+import {PAGE, clear, confirmDialog, h, inlineEdit, t, uuid} from "./dom.js";
+import {cellCards, commentsOn, orderedLanes, orderedStages, orderedSteps} from "./store.js";
+
+const MIN_COL = {board: 196, present: 150};
+const excerpt = (text, n = 60) => {
+  const s = String(text || "").replace(/\s+/g, " ").trim();
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+};
+
+export class BoardView {
+  constructor({root, conn, me, readOnly = false, onOpenCard = () => {}}) {
+    this.root = root;
+    this.wrap = root.parentElement;
+    this.conn = conn;
+    this.me = me;
+    this.readOnly = readOnly;
+    this.onOpenCard = onOpenCard;
+    this.cardEls = new Map();
+    this.cardSigs = new Map();
+    this.cellEls = new Map();
+    this.sortables = [];
+    this.structureKey = null;
+    this.editor = null;      // the add-card editor: {laneId, stepId, text, kind, channel, hidden, buildsOn}
+    this.editing = null;     // id of the card edited in place
+    this.dragging = false;
+    this.firstRender = true;
+    this.lastHidden = false;
+    this.focusCard = null;
+    this.view = null;
+    root.addEventListener("click", (e) => this.onClick(e));
+    root.addEventListener("dblclick", (e) => this.onDblClick(e));
+    root.addEventListener("keydown", (e) => this.onKey(e));
+    window.addEventListener("resize", () => this.fitColumns());
+  }
+
+  // -- permissions ------------------------------------------------------------------------------
+
+  get isFacilitator() { return this.me.role === "facilitator"; }
+  canWrite(view = this.view) {
+    return !this.readOnly && this.me.role !== "observer" && !!view && (!view.map.locked || this.isFacilitator);
+  }
+  canEditCard(card) { return this.canWrite() && !(card.hidden && card.author_id !== this.me.id); }
+  canDeleteCard(card) { return this.canWrite() && (card.author_id === this.me.id || this.isFacilitator); }
+  canEditStructure() { return this.canWrite() && this.isFacilitator; }
+
+  // -- rendering --------------------------------------------------------------------------------
+
+  render() {
+    if (this.dragging) { this.dirty = true; return; }
+    const view = this.conn.view();
+    if (!view) return;
+    this.view = view;
+    const key = this.structureOf(view);
+    if (key !== this.structureKey) {
+      this.structureKey = key;
+      this.buildGrid(view);
+    }
+    if ((view.map.focus_step_id || null) !== (this.lastFocus ?? null)) {
+      this.lastFocus = view.map.focus_step_id || null;
+      const head = this.lastFocus && this.root.querySelector(`.step-head[data-step-id="${CSS.escape(this.lastFocus)}"]`);
+      if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : "smooth"});
+    }
+    this.fillCells(view);
+    if (this.firstRender) {
+      this.firstRender = false;
+      this.root.setAttribute("aria-busy", "false");
+    }
+  }
+
+  structureOf(view) {
+    return JSON.stringify([
+      orderedStages(view).map((s) => [s.id, s.title]),
+      orderedSteps(view).map((s) => [s.id, s.title, s.stage_id, s.key_moment, s.description]),
+      orderedLanes(view).map((l) => [l.id, l.title, l.kind]),
+      this.canWrite(view), this.isFacilitator, view.map.focus_step_id || null,
+    ]);
+  }
+
+  /** Columns: each stage's steps (or one empty column for a stage without steps), then steps outside stages. */
+  columns(view) {
+    const steps = orderedSteps(view);
+    const cols = [];
+    for (const stage of orderedStages(view)) {
+      const own = steps.filter((s) => s.stage_id === stage.id);
+      if (own.length) own.forEach((step, i) => cols.push({step, stage, index: i, count: own.length}));
+      else cols.push({step: null, stage, index: 0, count: 0});
+    }
+    const loose = steps.filter((s) => !s.stage_id || !view.stages.has(s.stage_id));
+    loose.forEach((step, i) => cols.push({step, stage: null, index: i, count: loose.length}));
+    return cols;
+  }
+
+  buildGrid(view) {
+    const hadFocus = this.editor && this.root.contains(document.activeElement) && document.activeElement.matches(".card-editor textarea");
+    this.sortables.forEach((s) => s.destroy());
+    this.sortables = [];
+    this.cellEls.clear();
+    clear(this.root);
+    const cols = this.columns(view);
+    const lanes = orderedLanes(view);
+    const stages = orderedStages(view);
+    const canStructure = this.canEditStructure();
+    const canWrite = this.canWrite(view);
+    this.root.style.setProperty("--ncols", String(Math.max(cols.length, 1)));
+    this.root.classList.toggle("can-write", canWrite);
+    this.fitColumns(cols.length);
+
+    const place = (el, col, row, span = 1) => {
+      el.style.gridColumn = `${col} / span ${span}`;
+      el.style.gridRow = String(row);
+      this.root.appendChild(el);
+      return el;
+    };
+
+    // Row 1: the corner, macro-stages, "add a stage".
+    place(h("div", {class: "corner corner-stage"}, t("board.stages")), 1, 1);
+    let col = 2;
+    const groups = [];
+    for (const c of cols) {
+      const last = groups[groups.length - 1];
+      if (last && last.stage === c.stage && c.stage !== null) last.span += 1;
+      else if (last && c.stage === null && last.stage === null && last.loose) last.span += 1;
+      else groups.push({stage: c.stage, span: 1, start: col, loose: c.stage === null});
+      col += 1;
+    }
+    groups.forEach((g, gi) => place(this.stageHead(g.stage, stages, gi), g.start, 1, g.span));
+    if (canStructure) {
+      place(h("div", {class: "tail-head"},
+        h("button", {class: "icon-btn add-stage", "data-action": "add-stage", title: t("stage.add"), "aria-label": t("stage.add")}, "+")),
+      cols.length + 2, 1);
+    }
+
+    // Row 2: steps.
+    place(h("div", {class: "corner corner-step"}, t("board.steps")), 1, 2);
+    cols.forEach((c, i) => place(c.step ? this.stepHead(c) : this.emptyStepHead(c), i + 2, 2));
+
+    // Lanes.
+    lanes.forEach((lane, li) => {
+      const row = li + 3;
+      place(this.laneHead(lane, li, lanes.length), 1, row);
+      cols.forEach((c, i) => {
+        if (!c.step) { place(h("div", {class: "cell cell-empty", "aria-hidden": "true"}), i + 2, row); return; }
+        const cell = this.cell(lane, c.step);
+        place(cell, i + 2, row);
+      });
+    });
+    if (canStructure) {
+      place(h("div", {class: "add-lane-row"},
+        h("button", {class: "ghost-btn", "data-action": "add-lane"}, `+ ${t("lane.add")}`)), 1, lanes.length + 3);
+    }
+    if (this.editor) this.renderEditor(hadFocus);
+  }
+
+  fitColumns(n) {
+    const cols = n ?? Number(this.root.style.getPropertyValue("--ncols") || 1);
+    const laneW = parseFloat(getComputedStyle(this.root).getPropertyValue("--lane-w")) || 150;
+    const min = this.readOnly ? MIN_COL.present : MIN_COL.board;
+    const available = this.wrap.clientWidth - laneW - (this.canEditStructure() ? 44 : 4) - 8;
+    this.root.style.setProperty("--col-w", `${Math.max(min, Math.floor(available / Math.max(cols, 1)))}px`);
+  }
+
+  stageHead(stage, stages, index) {
+    if (!stage) return h("div", {class: "stage-head stage-loose"}, t("stage.none"));
+    const i = stages.indexOf(stage);
+    const el = h("div", {class: `stage-head stage-tint-${index % 4}`, "data-stage-id": stage.id, role: "columnheader"},
+      h("span", {class: "stage-title"}, stage.title));
+    const tools = h("span", {class: "head-tools"});
+    if (this.canWrite()) {
+      tools.appendChild(h("button", {class: "icon-btn", "data-action": "add-step", "data-stage-id": stage.id,
+        title: t("step.add"), "aria-label": t("step.add_in", {stage: stage.title})}, "+"));
+    }
+    if (this.canEditStructure()) {
+      tools.append(
+        h("button", {class: "icon-btn", "data-action": "rename-stage", "data-stage-id": stage.id, title: t("common.rename"), "aria-label": t("common.rename")}, "✎"),
+        h("button", {class: "icon-btn", "data-action": "move-stage", "data-dir": "-1", "data-stage-id": stage.id, title: t("common.move_left"), "aria-label": t("common.move_left"), disabled: i <= 0}, "◀"),
+        h("button", {class: "icon-btn", "data-action": "move-stage", "data-dir": "1", "data-stage-id": stage.id, title: t("common.move_right"), "aria-label": t("common.move_right"), disabled: i >= stages.length - 1}, "▶"),
+        h("button", {class: "icon-btn danger", "data-action": "delete-stage", "data-stage-id": stage.id, title: t("common.delete"), "aria-label": t("common.delete")}, "✕"));
+    }
+    if (tools.childNodes.length) el.appendChild(tools);
+    return el;
+  }
+
+  emptyStepHead(c) {
+    return h("div", {class: "step-head step-empty"}, h("span", {class: "muted"}, t("stage.empty")));
+  }
+
+  stepHead(c) {
+    const step = c.step;
+    const focused = this.view.map.focus_step_id === step.id ? " focused" : "";
+    const el = h("div", {class: `step-head${step.key_moment ? " key-moment" : ""}${focused}`, "data-step-id": step.id, role: "columnheader",
+                         title: step.description || null});
+    if (this.canEditStructure()) {
+      el.appendChild(h("button", {class: "star", "data-action": "key-moment", "data-step-id": step.id,
+        "aria-pressed": step.key_moment ? "true" : "false", title: t("step.key_moment"), "aria-label": t("step.key_moment")}, "★"));
+    } else if (step.key_moment) {
+      el.appendChild(h("span", {class: "star", title: t("step.key_moment")}, "★"));
+    }
+    el.appendChild(h("span", {class: "step-title"}, step.title));
+    const tools = h("span", {class: "head-tools"});
+    if (this.canWrite()) {
+      tools.appendChild(h("button", {class: "icon-btn", "data-action": "rename-step", "data-step-id": step.id, title: t("common.rename"), "aria-label": t("common.rename")}, "✎"));
+    }
+    if (this.canEditStructure()) {
+      tools.append(
+        h("button", {class: "icon-btn", "data-action": "focus-step", "data-step-id": step.id, title: t("step.focus"), "aria-label": t("step.focus"),
+                     "aria-pressed": this.view.map.focus_step_id === step.id ? "true" : "false"}, "◎"),
+        h("button", {class: "icon-btn", "data-action": "move-step", "data-dir": "-1", "data-step-id": step.id, title: t("common.move_left"), "aria-label": t("common.move_left")}, "◀"),
+        h("button", {class: "icon-btn", "data-action": "move-step", "data-dir": "1", "data-step-id": step.id, title: t("common.move_right"), "aria-label": t("common.move_right")}, "▶"),
+        h("button", {class: "icon-btn danger", "data-action": "delete-step", "data-step-id": step.id, title: t("common.delete"), "aria-label": t("common.delete")}, "✕"));
+    }
+    if (tools.childNodes.length) el.appendChild(tools);
+    return el;
+  }
+
+  laneHead(lane, index, count) {
+    const el = h("div", {class: `lane-head lane-${lane.kind}`, "data-lane-id": lane.id, role: "rowheader"},
+      h("span", {class: "lane-title"}, lane.title));
+    if (this.canEditStructure()) {
+      el.appendChild(h("span", {class: "head-tools"},
+        h("button", {class: "icon-btn", "data-action": "rename-lane", "data-lane-id": lane.id, title: t("common.rename"), "aria-label": t("common.rename")}, "✎"),
+        h("button", {class: "icon-btn", "data-action": "move-lane", "data-dir": "-1", "data-lane-id": lane.id, title: t("common.move_up"), "aria-label": t("common.move_up"), disabled: index === 0}, "▲"),
+        h("button", {class: "icon-btn", "data-action": "move-lane", "data-dir": "1", "data-lane-id": lane.id, title: t("common.move_down"), "aria-label": t("common.move_down"), disabled: index === count - 1}, "▼"),
+        h("button", {class: "icon-btn danger", "data-action": "delete-lane", "data-lane-id": lane.id, title: t("common.delete"), "aria-label": t("common.delete")}, "✕")));
+    }
+    return el;
+  }
+
+  cell(lane, step) {
+    const list = h("div", {class: "cards"});
+    const focused = this.view.map.focus_step_id === step.id ? " focused" : "";
+    const cell = h("div", {class: `cell${step.key_moment ? " key-moment" : ""}${focused}`, "data-cell": "", "data-lane-id": lane.id,
+                           "data-step-id": step.id, role: "gridcell"}, list);
+    if (this.canWrite()) {
+      cell.appendChild(h("button", {class: "add-card", "data-action": "add-card",
+        "aria-label": t("card.add_in", {lane: lane.title, step: step.title}), title: t("card.add")}, "+"));
+    }
+    this.cellEls.set(`${lane.id}|${step.id}`, cell);
+    if (this.canWrite()) {
+      this.sortables.push(Sortable.create(list, {
+        group: "cards", animation: 120, draggable: ".card", filter: ".no-drag, textarea, button, input, select",
+        preventOnFilter: false, delayOnTouchOnly: true, delay: 120, ghostClass: "card-ghost", chosenClass: "card-chosen",
+        onStart: () => { this.dragging = true; },
+        onEnd: (evt) => this.onDrop(evt),
+      }));
+    }
+    return cell;
+  }
+
+  fillCells(view) {
+    const cells = cellCards(view);
+    for (const [key, cellEl] of this.cellEls) {
+      const list = cellEl.firstElementChild;
+      const desired = cells.get(key) || [];
+      desired.forEach((card, i) => {
+        const el = this.cardEl(card, view);
+        const at = list.children[i];
+        if (at !== el) list.insertBefore(el, at || null);
+      });
+      while (list.children.length > desired.length) list.lastElementChild.remove();
+      cellEl.classList.toggle("has-cards", desired.length > 0);
+    }
+    for (const [id, el] of this.cardEls) {
+      if (!view.cards.has(id) || !el.isConnected) {
+        if (!view.cards.has(id)) { el.remove(); this.cardEls.delete(id); this.cardSigs.delete(id); }
+        if (this.editing === id) this.editing = null;
+      }
+    }
+    if (this.focusCard && (document.activeElement === document.body || !document.activeElement)) {
+      const el = this.cardEls.get(this.focusCard);
+      if (el) el.focus({preventScroll: false});
+    }
+  }
+
+  cardEl(card, view) {
+    let el = this.cardEls.get(card.id);
+    if (!el) {
+      el = h("article", {class: "card", "data-card-id": card.id, tabindex: "0"},
+        h("header", {class: "card-head"},
+          h("span", {class: "card-kind"}),
+          h("span", {class: "card-channel", hidden: true}),
+          this.readOnly ? null : h("button", {class: "card-more", "data-action": "card-menu", "aria-label": t("card.details"), title: t("card.details")}, "⋯")),
+        h("button", {class: "card-builds-on", "data-action": "goto-parent", hidden: true}),
+        h("p", {class: "card-text"}),
+        h("footer", {class: "card-foot"},
+          h("span", {class: "card-author"}),
+          h("span", {class: "card-side", hidden: true}),
+          h("span", {class: "card-comments", hidden: true})));
+      if (!this.firstRender && card.author_id !== this.me.id) {
+        el.classList.add("fresh");
+        setTimeout(() => el.classList.remove("fresh"), 1600);
+      }
+      this.cardEls.set(card.id, el);
+    }
+    const parent = card.builds_on ? view.cards.get(card.builds_on) : null;
+    const author = view.participants.get(card.author_id);
+    const comments = commentsOn(view, card.id).length;
+    const pending = !!(view.pendingIds && view.pendingIds.has(card.id));
+    const sig = JSON.stringify([card.kind, card.text, card.channel, card.hidden, card.perspective, card.builds_on, card.selected,
+      parent ? parent.text : null, author ? author.name : null, comments, pending, this.canEditCard(card), card.version]);
+    if (this.cardSigs.get(card.id) === sig) return el;
+    this.cardSigs.set(card.id, sig);
+    el.dataset.kind = card.kind;
+    el.classList.toggle("is-hidden", card.text === null || card.text === undefined);
+    el.classList.toggle("mine", card.author_id === this.me.id);
+    el.classList.toggle("pending", pending);
+    el.classList.toggle("no-drag", !this.canEditCard(card));
+    el.classList.toggle("selected", !!card.selected);
+    el.setAttribute("aria-label", `${t(`kind.${card.kind}`)}: ${card.text ?? t("card.hidden_text")}`);
+    el.querySelector(".card-kind").textContent = t(`kind.${card.kind}`);
+    const channel = el.querySelector(".card-channel");
+    channel.hidden = !(card.channel && card.kind === "touchpoint");
+    el.classList.toggle("has-channel", !channel.hidden);
+    channel.textContent = card.channel ? t(`channel.${card.channel}`) : "";
+    channel.dataset.channel = card.channel || "";
+    if (this.editing !== card.id) {
+      const text = el.querySelector(".card-text");
+      text.textContent = card.text ?? t("card.hidden_text");
+      text.classList.toggle("placeholder", card.text === null || card.text === undefined);
+    }
+    const link = el.querySelector(".card-builds-on");
+    link.hidden = !card.builds_on;
+    link.dataset.target = card.builds_on || "";
+    link.textContent = card.builds_on ? `↪ ${parent ? excerpt(parent.text ?? t("card.hidden_text"), 48) : t("card.builds_on_gone")}` : "";
+    link.title = card.builds_on ? t("card.builds_on") : "";
+    el.querySelector(".card-author").textContent = author ? author.name : "";
+    const side = el.querySelector(".card-side");
+    side.hidden = card.perspective !== "employee";
+    side.textContent = t("perspective.short_employee");
+    const count = el.querySelector(".card-comments");
+    count.hidden = comments === 0;
+    count.textContent = `❝ ${comments}`;
+    count.title = t("card.comments_count", {n: comments});
+    return el;
+  }
+
+  flash(cardId) {
+    const el = this.cardEls.get(cardId);
+    if (!el) return;
+    el.scrollIntoView({block: "nearest", inline: "nearest", behavior: "smooth"});
+    el.classList.remove("flash");
+    void el.offsetWidth;
+    el.classList.add("flash");
+    el.focus({preventScroll: true});
+  }
+
+  // -- the add-card editor ----------------------------------------------------------------------
+
+  defaultKind(laneId) {
+    const lane = this.view.lanes.get(laneId);
+    return (lane && PAGE.lane_card_kind[lane.kind]) || "note";
+  }
+
+  openEditor(laneId, stepId, {buildsOn = null} = {}) {
+    if (!this.canWrite()) return;
+    this.closeEditor(false);
+    const parent = buildsOn ? this.view.cards.get(buildsOn) : null;
+    this.editor = {laneId, stepId, text: "", kind: parent ? "idea" : this.defaultKind(laneId), channel: "",
+                   hidden: this.lastHidden, buildsOn};
+    this.renderEditor(true);
+  }
+
+  renderEditor(focus) {
+    const ed = this.editor;
+    const cell = this.cellEls.get(`${ed.laneId}|${ed.stepId}`);
+    if (!cell) { this.editor = null; return; }
+    cell.querySelector(".card-editor")?.remove();
+    const ta = h("textarea", {rows: "3", maxlength: "5000", placeholder: t("card.placeholder"), "aria-label": t("card.text")});
+    ta.value = ed.text;
+    const kind = h("select", {class: "kind-select", "aria-label": t("card.kind")},
+      PAGE.card_kinds.map((k) => h("option", {value: k, selected: k === ed.kind}, t(`kind.${k}`))));
+    const channel = h("select", {class: "channel-select", "aria-label": t("card.channel"), hidden: ed.kind !== "touchpoint"},
+      h("option", {value: ""}, t("card.no_channel")),
+      PAGE.channels.map((c) => h("option", {value: c, selected: c === ed.channel}, t(`channel.${c}`))));
+    const silent = !!this.view.map.silent_writing;
+    const hidden = h("input", {type: "checkbox", checked: ed.hidden || silent, disabled: silent});
+    const parent = ed.buildsOn ? this.view.cards.get(ed.buildsOn) : null;
+    const form = h("div", {class: "card-editor", "data-kind": ed.kind},
+      parent ? h("div", {class: "editor-builds-on"}, `↪ ${t("card.builds_on")} : ${excerpt(parent.text, 40)}`) : null,
+      ta,
+      h("div", {class: "editor-row"}, kind, channel,
+        h("label", {class: "hidden-toggle", title: t("card.face_down_hint")}, hidden, t("card.face_down"))),
+      h("div", {class: "editor-row editor-actions"},
+        h("span", {class: "hint"}, t("card.enter_hint")),
+        h("button", {class: "secondary small", "data-action": "cancel-card"}, t("common.cancel")),
+        h("button", {class: "primary small", "data-action": "save-card"}, t("common.save"))));
+    ta.addEventListener("input", () => { ed.text = ta.value; autosize(ta); });
+    ta.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.saveEditor(); }
+      else if (e.key === "Escape") { e.preventDefault(); this.closeEditor(true); }
+    });
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") { e.preventDefault(); this.closeEditor(true); }
+      e.stopPropagation();
+    });
+    kind.addEventListener("change", () => {
+      ed.kind = kind.value;
+      form.dataset.kind = ed.kind;
+      channel.hidden = ed.kind !== "touchpoint";
+    });
+    channel.addEventListener("change", () => { ed.channel = channel.value; });
+    hidden.addEventListener("change", () => { ed.hidden = hidden.checked; this.lastHidden = hidden.checked; });
+    form.addEventListener("click", (e) => {
+      const action = e.target.closest("[data-action]")?.dataset.action;
+      if (action === "save-card") { e.stopPropagation(); this.saveEditor(); }
+      if (action === "cancel-card") { e.stopPropagation(); this.closeEditor(true); }
+    });
+    cell.insertBefore(form, cell.querySelector(".add-card"));
+    cell.classList.add("editing");
+    autosize(ta);
+    if (focus) {
+      ta.focus();
+      form.scrollIntoView({block: "nearest", inline: "nearest"});
+    }
+  }
+
+  saveEditor() {
+    const ed = this.editor;
+    if (!ed) return;
+    const text = ed.text.trim();
+    if (!text) { this.closeEditor(true); return; }
+    const op = {type: "card.add", id: uuid(), lane_id: ed.laneId, step_id: ed.stepId, kind: ed.kind, text,
+                visibility: ed.hidden ? "author" : "all"};
+    if (ed.kind === "touchpoint" && ed.channel) op.channel = ed.channel;
+    if (ed.buildsOn) op.builds_on = ed.buildsOn;
+    this.conn.send(op);
+    this.closeEditor(true);
+  }
+
+  closeEditor(refocus) {
+    const ed = this.editor;
+    this.editor = null;
+    if (!ed) return;
+    const cell = this.cellEls.get(`${ed.laneId}|${ed.stepId}`);
+    if (!cell) return;
+    cell.querySelector(".card-editor")?.remove();
+    cell.classList.remove("editing");
+    if (refocus) cell.querySelector(".add-card")?.focus();
+  }
+
+  // -- editing a card in place ------------------------------------------------------------------
+
+  startEdit(cardId) {
+    const card = this.view && this.view.cards.get(cardId);
+    const el = this.cardEls.get(cardId);
+    if (!card || !el || !this.canEditCard(card) || this.editing === cardId) return;
+    if (this.editing) this.endEdit(false);
+    this.editing = cardId;
+    const textEl = el.querySelector(".card-text");
+    const ta = h("textarea", {class: "card-edit", maxlength: "5000", "aria-label": t("card.text")});
+    ta.value = card.text || "";
+    textEl.hidden = true;
+    textEl.after(ta);
+    el.classList.add("editing");
+    autosize(ta);
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+    const finish = (save) => this.endEdit(save, ta);
+    ta.addEventListener("keydown", (e) => {
+      e.stopPropagation();
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); finish(true); }
+      else if (e.key === "Escape") { e.preventDefault(); finish(false); }
+    });
+    ta.addEventListener("input", () => autosize(ta));
+    ta.addEventListener("blur", () => finish(true));
+  }
+
+  endEdit(save, ta) {
+    const id = this.editing;
+    if (!id) return;
+    const el = this.cardEls.get(id);
+    ta = ta || el?.querySelector(".card-edit");
+    const card = this.view.cards.get(id);
+    this.editing = null;
+    if (ta) ta.remove();
+    if (el) {
+      el.classList.remove("editing");
+      el.querySelector(".card-text").hidden = false;
+      this.cardSigs.delete(id);
+    }
+    const text = ta ? ta.value.trim() : "";
+    if (save && card && text && text !== card.text) this.conn.send({type: "card.update", id, text});
+    this.focusCard = id;
+    this.render();
+    el?.focus();
+  }
+
+  // -- events -----------------------------------------------------------------------------------
+
+  onDrop(evt) {
+    this.dragging = false;
+    const id = evt.item.dataset.cardId;
+    const to = evt.to.closest("[data-cell]");
+    const from = evt.from.closest("[data-cell]");
+    const moved = to !== from || evt.oldDraggableIndex !== evt.newDraggableIndex;
+    if (id && to && moved) {
+      this.conn.send({type: "card.move", id, lane_id: to.dataset.laneId, step_id: to.dataset.stepId,
+                      position: evt.newDraggableIndex});
+    }
+    this.dirty = false;
+    this.render();
+  }
+
+  onClick(e) {
+    const target = e.target.closest("[data-action]");
+    if (!target || !this.root.contains(target)) return;
+    const action = target.dataset.action;
+    const cell = target.closest("[data-cell]");
+    const cardEl = target.closest("[data-card-id]");
+    switch (action) {
+      case "add-card": this.openEditor(cell.dataset.laneId, cell.dataset.stepId); break;
+      case "card-menu": this.onOpenCard(cardEl.dataset.cardId); break;
+      case "goto-parent": if (target.dataset.target) this.flash(target.dataset.target); break;
+      case "add-step": this.addStep(target.dataset.stageId, target); break;
+      case "add-stage": this.addStage(); break;
+      case "add-lane": this.addLane(); break;
+      case "rename-stage": this.rename("stage", target.dataset.stageId, target); break;
+      case "rename-step": this.rename("step", target.dataset.stepId, target); break;
+      case "rename-lane": this.rename("lane", target.dataset.laneId, target); break;
+      case "move-stage": this.moveStage(target.dataset.stageId, Number(target.dataset.dir)); break;
+      case "move-step": this.moveStep(target.dataset.stepId, Number(target.dataset.dir)); break;
+      case "move-lane": this.moveLane(target.dataset.laneId, Number(target.dataset.dir)); break;
+      case "delete-stage": this.deleteThing("stage", target.dataset.stageId); break;
+      case "delete-step": this.deleteThing("step", target.dataset.stepId); break;
+      case "delete-lane": this.deleteThing("lane", target.dataset.laneId); break;
+      case "focus-step": {
+        const id = target.dataset.stepId;
+        this.conn.send({type: "focus.set", step_id: this.view.map.focus_step_id === id ? null : id});
+        break;
+      }
+      case "key-moment": {
+        const step = this.view.steps.get(target.dataset.stepId);
+        if (step) this.conn.send({type: "step.update", id: step.id, key_moment: !step.key_moment});
+        break;
+      }
+      default: break;
+    }
+  }
+
+  onDblClick(e) {
+    const cardEl = e.target.closest("[data-card-id]");
+    if (cardEl && !e.target.closest("button, textarea")) this.startEdit(cardEl.dataset.cardId);
+  }
+
+  onKey(e) {
+    const cardEl = e.target.closest && e.target.closest("[data-card-id]");
+    if (!cardEl || this.readOnly || e.target.closest("textarea, input, select")) return;
+    const id = cardEl.dataset.cardId;
+    const card = this.view.cards.get(id);
+    if (!card) return;
+    const onCard = e.target === cardEl;
+    if (onCard && e.key === "Enter") { e.preventDefault(); this.startEdit(id); }
+    else if (onCard && e.key === " ") { e.preventDefault(); this.onOpenCard(id); }
+    else if ((e.key === "Delete" || e.key === "Backspace") && this.canDeleteCard(card)) { e.preventDefault(); this.deleteCard(id); }
+    else if (e.altKey && e.key.startsWith("Arrow") && this.canEditCard(card)) { e.preventDefault(); this.keyMove(card, e.key, e.shiftKey); }
+  }
+
+  keyMove(card, key, withinCell) {
+    const steps = orderedSteps(this.view);
+    const lanes = orderedLanes(this.view);
+    let si = steps.findIndex((s) => s.id === card.step_id);
+    let li = lanes.findIndex((l) => l.id === card.lane_id);
+    let position = null;
+    if (withinCell && (key === "ArrowUp" || key === "ArrowDown")) {
+      position = Math.max(0, card.position + (key === "ArrowUp" ? -1 : 1));
+    } else if (key === "ArrowLeft") si -= 1;
+    else if (key === "ArrowRight") si += 1;
+    else if (key === "ArrowUp") li -= 1;
+    else if (key === "ArrowDown") li += 1;
+    if (si < 0 || si >= steps.length || li < 0 || li >= lanes.length) return;
+    const op = {type: "card.move", id: card.id, lane_id: lanes[li].id, step_id: steps[si].id};
+    if (position !== null) op.position = position;
+    this.focusCard = card.id;
+    this.conn.send(op);
+    requestAnimationFrame(() => this.cardEls.get(card.id)?.focus());
+  }
+
+  async deleteCard(id) {
+    const card = this.view.cards.get(id);
+    if (!card) return false;
+    if (!(await confirmDialog(t("card.confirm_delete", {text: excerpt(card.text ?? t("card.hidden_text"), 80)})))) return false;
+    this.conn.send({type: "card.delete", id});
+    return true;
+  }
+
+  // -- structure --------------------------------------------------------------------------------
+
+  /** A one-line input next to `anchor`; Enter (or leaving it with text) answers the text, Escape null. */
+  ask(anchor, label) {
+    return new Promise((resolve) => {
+      const input = h("input", {class: "inline-input ask-input", placeholder: label, "aria-label": label, maxlength: "200"});
+      const host = (anchor && anchor.closest(".stage-head, .step-head, .lane-head, .tail-head, .add-lane-row")) || this.root;
+      host.appendChild(input);
+      input.focus();
+      let done = false;
+      const finish = (value) => {
+        if (done) return;
+        done = true;
+        input.remove();
+        resolve(value || null);
+        if (anchor && anchor.isConnected) anchor.focus();
+      };
+      input.addEventListener("keydown", (e) => {
+        e.stopPropagation();
+        if (e.key === "Enter") { e.preventDefault(); finish(input.value.trim()); }
+        else if (e.key === "Escape") { e.preventDefault(); finish(null); }
+      });
+      input.addEventListener("click", (e) => e.stopPropagation());
+      input.addEventListener("blur", () => finish(input.value.trim()));
+    });
+  }
+
+  async addStep(stageId, anchor) {
+    const title = await this.ask(anchor, t("step.new_title"));
+    if (title) this.conn.send({type: "step.add", id: uuid(), title, stage_id: stageId || null});
+  }
+
+  async addStage() {
+    const anchor = this.root.querySelector("[data-action=add-stage]");
+    const title = await this.ask(anchor, t("stage.new_title"));
+    if (title) this.conn.send({type: "stage.add", id: uuid(), title});
+  }
+
+  async addLane() {
+    const anchor = this.root.querySelector("[data-action=add-lane]");
+    const title = await this.ask(anchor, t("lane.new_title"));
+    if (title) this.conn.send({type: "lane.add", id: uuid(), title, kind: "custom"});
+  }
+
+  rename(what, id, button) {
+    const coll = {stage: this.view.stages, step: this.view.steps, lane: this.view.lanes}[what];
+    const item = coll.get(id);
+    if (!item) return;
+    const head = button.closest(".stage-head, .step-head, .lane-head");
+    const titleEl = head.querySelector(".stage-title, .step-title, .lane-title");
+    inlineEdit(titleEl, item.title, (title) => this.conn.send({type: `${what}.update`, id, title}), {label: t("common.rename")});
+  }
+
+  moveStage(id, dir) {
+    const stage = this.view.stages.get(id);
+    if (stage) this.conn.send({type: "stage.update", id, position: Math.max(0, stage.position + dir)});
+  }
+
+  moveLane(id, dir) {
+    const lane = this.view.lanes.get(id);
+    if (lane) this.conn.send({type: "lane.move", id, position: Math.max(0, lane.position + dir)});
+  }
+
+  /** Left/right within the stage; past its edge, into the neighbouring stage. */
+  moveStep(id, dir) {
+    const step = this.view.steps.get(id);
+    if (!step) return;
+    const siblings = [...this.view.steps.values()].filter((s) => s.stage_id === step.stage_id);
+    const position = step.position + dir;
+    if (position >= 0 && position < siblings.length) {
+      this.conn.send({type: "step.move", id, position});
+      return;
+    }
+    const stages = orderedStages(this.view);
+    const si = stages.findIndex((s) => s.id === step.stage_id);
+    const next = si === -1 ? (dir < 0 ? stages[stages.length - 1] : null) : stages[si + dir];
+    if (!next) return;
+    const count = [...this.view.steps.values()].filter((s) => s.stage_id === next.id).length;
+    this.conn.send({type: "step.move", id, stage_id: next.id, position: dir < 0 ? count : 0});
+  }
+
+  async deleteThing(what, id) {
+    const coll = {stage: this.view.stages, step: this.view.steps, lane: this.view.lanes}[what];
+    const item = coll.get(id);
+    if (!item) return;
+    let n = 0;
+    if (what === "step") n = [...this.view.cards.values()].filter((c) => c.step_id === id).length;
+    if (what === "lane") n = [...this.view.cards.values()].filter((c) => c.lane_id === id).length;
+    const message = t(`${what}.confirm_delete`, {title: item.title, n});
+    if (await confirmDialog(message)) this.conn.send({type: `${what}.delete`, id});
+  }
+}
+
+export function autosize(ta) {
+  ta.style.height = "auto";
+  ta.style.height = `${Math.min(ta.scrollHeight + 2, 320)}px`;
+}

@@ -1,0 +1,31 @@
+// The projector view: the same live store, drawn read-only in large type.
+import {PAGE} from "./dom.js";
+import {Store} from "./store.js";
+import {Connection} from "./socket.js";
+import {BoardView} from "./board.js";
+import {Chrome, identify, onChange, showGate} from "./chrome.js";
+
+const mapId = PAGE.map_id;
+const identity = await identify(mapId);
+if (!identity) {
+  showGate();
+} else {
+  const store = new Store();
+  const conn = new Connection({mapId, token: identity.token, me: identity.participant, store});
+  const board = new BoardView({root: document.getElementById("board"), conn, me: identity.participant, readOnly: true});
+  const chrome = new Chrome({conn, identity});
+  const code = identity.workshop.join_code;
+  if (code) {
+    document.getElementById("join-corner").hidden = false;
+    document.getElementById("join-code").textContent = code;
+    document.getElementById("join-qr").src = `/qr/${code}.svg`;
+  }
+  onChange(store, () => {
+    const view = conn.view();
+    if (!view) return;
+    board.render();
+    chrome.render(view);
+  });
+  window.parcours = {store, conn, board};
+  conn.start();
+}

@@ -1,0 +1,273 @@
+// The live connection: join the map's room, feed the store with events in seq order, sync on a gap,
+// and send this browser's ops with client-made op_ids. Unacknowledged ops stay in memory and in
+// localStorage (a reload loses nothing) and are re-sent with the same op_id after a reconnect:
+// the server applies an op_id once.
+import {io} from "/vendor/socket.io.esm.min.js";
+import {PAGE, uuid} from "./dom.js";
+import {applyEvent, cloneState} from "./store.js";
+
+const ACK_TIMEOUT = 10000;
+const RETRY_CODES = new Set(["rate_limited", "internal"]);
+
+/** Server time = Date.now() + clock.offset; every estimate is a lower bound, keep the largest. */
+export const clock = {
+  offset: Date.parse(PAGE.server_now) - Date.now(),
+  observe(ts) {
+    const estimate = Date.parse(ts) - Date.now();
+    if (Number.isFinite(estimate) && estimate > this.offset) this.offset = estimate;
+  },
+  now() { return Date.now() + this.offset; },
+};
+
+/** What the server will answer for an op, as far as this browser can tell (the optimistic overlay). */
+export function predict(state, op, me) {
+  const pick = (obj, names) => Object.fromEntries(names.filter((n) => n in op).map((n) => [n, op[n]]));
+  const card = op.id ? state.cards.get(op.id) : null;
+  const step = op.id ? state.steps.get(op.id) : null;
+  const stage = op.id ? state.stages.get(op.id) : null;
+  const lane = op.id ? state.lanes.get(op.id) : null;
+  switch (op.type) {
+    case "card.add":
+      if (card) return null;
+      return {id: op.id, lane_id: op.lane_id, step_id: op.step_id, kind: op.kind || "note", text: op.text,
+              author_id: me.id, perspective: op.perspective || me.perspective || null, channel: op.channel || null,
+              builds_on: op.builds_on || null, position: op.position ?? null,
+              visibility: state.map.silent_writing ? "author" : (op.visibility || "all"), version: 0,
+              hidden: !!state.map.silent_writing || op.visibility === "author", selected: false};
+    case "card.update": return card ? {...card, ...pick(op, ["text", "kind", "channel", "perspective"])} : null;
+    case "card.move": return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position} : null;
+    case "card.delete": return card ? {id: op.id} : null;
+    case "comment.add":
+      return state.comments.has(op.id) ? null
+        : {id: op.id, target_id: op.target_id, text: op.text, author_id: me.id, ts: new Date(clock.now()).toISOString()};
+    case "comment.delete": return {id: op.id};
+    case "stage.add": return stage ? null : {id: op.id, title: op.title, position: op.position ?? null};
+    case "stage.update": return stage ? {...stage, ...pick(op, ["title", "position"])} : null;
+    case "stage.delete":
+      return stage ? {id: op.id, step_ids: [...state.steps.values()].filter((s) => s.stage_id === op.id)
+        .sort((a, b) => a.position - b.position).map((s) => s.id)} : null;
+    case "step.add":
+      return step ? null : {id: op.id, title: op.title, stage_id: op.stage_id || null, position: op.position ?? null,
+                            description: op.description || "", key_moment: false};
+    case "step.update": {
+      if (!step) return null;
+      const next = {...step, ...pick(op, ["title", "description", "key_moment"])};
+      if ("stage_id" in op && op.stage_id !== step.stage_id) Object.assign(next, {stage_id: op.stage_id, position: null});
+      return next;
+    }
+    case "step.move":
+      return step ? {...step, stage_id: "stage_id" in op ? op.stage_id : step.stage_id, position: op.position} : null;
+    case "step.delete":
+      return step ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.step_id === op.id).map((c) => c.id)} : null;
+    case "lane.add": return lane ? null : {id: op.id, title: op.title, kind: op.kind || "custom", position: op.position ?? null};
+    case "lane.update": return lane ? {...lane, ...pick(op, ["title", "kind"])} : null;
+    case "lane.move": return lane ? {...lane, position: op.position} : null;
+    case "lane.delete":
+      return lane ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.lane_id === op.id).map((c) => c.id)} : null;
+    case "phase.set": return {phase: op.phase};
+    case "board.lock": return {locked: op.locked};
+    case "board.silent": return {silent_writing: op.silent};
+    case "focus.set": return {focus_step_id: op.step_id};
+    case "timer.start":
+      return {timer: {ends_at: new Date(clock.now() + op.seconds * 1000).toISOString(), label: op.label || null}};
+    case "timer.stop": return {timer: null};
+    default: return null;
+  }
+}
+
+export class Connection extends EventTarget {
+  constructor({mapId, token, me, store}) {
+    super();
+    this.mapId = mapId;
+    this.token = token;
+    this.me = me;
+    this.store = store;
+    this.socket = null;
+    this.ready = false;          // connected and joined
+    this.inflight = null;        // the op sent and not yet answered
+    this.state = "connecting";
+    this.syncTimer = null;
+    this.retryTimer = null;
+    this.storageKey = `parcours:pending:${mapId}:${me.id}`;
+    this.done = new Set();       // op_ids this tab saw through (kept out of localStorage)
+    this.pending = this.load();  // [{op, seq?, attempts}] in sending order
+    store.addEventListener("change", () => this.prune());
+  }
+
+  // -- persistence ------------------------------------------------------------------------------
+
+  load() {
+    try {
+      const list = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
+      return Array.isArray(list) ? list.filter((x) => x && x.op && x.op.op_id).map((x) => ({op: x.op, attempts: 0})) : [];
+    } catch { return []; }
+  }
+
+  save() {
+    // Another tab of the same person may keep its own pending ops under this key: keep theirs.
+    let stored = [];
+    try { stored = JSON.parse(localStorage.getItem(this.storageKey) || "[]"); } catch { stored = []; }
+    const mine = new Set(this.pending.map((x) => x.op.op_id));
+    const others = (Array.isArray(stored) ? stored : []).filter((x) => x && x.op && !mine.has(x.op.op_id) && !this.done.has(x.op.op_id));
+    const list = others.concat(this.pending.filter((x) => x.seq === undefined).map((x) => ({op: x.op})));
+    try {
+      if (list.length) localStorage.setItem(this.storageKey, JSON.stringify(list));
+      else localStorage.removeItem(this.storageKey);
+    } catch { /* storage full or private mode: memory still holds them */ }
+  }
+
+  // -- the socket -------------------------------------------------------------------------------
+
+  start() {
+    this.socket = io({auth: {token: this.token}, reconnectionDelay: 500, reconnectionDelayMax: 4000});
+    const s = this.socket;
+    s.on("connect", () => this.join());
+    s.on("disconnect", (reason) => {
+      this.ready = false;
+      this.inflight = null;
+      this.setState("offline");
+      if (reason === "io server disconnect") setTimeout(() => s.connect(), 1000);
+    });
+    s.on("connect_error", (err) => {
+      this.setState("offline");
+      if (err && err.message === "unauthorized") {
+        s.disconnect();
+        this.dispatchEvent(new CustomEvent("unauthorized"));
+      }
+    });
+    s.on("event", (event) => this.onEvent(event));
+    s.on("presence", (p) => { if (p && p.map_id === this.mapId) this.store.setPresence(p.participants || []); });
+    // The browser knows first when the network goes: do not wait for a ping timeout.
+    window.addEventListener("offline", () => { if (s.connected) s.disconnect(); this.setState("offline"); });
+    window.addEventListener("online", () => { if (!s.connected) s.connect(); });
+  }
+
+  /** Drop the connection on purpose (tests, "work offline"); `resume()` reconnects. */
+  pause() { this.socket.disconnect(); this.setState("offline"); }
+  resume() { if (!this.socket.connected) this.socket.connect(); }
+
+  join() {
+    this.setState("connecting");
+    this.socket.timeout(ACK_TIMEOUT).emit("join", {map_id: this.mapId}, (err, ack) => {
+      if (err || !ack) { this.socket.disconnect(); setTimeout(() => this.socket.connect(), 1000); return; }
+      if (!ack.ok) {
+        this.dispatchEvent(new CustomEvent("fatal", {detail: ack.error}));
+        return;
+      }
+      this.store.reset(ack.snapshot);
+      this.ready = true;
+      this.setState("online");
+      if (this.store.hasGap()) this.sync();
+      this.pump();
+    });
+  }
+
+  setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.dispatchEvent(new CustomEvent("status", {detail: state}));
+  }
+
+  onEvent(event) {
+    if (!event || event.map_id !== this.mapId) return;
+    clock.observe(event.ts);
+    const complete = this.store.receive(event);
+    // Our own op came back as an event: it is in the store of record now.
+    const mine = this.pending.find((x) => x.op.op_id === event.op_id);
+    if (mine && mine.seq === undefined) { mine.seq = event.seq; this.done.add(event.op_id); this.save(); }
+    this.prune();
+    if (!complete) this.scheduleSync();
+  }
+
+  scheduleSync() {
+    if (this.syncTimer) return;
+    // Events from different server processes may just be late: give them a moment first.
+    this.syncTimer = setTimeout(() => { this.syncTimer = null; if (this.store.hasGap()) this.sync(); }, 300);
+  }
+
+  sync() {
+    if (!this.ready) return;
+    this.socket.timeout(ACK_TIMEOUT).emit("sync", {map_id: this.mapId, since: this.store.seq}, (err, ack) => {
+      if (err || !ack || !ack.ok) { this.scheduleSync(); return; }
+      if (ack.snapshot) this.store.reset(ack.snapshot);
+      for (const event of ack.events || []) this.store.receive(event);
+      this.prune();
+    });
+  }
+
+  // -- ops ---------------------------------------------------------------------------------------
+
+  /** Queue an op (fields without op_id/map_id); answers the op, with its op_id. */
+  send(fields) {
+    const op = {map_id: this.mapId, op_id: uuid(), ...fields};
+    this.pending.push({op, attempts: 0});
+    this.save();
+    this.store.changed({pending: true});
+    this.pump();
+    return op;
+  }
+
+  get unsent() {
+    return this.pending.filter((x) => x.seq === undefined).length;
+  }
+
+  pump() {
+    if (!this.ready || this.inflight || this.retryTimer) return;
+    const item = this.pending.find((x) => x.seq === undefined);
+    if (!item) return;
+    this.inflight = item;
+    item.attempts += 1;
+    const ticket = this.sendNo = (this.sendNo || 0) + 1;
+    this.socket.timeout(ACK_TIMEOUT).emit("op", item.op, (err, ack) => {
+      // Disconnected meanwhile: the op is re-sent (same op_id) after the reconnect, this answer is stale.
+      if (this.inflight !== item || this.sendNo !== ticket) return;
+      this.inflight = null;
+      if (err || !ack) { this.retry(1500); return; }
+      if (ack.ok) {
+        item.seq = ack.seq;
+        this.done.add(item.op.op_id);
+      } else if (RETRY_CODES.has(ack.error && ack.error.code) && item.attempts < 6) {
+        this.retry(1000 * item.attempts);
+        return;
+      } else {
+        this.pending = this.pending.filter((x) => x !== item);
+        this.done.add(item.op.op_id);
+        this.dispatchEvent(new CustomEvent("rejected", {detail: {op: item.op, error: ack.error || {}}}));
+      }
+      this.save();
+      this.prune();
+      this.store.changed({pending: true});
+      this.pump();
+    });
+  }
+
+  retry(ms) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.pump(); }, ms);
+  }
+
+  /** Forget acknowledged ops once the store has reached their seq. */
+  prune() {
+    const seq = this.store.seq;
+    const before = this.pending.length;
+    this.pending = this.pending.filter((x) => x.seq === undefined || x.seq > seq);
+    if (this.pending.length !== before) this.save();
+  }
+
+  /** The board as this browser shows it: the store of record plus its own unconfirmed ops. */
+  view() {
+    const state = this.store.state;
+    if (!state) return null;
+    const overlay = this.pending.filter((x) => x.seq === undefined || x.seq > state.seq);
+    if (!overlay.length) return state;
+    const copy = cloneState(state);
+    copy.pendingIds = new Set();
+    for (const {op} of overlay) {
+      const data = predict(copy, op, this.me);
+      if (data === null) continue;
+      applyEvent(copy, op.type, data);
+      if (op.id) copy.pendingIds.add(op.id);
+    }
+    return copy;
+  }
+}

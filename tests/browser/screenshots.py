@@ -1,0 +1,93 @@
+"""Screenshots of the board for docs/screenshots/: `.venv/bin/python -m tests.browser.screenshots`.
+
+Builds the demo workshop in a throw-away SQLite database, serves it with the real `run.py`, and
+photographs the pages at 1366×768 (a laptop) and 1920×1080 (a projector) with Debian's Chromium.
+"""
+from __future__ import annotations
+
+import sys
+import uuid
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser.conftest import ARGS, CHROMIUM
+from tests.server import ROOT, Server
+from workshop.db import Database
+from workshop.demo import create_demo
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = [(1366, 768), (1920, 1080)]
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'shots.db'}"
+        db = Database(url)
+        db.migrate()
+        demo = create_demo(db)
+        db.dispose()
+        server = Server(url, log_path=Path(tmp) / "server.log").start()
+        try:
+            shoot(server, demo)
+        finally:
+            server.stop()
+    return 0
+
+
+def shoot(server: Server, demo: dict) -> None:
+    map_id, token = demo["map_id"], demo["facilitator_token"]
+    joined = server.api("POST", "/api/join", json={"code": demo["join_code"], "name": "Nadia Petit",
+                                                   "department": "Agence de Lyon", "perspective": "customer"}).json()
+    # A running exercise, as during a real diagnostic phase.
+    server.api("POST", f"/api/maps/{map_id}/ops", token=token,
+               json={"op_id": str(uuid.uuid4()), "type": "timer.start", "seconds": 600,
+                     "label": "Irritants, côté client"})
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for width, height in SIZES:
+            size = f"{width}x{height}"
+            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            page.goto(f"{server.url}/board/{map_id}#token={token}")
+            expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+            page.wait_for_timeout(400)
+            page.screenshot(path=OUT / f"board-facilitator-{size}.png")
+
+            other = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            other.goto(f"{server.url}/board/{map_id}#token={joined['token']}")
+            expect(other.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+            card = other.locator("[data-card-id][data-kind=irritant]").first
+            card.locator("[data-action=card-menu]").click()
+            cell = other.locator("[data-cell]").nth(1)
+            cell.locator("[data-action=add-card]").click()
+            cell.locator("textarea").fill("Je ne sais pas où trouver le tarif à la minute")
+            other.wait_for_timeout(300)
+            other.screenshot(path=OUT / f"board-participant-{size}.png")
+
+            present = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            present.goto(f"{server.url}/present/{map_id}#token={token}")
+            expect(present.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+            present.wait_for_timeout(400)
+            present.screenshot(path=OUT / f"present-{size}.png")
+            for ctx_page in (page, other, present):
+                ctx_page.context.close()
+
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{server.url}/")
+        page.screenshot(path=OUT / "home-1366x768.png")
+        page.goto(f"{server.url}/join/{demo['join_code']}")
+        page.screenshot(path=OUT / "join-1366x768.png")
+        # The facilitator's invitation: the join link and a QR code to project.
+        page.goto(f"{server.url}/board/{map_id}#token={token}")
+        expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+        page.click("[data-action=invite]")
+        page.wait_for_timeout(300)
+        page.screenshot(path=OUT / "invite-1366x768.png")
+        browser.close()
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
