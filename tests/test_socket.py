@@ -240,3 +240,23 @@ def test_a_runaway_client_is_slowed_down_not_disconnected(app, http):
     codes = [op(c, ws["map"]["id"], "phase.set", phase="diagnostic").get("error", {}).get("code") for _ in range(5)]
     assert codes == [None, None, None, "rate_limited", "rate_limited"]
     assert c.is_connected()
+
+
+def test_editing_marks_reach_the_others_and_clear_when_the_editor_leaves(app, http):
+    ws = create(http)
+    map_id = ws["map"]["id"]
+    alice, bob = join(http, ws["join_code"], "Alice"), join(http, ws["join_code"], "Bob")
+    ca, cb = connect(app, http, alice["token"]), connect(app, http, bob["token"])
+    for c in (ca, cb):
+        c.emit("join", {"map_id": map_id}, callback=True)
+        c.get_received()
+    card = str(uuid.uuid4())
+    assert ca.emit("editing", {"map_id": map_id, "target_id": card, "editing": True}, callback=True) == {"ok": True}
+    marks = [p["args"][0] for p in cb.get_received() if p["name"] == "editing"]
+    assert marks == [{"map_id": map_id, "target_id": card, "participant_id": alice["participant"]["id"],
+                      "name": "Alice", "editing": True}]
+    assert not [p for p in ca.get_received() if p["name"] == "editing"]  # not echoed to the editor
+    ca.disconnect()
+    marks = [p["args"][0] for p in cb.get_received() if p["name"] == "editing"]
+    assert [(m["target_id"], m["editing"]) for m in marks] == [(card, False)]
+    assert cb.emit("editing", {"map_id": map_id, "target_id": 5}, callback=True)["error"]["code"] == "invalid"

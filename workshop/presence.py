@@ -32,6 +32,7 @@ class Presence:
         self._lock = threading.Lock()
         self._actors: dict[str, Actor] = {}
         self._stopped = threading.Event()
+        self._editing: dict[str, set[tuple[str, str]]] = {}
 
     # -- this process's sockets -------------------------------------------------------------------
 
@@ -61,6 +62,16 @@ class Presence:
             maps = list(s.scalars(select(Connection.map_id).where(Connection.sid == sid)))
             s.execute(delete(Connection).where(Connection.sid == sid))
         return actor, maps
+
+    def mark_editing(self, sid: str, map_id: str, target_id: str, editing: bool) -> None:
+        with self._lock:
+            marks = self._editing.setdefault(sid, set())
+            (marks.add if editing else marks.discard)((map_id, target_id))
+
+    def stop_editing(self, sid: str) -> set[tuple[str, str]]:
+        """The (map, target) pairs a closing socket was editing, so others can clear their marks."""
+        with self._lock:
+            return self._editing.pop(sid, set())
 
     # -- the whole deployment ------------------------------------------------------------------------
 

@@ -50,6 +50,11 @@ def _presence_event(state: AppState, map_id: str, workshop_id: str) -> dict[str,
         return {"map_id": map_id, "participants": [shapes.participant(p, True) for p in people]}
 
 
+def _editing_event(actor: Actor, map_id: str, target_id: str, editing: bool) -> dict[str, Any]:
+    return {"map_id": map_id, "target_id": target_id, "participant_id": actor.id, "name": actor.name,
+            "editing": editing}
+
+
 def _error(err: OpError) -> dict[str, Any]:
     return {"ok": False, **err.body()}
 
@@ -98,9 +103,12 @@ def register(socketio: SocketIO, state: AppState) -> None:
 
     @socketio.on("disconnect")
     def on_disconnect(*_args: Any) -> None:
+        editing = state.presence.stop_editing(request.sid)
         actor, maps = state.presence.disconnect(request.sid)
         if actor is None:
             return
+        for map_id, target_id in editing:
+            socketio.emit("editing", _editing_event(actor, map_id, target_id, False), to=map_id)
         for map_id in maps:
             socketio.emit("presence", _presence_event(state, map_id, actor.workshop_id), to=map_id)
 
@@ -143,6 +151,19 @@ def register(socketio: SocketIO, state: AppState) -> None:
         if outcome.event is not None:
             broadcast(socketio, state, outcome.event, actor.workshop_id)
         return outcome.ack
+
+    @socketio.on("editing")
+    @guarded
+    def on_editing(payload: Any) -> dict[str, Any]:
+        """A transient mark: someone has a card (or sheet) open in an editor. No seq, not stored."""
+        actor = current_actor()
+        m = member_map(actor, payload)
+        target_id, editing = payload.get("target_id"), payload.get("editing", True)
+        if not isinstance(target_id, str) or len(target_id) > 64 or not isinstance(editing, bool):
+            raise OpError("invalid", "target_id: an id, editing: a boolean", "target_id")
+        state.presence.mark_editing(request.sid, m.id, target_id, editing)
+        socketio.emit("editing", _editing_event(actor, m.id, target_id, editing), to=m.id, skip_sid=request.sid)
+        return {"ok": True}
 
     @socketio.on("sync")
     @guarded
