@@ -26,11 +26,30 @@ def test_demo_is_made_once_and_its_links_survive_a_restart(tmp_path):
         facilitator = next(p for p in people if p.role == "facilitator")
         snap = views.snapshot_for(s, m, actor_of(facilitator))
     assert len(people) == len(DEMO["participants"]) + 1
-    assert m.phase == "diagnostic"
+    assert m.phase == "chantiers"
     assert {c["kind"] for c in snap["cards"]} == set(CARD_KINDS)
     assert len(snap["cards"]) == len(DEMO["cards"]) and len(snap["steps"]) == len(DEMO["steps"])
     assert any(c["builds_on"] for c in snap["cards"]) and any(s["key_moment"] for s in snap["steps"])
     assert any(c["channel"] for c in snap["cards"] if c["kind"] == "touchpoint")
     categories = {r["category"] for r in snap["resonance"]}
     assert {"pain", "blindness"} <= categories
+    db.dispose()
+
+
+def test_demo_ends_the_day_with_votes_key_moments_selected_ideas_and_sheets(tmp_path):
+    from workshop.demo import create_demo
+    from workshop.demo_content import DEMO_SHEETS
+
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.migrate()
+    links = create_demo(db)
+    with db.read() as s:
+        m = s.get(Map, links["map_id"])
+        facilitator = s.scalars(select(Participant).where(Participant.workshop_id == m.workshop_id,
+                                                          Participant.role == "facilitator")).one()
+        snap = views.snapshot_for(s, m, actor_of(facilitator))
+    assert [c["title"] for c in snap["chantiers"]] == [sheet["title"] for sheet in DEMO_SHEETS]
+    assert all(c["card_ids"] and c["step_ids"] for c in snap["chantiers"])
+    assert [r["open"] for r in snap["rounds"]] == [False, False]
+    assert len([c for c in snap["cards"] if c["selected"]]) == 3
     db.dispose()

@@ -10,13 +10,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from . import services
+from sqlalchemy import select
+
+from . import services, views
 from .auth import actor_of
 from .config import ROOT
 from .db import Database
-from .demo_content import DEMO
+from .demo_content import DEMO, DEMO_SHEETS, DEMO_VOTES
 from .maptypes import label, template
-from .models import Participant, Workshop
+from .models import Map, Participant, Workshop
 
 LINKS = ROOT / "instance" / "demo.json"
 
@@ -57,7 +59,7 @@ def create_demo(db: Database) -> dict[str, Any]:
     services.apply_all(db, map_id, facilitator, _layout_ops(ids))
     for author, raw in _content_ops(ids):
         services.apply_all(db, map_id, people.get(author, facilitator), [raw])
-    services.apply_all(db, map_id, facilitator, [{"type": "phase.set", "phase": "diagnostic"}])
+    finish_demo(db, answer["workshop"]["id"])
     return {"title": DEMO["title"], "workshop_id": answer["workshop"]["id"], "map_id": map_id,
             "join_code": answer["join_code"], "facilitator_token": answer["facilitator_token"]}
 
@@ -105,3 +107,46 @@ def _content_ops(ids: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, An
         ops.append((rating["author"], {"type": "emotion.set", "step_id": ids["step"][rating["step"]],
                                        "score": rating["score"]}))
     return ops
+
+
+def finish_demo(db: Database, workshop_id: str) -> str:
+    """The end of the day: votes on the key moments and the ideas, then the chantier sheets, so that
+    the demo shows every part of the board and every export has something to show."""
+    with db.read() as s:
+        people = {p.name: actor_of(p) for p in s.scalars(select(Participant).where(Participant.workshop_id == workshop_id))}
+        m = s.scalars(select(Map).where(Map.workshop_id == workshop_id).order_by(Map.position)).first()
+        facilitator = next(a for a in people.values() if a.is_facilitator)
+        snap = views.snapshot_for(s, m, facilitator)
+    map_id = m.id
+
+    def step(prefix: str) -> str:
+        return next(x["id"] for x in snap["steps"] if x["title"].startswith(prefix))
+
+    def card(prefix: str) -> str:
+        return next(x["id"] for x in snap["cards"] if (x["text"] or "").startswith(prefix))
+
+    def run(actor: Any, *ops: dict[str, Any]) -> None:
+        services.apply_all(db, map_id, actor, list(ops))
+
+    voters = [a for a in people.values() if a.role == "participant"]
+    run(facilitator, {"type": "phase.set", "phase": "key_moments"})
+    step_round = str(uuid.uuid4())
+    run(facilitator, {"type": "round.open", "id": step_round, "target": "step", "budget": 3})
+    for i, title in enumerate(DEMO_VOTES["key_moments"]):
+        run(voters[i % len(voters)], {"type": "vote.cast", "round_id": step_round, "target_id": step(title)})
+    run(facilitator, {"type": "round.close", "id": step_round},
+        {"type": "step.update", "id": step("Installer"), "key_moment": True},
+        {"type": "phase.set", "phase": "selection"})
+    idea_round = str(uuid.uuid4())
+    run(facilitator, {"type": "round.open", "id": idea_round, "target": "card", "budget": 3, "card_kind": "idea"})
+    for i, text in enumerate(DEMO_VOTES["ideas"]):
+        run(voters[i % len(voters)], {"type": "vote.cast", "round_id": idea_round, "target_id": card(text)})
+    run(facilitator, {"type": "round.close", "id": idea_round},
+        {"type": "round.promote", "id": idea_round, "count": 3},
+        {"type": "phase.set", "phase": "chantiers"})
+    for sheet in DEMO_SHEETS:
+        fields = {k: v for k, v in sheet.items() if k not in ("steps", "cards")}
+        owner = people.get(sheet["owner"], facilitator)
+        run(owner, {"type": "chantier.add", **fields, "step_ids": [step(t) for t in sheet["steps"]],
+                    "card_ids": [card(t) for t in sheet["cards"]]})
+    return map_id

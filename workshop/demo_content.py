@@ -365,3 +365,100 @@ DEMO: dict[str, Any] = {
         {"step": "abonner", "author": "marc", "score": 1},
     ],
 }
+
+
+# The end of the day: chantier sheets (steps and cards referred to by the start of their title/text).
+NB = "\u00a0"
+
+# card and step references: (step title prefix, card text prefix)
+DEMO_SHEETS: list[dict[str, Any]] = [
+    {
+        "title": "Remplacer la caution de 50" + NB + "€ par une pré-autorisation de 1" + NB + "€",
+        "problem": "À l’inscription, 50" + NB + "€ restent bloqués sept jours sur la carte de l’usager, sans "
+                   "explication. Une part des nouveaux inscrits croit à une arnaque et désinstalle l’appli "
+                   "avant la première course ; au back office, personne ne voit le montant bloqué.",
+        "objective": "Qu’aucun nouvel inscrit ne renonce à cause de la caution : diviser par deux les "
+                     "abandons entre l’inscription et la première course.",
+        "solution": "Remplacer la caution par une pré-autorisation de 1" + NB + "€, vérifiée puis rendue "
+                    "aussitôt, et l’annoncer dès l’écran d’accueil (« Aucune caution, 1" + NB + "€ vérifié "
+                    "puis rendu »). Le back office voit enfin, pour chaque client, ce qui est bloqué et "
+                    "pourquoi.",
+        "owner": "Inès Lefèvre", "sponsor": "Directrice administrative et financière",
+        "departments": ["Back office facturation", "Produit digital", "Marketing"],
+        "start": "2027-01-11", "end": "2027-04-30",
+        "milestones": [{"date": "2027-01-29", "label": "Accord du prestataire de paiement"},
+                       {"date": "2027-03-05", "label": "Nouveaux écrans d’inscription testés avec le panel"},
+                       {"date": "2027-04-30", "label": "Mise en production pour tous les nouveaux inscrits"}],
+        "effort": 2, "impact": 5,
+        "prerequisites": "Avenant au contrat du prestataire de paiement ; règles de recouvrement en cas "
+                         "d’impayé validées par la direction financière.",
+        "risks": "Plus d’impayés sans caution : suivre le taux mensuel et garder la caution pour les "
+                 "comptes à risque.",
+        "kpis": [{"name": "Inscrits qui font une première course", "target": "80" + NB + "%"},
+                 {"name": "Appels au support sur la caution", "target": "−70" + NB + "%"},
+                 {"name": "Taux d’impayés", "target": "< 1,5" + NB + "%"}],
+        "budget": "18" + NB + "000" + NB + "€", "status": "validated",
+        "steps": ["Installer"], "cards": ["Une caution de 50", "«" + NB + "J’ai vu 50", "Remplacer la caution",
+                                          "Et l’annoncer"],
+    },
+    {
+        "title": "Déverrouiller du premier coup, même sans réseau",
+        "problem": "Quand le réseau mobile est faible, l’appli tourne dans le vide au déverrouillage ; "
+                   "l’usager paie parfois une course qu’il n’a pas faite. Un tiers des appels du lundi "
+                   "matin concernent des déverrouillages ratés.",
+        "objective": "Déverrouiller en moins de dix secondes dans 98" + NB + "% des cas, et ne jamais "
+                     "faire payer une course qui n’a pas roulé.",
+        "solution": "Déverrouillage en Bluetooth quand le réseau est trop faible ; aucun débit tant que la "
+                    "trottinette n’a pas roulé cinquante mètres, avec remboursement automatique sinon.",
+        "owner": "Thomas Nguyen", "sponsor": "Directeur produit",
+        "departments": ["Produit digital", "Opérations terrain", "Service client"],
+        "start": "2027-02-01", "end": "2027-06-30",
+        "milestones": [{"date": "2027-03-15", "label": "Module Bluetooth validé sur 200 trottinettes"},
+                       {"date": "2027-05-15", "label": "Débit après 50 mètres roulés"},
+                       {"date": "2027-06-30", "label": "Toute la flotte équipée"}],
+        "effort": 4, "impact": 4,
+        "prerequisites": "Mise à jour du firmware des trottinettes ; accord du constructeur.",
+        "risks": "Autonomie des batteries réduite par le Bluetooth ; fraude au déverrouillage.",
+        "kpis": [{"name": "Déverrouillages réussis au premier essai", "target": "98" + NB + "%"},
+                 {"name": "Appels « déverrouillage » au support", "target": "÷" + NB + "3"}],
+        "budget": "120" + NB + "000" + NB + "€", "status": "in_progress",
+        "steps": ["Déverrouiller"], "cards": ["Bug au déverrouillage", "Déverrouiller en Bluetooth",
+                                               "Et ne rien débiter"],
+    },
+    {
+        "title": "Se garer sans risquer d’amende",
+        "problem": "Les zones de stationnement sont floues sur la carte : la course refuse de se terminer, "
+                   "et l’amende de 35" + NB + "€ pour stationnement hors zone arrive trois semaines plus tard.",
+        "objective": "Que chaque usager sache où se garer avant d’arriver, et réduire de moitié les "
+                     "amendes refacturées.",
+        "solution": "Guider vers la place autorisée la plus proche, à vingt mètres près, dès que la "
+                    "destination approche ; offrir deux minutes de course à qui se gare sur une place "
+                    "recommandée.",
+        "owner": "Julien Roche", "sponsor": "Directrice des opérations",
+        "departments": ["Opérations terrain", "Produit digital"],
+        "start": "2027-04-01", "end": "2027-09-30",
+        "milestones": [{"date": "2027-05-31", "label": "Cartographie des places avec la ville"},
+                       {"date": "2027-09-30", "label": "Guidage en service"}],
+        "effort": 3, "impact": 3,
+        "prerequisites": "Données ouvertes de la ville sur les places autorisées.",
+        "risks": "Places saturées aux heures de pointe.",
+        "kpis": [{"name": "Amendes refacturées par mois", "target": "−50" + NB + "%"}],
+        "budget": "45" + NB + "000" + NB + "€", "status": "draft",
+        "steps": ["Se garer"], "cards": ["Zones de stationnement floues", "Amende de 35", "Guider vers la place",
+                                          "Et offrir deux minutes"],
+    },
+]
+
+# Dot votes of the key-moment round (step title prefixes) and the idea round (card text prefixes),
+# cast in turn by the participants.
+DEMO_VOTES = {
+    "key_moments": ["Installer", "Déverrouiller", "Se garer", "Déverrouiller", "Installer", "Se garer",
+                  "Déverrouiller", "Demander", "Installer", "Se garer", "Déverrouiller", "Installer",
+                  "Payer", "Installer", "Se garer", "Déverrouiller", "Installer", "Rouler", "Se garer",
+                  "Déverrouiller", "Installer", "Demander", "Trouver", "Déverrouiller"],
+    "ideas": ["Remplacer la caution", "Déverrouiller en Bluetooth", "Guider vers la place", "Remplacer la caution",
+                 "Et ne rien débiter", "Guider vers la place", "Remplacer la caution", "Déverrouiller en Bluetooth",
+                 "Proposer le pass", "Remplacer la caution", "Déverrouiller en Bluetooth", "Et offrir deux minutes",
+                 "Remplacer la caution", "Et l’annoncer", "Guider vers la place", "Déverrouiller en Bluetooth",
+                 "Et ne rien débiter", "Remplacer la caution", "Guider vers la place", "Et l’annoncer"],
+}

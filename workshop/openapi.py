@@ -42,6 +42,11 @@ def _json(schema: dict[str, Any], description: str = "") -> dict[str, Any]:
     return {"description": description or "OK", "content": {"application/json": {"schema": schema}}}
 
 
+def _file(mimetype: str) -> dict[str, Any]:
+    return {"description": "a file (Content-Disposition: attachment)",
+            "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}}}
+
+
 def _error_responses(*codes: int) -> dict[str, Any]:
     return {str(c): {"$ref": "#/components/responses/Error"} for c in codes}
 
@@ -99,6 +104,29 @@ def openapi_document() -> dict[str, Any]:
             "parameters": [mid, {"name": "since", "in": "query", "schema": {"type": "integer", "default": 0}}],
             "security": bearer,
             "responses": {"200": _json(obj, "{events} or {snapshot}"), **_error_responses(400, 401, 404)}}},
+        # Exports and import (workshop/export/routes.py); any member of the workshop may export.
+        "/api/workshops/{wid}/export/chantiers.pdf": {"get": {
+            "summary": "Chantier sheets as PDF: a cover, then one A4 page per sheet", "parameters": [wid],
+            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+        "/api/maps/{mid}/export/map.pdf": {"get": {
+            "summary": "The whole map as PDF (A3 landscape), emotion curves included", "parameters": [mid],
+            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+        "/api/workshops/{wid}/export/report.pdf": {"get": {
+            "summary": "Workshop report as PDF: objective, participants, key moments, votes, resonance, sheets",
+            "parameters": [wid], "security": bearer,
+            "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+        "/api/workshops/{wid}/export/workshop.json": {"get": {
+            "summary": "The complete workshop (maps, cards, votes, sheets, participants without tokens)",
+            "parameters": [wid], "security": bearer,
+            "responses": {"200": _json(obj, "a workshop.json document"), **_error_responses(401, 404)}}},
+        "/api/maps/{mid}/export/cards.csv": {"get": {
+            "summary": "The map's cards, one a row (UTF-8 with BOM, header row)", "parameters": [mid],
+            "security": bearer, "responses": {"200": _file("text/csv"), **_error_responses(401, 404)}}},
+        "/api/workshops/import": {"post": {
+            "summary": "A new workshop from a workshop.json document (new ids, new facilitator token)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": obj}}},
+            "responses": {"201": _json(obj, "like POST /api/workshops, plus `imported`"),
+                          **_error_responses(400, 413)}}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
     }

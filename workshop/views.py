@@ -3,7 +3,7 @@
 Every viewer-specific rule lives here and nowhere else:
 - a face-down card (`visibility: author`) shows its text to its author only;
 - in a secret round nobody but the voter sees a vote's target or voter, and totals appear once closed;
-- an emotion's `mine` is the viewer's own score.
+- an emotion's `mine` is the viewer's own score; individual scores go to the facilitator's exports only.
 `redact_data` is a pure function of (op type, data, viewer); events are stored unredacted.
 """
 from __future__ import annotations
@@ -121,6 +121,16 @@ def emotion_summary(session: Session, map_id: str, step_id: str | None = None) -
         stmt = stmt.where(Emotion.step_id == step_id)
     return [{"step_id": s, "perspective": p, "average": round(float(a), 2), "count": c}
             for s, p, a, c in session.execute(stmt)]
+
+
+def ratings_for(session: Session, map_id: str, viewer: Actor) -> list[dict[str, Any]]:
+    """Individual emotion scores: the facilitator's export carries everyone's (so that an import
+    gives back the same curves); anyone else sees only their own, as on the board."""
+    stmt = select(Emotion).where(Emotion.map_id == map_id).order_by(Emotion.step_id, Emotion.participant_id)
+    if not viewer.is_facilitator:
+        stmt = stmt.where(Emotion.participant_id == viewer.id)
+    return [{"step_id": e.step_id, "participant_id": e.participant_id, "perspective": e.perspective,
+             "score": e.score} for e in session.scalars(stmt)]
 
 
 def resonance(summary: list[dict[str, Any]], step_ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -1,0 +1,460 @@
+"""Exports (PDF, CSV, workshop.json) and the import, through the REST endpoints."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import socket
+import uuid
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from workshop import create_app, demo
+from workshop.config import Settings
+from workshop.demo_content import DEMO_SHEETS
+from workshop.export import collect, pdf
+from workshop.export.csv_export import safe_cell
+from workshop.export.pdf import FetchRefused, SafeFetcher
+from workshop.export.typography import NBSP, NNBSP, french
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    '<link rel=stylesheet href="http://127.0.0.1:{port}/x.css">',
+    '<img src="file:///etc/passwd"> et <img src="http://127.0.0.1:{port}/y.png">',
+]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("exports")
+    settings = Settings(database_url=f"sqlite:///{tmp / 'exports.db'}", demo=False, async_mode="threading",
+                        secret_key="test", exports_dir=tmp / "exports")
+    application = create_app(settings)
+    yield application
+    application.extensions["parcours"].db.dispose()
+
+
+@pytest.fixture(scope="module")
+def http(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def glisse(app):
+    """The demo workshop at the end of the day: votes, selected ideas, three chantier sheets."""
+    db = app.extensions["parcours"].db
+    links = demo.create_demo(db)
+    return links
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def create(http, **body: Any) -> dict[str, Any]:
+    res = http.post("/api/workshops", json={"title": "Atelier", "map_type": "journey", **body})
+    assert res.status_code == 201, res.get_json()
+    return res.get_json()
+
+
+def join(http, code: str, name: str, **extra: Any) -> dict[str, Any]:
+    res = http.post("/api/join", json={"code": code, "name": name, **extra})
+    assert res.status_code == 201, res.get_json()
+    return res.get_json()
+
+
+def op(http, token: str, map_id: str, type_: str, **fields: Any) -> dict[str, Any]:
+    res = http.post(f"/api/maps/{map_id}/ops", headers=auth(token),
+                    json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+    assert res.status_code == 200, res.get_json()
+    return res.get_json()["data"]
+
+
+def snapshot(http, token: str, map_id: str) -> dict[str, Any]:
+    return http.get(f"/api/maps/{map_id}", headers=auth(token)).get_json()
+
+
+def pages(data: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    """PDF text with line breaks, hyphenation and odd spaces folded, to look for phrases."""
+    text = re.sub(r"[-\u2010]\n", "", text)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+def exports(wid: str, mid: str) -> list[str]:
+    return [f"/api/workshops/{wid}/export/chantiers.pdf", f"/api/maps/{mid}/export/map.pdf",
+            f"/api/workshops/{wid}/export/report.pdf", f"/api/workshops/{wid}/export/workshop.json",
+            f"/api/maps/{mid}/export/cards.csv"]
+
+
+# -- who may export ---------------------------------------------------------------------------------
+
+def test_exports_answer_401_without_a_token_and_404_for_another_workshop(http, glisse):
+    other = create(http, title="Un autre atelier")
+    for url in exports(glisse["workshop_id"], glisse["map_id"]):
+        res = http.get(url)
+        assert res.status_code == 401 and res.get_json()["error"]["code"] == "unauthorized", url
+        assert http.get(url, headers=auth("not-a-token")).status_code == 401
+        res = http.get(url, headers=auth(other["facilitator_token"]))
+        assert res.status_code == 404 and res.get_json()["error"]["code"] == "not_found", url
+    # And the other way round: the demo's token does not open the other workshop.
+    for url in exports(other["workshop"]["id"], other["map"]["id"]):
+        assert http.get(url, headers=auth(glisse["facilitator_token"])).status_code == 404
+
+
+def test_observers_and_participants_may_export(http, glisse):
+    observer = join(http, glisse["join_code"], "Projecteur", role="observer")
+    participant = join(http, glisse["join_code"], "Nadia", perspective="customer")
+    for who in (observer, participant):
+        for url in exports(glisse["workshop_id"], glisse["map_id"]):
+            res = http.get(url, headers=auth(who["token"]))
+            assert res.status_code == 200, (url, res.get_json(silent=True))
+            assert res.headers["Content-Disposition"].startswith("attachment; filename=")
+
+
+# -- the PDFs ---------------------------------------------------------------------------------------
+
+def test_chantiers_pdf_has_a_cover_then_one_a4_page_per_sheet(app, http, glisse):
+    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/chantiers.pdf",
+                   headers=auth(glisse["facilitator_token"]))
+    assert res.status_code == 200 and res.mimetype == "application/pdf"
+    name = re.search(r'filename="([^"]+)"', res.headers["Content-Disposition"]).group(1)
+    assert re.fullmatch(r"glisse-parcours-de-l-usager-occasionnel-chantiers-\d{4}-\d{2}-\d{2}\.pdf", name)
+    assert (app.extensions["parcours"].settings.exports_dir / name).read_bytes() == res.data
+    reader = PdfReader(io.BytesIO(res.data))
+    assert len(reader.pages) == 1 + len(DEMO_SHEETS)
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4
+    text = [flat(t) for t in pages(res.data)]
+    assert "FICHES CHANTIER" in text[0] and "Glisse — parcours de l’usager occasionnel" in text[0]
+    assert "Objectif de l’atelier".upper() in text[0]
+    for sheet, page in zip(DEMO_SHEETS, text[1:]):
+        assert flat(sheet["title"]) in page
+        for label in ("PROBLÈME", "OBJECTIF", "SOLUTION", "JALONS", "INDICATEURS", "PRÉREQUIS", "RISQUES", "PORTEUR"):
+            assert label in page
+        assert sheet["owner"] in page
+        assert flat(sheet["milestones"][0]["label"]) in page
+    assert "18 000 €" in text[1] and "Validée" in text[1] and "11/01/2027" in text[1]
+    assert "En cours" in text[2] and "Brouillon" in text[3]
+
+
+def test_map_pdf_is_one_a3_landscape_page_with_the_whole_map(http, glisse):
+    token = glisse["facilitator_token"]
+    snap = snapshot(http, token, glisse["map_id"])
+    res = http.get(f"/api/maps/{glisse['map_id']}/export/map.pdf", headers=auth(token))
+    assert res.status_code == 200
+    reader = PdfReader(io.BytesIO(res.data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (1191, 842)  # A3 landscape
+    raw = reader.pages[0].extract_text()
+    text = flat(raw)
+    for stage in snap["stages"]:
+        assert stage["title"].upper() in text
+    for step in snap["steps"]:
+        assert flat(step["title"]) in text
+    for lane in snap["lanes"]:
+        assert flat(lane["title"]) in text
+    assert "MOMENT CLÉ" in text and "Retenue" in text
+    assert "Client" in text and "Collaborateur" in text  # the two emotion curves' legend
+    assert "+1,5" in text and "−1,8" in text  # curve values, French decimals
+    # Table columns interleave in extracted text and hyphenation splits words: look for the words.
+    # Hyphenation splits words over lines, kerning adds spaces: look for each word without spaces.
+    packed = re.sub(r"[-\u2010]\n|\s", "", raw)
+
+    def printed(word: str) -> bool:
+        return word in packed
+
+    wanted = {w for c in snap["cards"] for w in re.findall(r"\w{4,}", c["text"])}
+    assert all(printed(w) for w in wanted), sorted(w for w in wanted if not printed(w))
+
+
+def test_a_long_map_splits_over_pages_by_macro_stage(http):
+    ws = create(http, title="Parcours long", locale="fr")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    snap = snapshot(http, token, map_id)
+    lane = snap["lanes"][0]["id"]
+    for stage in snap["stages"]:
+        for i in range(4):  # 3 template steps + 4 = 7 steps a stage, 21 in all
+            step = op(http, token, map_id, "step.add", stage_id=stage["id"], title=f"{stage['title']} {i + 1}")
+            op(http, token, map_id, "card.add", lane_id=lane, step_id=step["id"], text=f"Carte {stage['title']} {i}")
+    res = http.get(f"/api/maps/{map_id}/export/map.pdf", headers=auth(token))
+    text = [flat(t) for t in pages(res.data)]
+    assert len(text) == 3  # one macro-stage a page: 7 steps each, two would not fit
+    for page, stage in zip(text, snap["stages"]):
+        assert stage["title"].upper() in page
+        assert f"{stage['title']} 4" in page
+        assert all(f"{other['title']} 4" not in page for other in snap["stages"] if other is not stage)
+
+
+def test_report_pdf(http, glisse):
+    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"]))
+    assert res.status_code == 200
+    text = flat(" ".join(pages(res.data)))
+    for phrase in ("COMPTE RENDU D’ATELIER", "Comprendre pourquoi six nouveaux inscrits", "Participants par direction",
+                   "Service client", "Camille Martin", "Opérations terrain", "MOMENTS CLÉS", "Déverrouiller",
+                   "RÉSULTATS DES VOTES", "IDÉES RETENUES", "Remplacer la caution de 50 € par une pré-autorisation",
+                   "MATRICE DE RÉSONANCE", "Moment formidable", "Impasse", "Cécité", "Douleur", "Mauvais combat",
+                   "Coup de chance", "Synthèse des chantiers", "Se garer sans risquer d’amende", "PROBLÈME"):
+        assert phrase in text, phrase
+    assert len(pages(res.data)) >= 3 + len(DEMO_SHEETS)
+
+
+def test_english_workshop_prints_english_labels_and_no_french_spacing(http):
+    ws = create(http, title="Onboarding journey", locale="en", objective="Why do people leave?")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    op(http, token, map_id, "chantier.add", title="Fix the deposit", problem="Customers ask: why?", effort=2, impact=4)
+    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf",
+                                        headers=auth(token)).data)))
+    assert "WORK PACKAGE SHEETS" in text and "PROBLEM" in text and "Customers ask: why?" in text
+    assert "Fiches chantier" not in text
+    text = flat(pages(http.get(f"/api/maps/{map_id}/export/map.pdf", headers=auth(token)).data)[0])
+    assert "Customer journey map".upper() in text and "Customer actions" in text
+    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/report.pdf",
+                                        headers=auth(token)).data)))
+    assert "WORKSHOP REPORT" in text and "Participants by department" in text
+
+
+def test_french_typography_in_the_pdf():
+    assert french("Bonjour! Vraiment ? Prix: 50 € ; «oui»") == (
+        f"Bonjour{NNBSP}! Vraiment{NNBSP}? Prix{NBSP}: 50 €{NNBSP}; «{NBSP}oui{NBSP}»")
+    assert french("à 10:30, http://x.fr, l'appli. Quoi?!") == f"à 10:30, http://x.fr, l’appli. Quoi{NNBSP}?!"
+
+
+def test_french_typography_reaches_the_pdf(http):
+    ws = create(http, title="Typographie", locale="fr")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    op(http, token, map_id, "chantier.add", title="Pourquoi pas?", problem="Le client demande: «combien?»")
+    doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
+    html_text = pdf.render_html("chantiers.html", pdf.chantiers_context(doc))
+    assert f"Pourquoi pas{NNBSP}?" in html_text and f"demande{NBSP}: «{NBSP}combien{NNBSP}?{NBSP}»" in html_text
+    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf",
+                                        headers=auth(token)).data)))
+    # The spaces typed by nobody are in the PDF (pypdf reads the non-breaking ones as spaces).
+    assert "Pourquoi pas ?" in text and "demande : « combien ? »" in text
+
+
+# -- hostile text -----------------------------------------------------------------------------------
+
+def test_the_fetcher_serves_static_files_only():
+    fetcher = SafeFetcher()
+    css = (pdf.STATIC / "css" / "pdf.css").as_uri()
+    assert fetcher(css)["string"].startswith(b"/*")
+    for url in ("http://127.0.0.1:9/x.css", "https://example.com/a.png", "file:///etc/passwd",
+                css.replace("/css/pdf.css", "/../workshop/config.py"), "file://evil.example/static/css/pdf.css",
+                "ftp://example.com/x", "data:text/css,body{}", "//127.0.0.1:9/x", "x.css"):
+        with pytest.raises(FetchRefused):
+            fetcher(url)
+    assert len(fetcher.refused) == 9 and fetcher.served == [css]
+
+
+def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    try:
+        ws = create(http, title="Atelier <b>piégé</b>")
+        token, map_id = ws["facilitator_token"], ws["map"]["id"]
+        snap = snapshot(http, token, map_id)
+        lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
+        texts = [h.format(port=port) for h in HOSTILE]
+        cards = [op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=t) for t in texts]
+        op(http, token, map_id, "chantier.add", title=texts[0], problem=texts[1], solution=texts[2],
+           card_ids=[c["id"] for c in cards])
+        for url in exports(ws["workshop"]["id"], map_id):
+            assert http.get(url, headers=auth(token)).status_code == 200
+        doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
+        for render in (lambda f: pdf.render_map(doc, map_id, f), lambda f: pdf.render_chantiers(doc, f),
+                       lambda f: pdf.render_report(doc, f)):
+            fetcher = SafeFetcher()
+            data = render(fetcher)
+            assert fetcher.refused == []  # the markup never reached the renderer as markup
+            assert all(u.startswith(pdf.STATIC.as_uri() + "/") for u in fetcher.served)
+            text = re.sub(r"\s+", "", " ".join(pages(data)))
+            for hostile in texts:
+                assert re.sub(r"\s+", "", hostile) in text
+        with pytest.raises(socket.timeout):
+            listener.accept()  # nobody ever called
+    finally:
+        listener.close()
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+
+def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
+    token = glisse["facilitator_token"]
+    snap = snapshot(http, token, glisse["map_id"])
+    res = http.get(f"/api/maps/{glisse['map_id']}/export/cards.csv", headers=auth(token))
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    assert res.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(res.data.decode("utf-8-sig"), newline="")))
+    assert len(rows) == len(snap["cards"])
+    assert list(rows[0])[:8] == ["Macro-étape", "Étape", "Moment clé", "Couloir", "Type", "Texte", "Auteur", "Direction"]
+    by_text = {r["Texte"]: r for r in rows}
+    caution = next(r for t, r in by_text.items() if t.startswith("Remplacer la caution de 50"))
+    assert caution["Étape"] == "Installer l’appli et s’inscrire" and caution["Auteur"] == "Inès Lefèvre"
+    assert caution["Type"] == "Idée" and caution["Retenue"] == "oui" and int(caution["Votes"]) == 6
+    assert caution["Direction"] == "Back office facturation" and caution["Macro-étape"] == "Avant-vente"
+    assert {c["text"] for c in snap["cards"]} == set(by_text)  # quotes, accents, € and line breaks intact
+
+
+def test_cards_csv_defuses_formulas(http):
+    ws = create(http, title="Formules")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    snap = snapshot(http, token, map_id)
+    lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
+    for text in ('=HYPERLINK("http://evil.example","clic")', "+33 1 23", "-2 points", "@SUM(A1)", 'Dit "bonjour",\nà tous'):
+        op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=text)
+    rows = list(csv.DictReader(io.StringIO(http.get(f"/api/maps/{map_id}/export/cards.csv", headers=auth(token))
+                                           .data.decode("utf-8-sig"), newline="")))
+    assert [r["Texte"] for r in rows] == ['\'=HYPERLINK("http://evil.example","clic")', "'+33 1 23", "'-2 points",
+                                          "'@SUM(A1)", 'Dit "bonjour",\nà tous']
+    assert safe_cell(3) == 3 and safe_cell("ok") == "ok"
+
+
+# -- workshop.json and its import -------------------------------------------------------------------
+
+_VOLATILE = {"exported_at", "created_at", "ts", "opened_at", "closed_at", "version", "join_code", "id",
+             "workshop_id", "map_id"}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def normalise(doc: Any) -> Any:
+    """The document without timestamps and versions, each id replaced by the order it first appears in."""
+    names: dict[str, str] = {}
+
+    def walk(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if k in _VOLATILE and not (k == "id" and isinstance(v, str) and _UUID.match(v)):
+                    continue
+                out[k] = walk(v, k)
+            return out
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str) and _UUID.match(value):
+            return names.setdefault(value, f"#{len(names)}")
+        return value
+
+    return walk(doc)
+
+
+def test_workshop_json_is_complete_and_holds_no_secret(http, glisse):
+    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
+                   headers=auth(glisse["facilitator_token"]))
+    assert res.status_code == 200 and res.mimetype == "application/json"
+    doc = res.get_json()
+    raw = res.data.decode()
+    assert "token" not in raw and glisse["facilitator_token"] not in raw and glisse["join_code"] not in raw
+    assert doc["format"] == "parcours.workshop" and doc["workshop"]["title"].startswith("Glisse")
+    assert {p["name"] for p in doc["participants"]} >= {"Camille Martin", "Karim Haddad", "Animateur"}
+    assert all(set(p) == {"id", "name", "role", "department", "perspective"} for p in doc["participants"])
+    (m,) = doc["maps"]
+    assert len(m["cards"]) == 45 and m["comments"] and m["ratings"] and len(m["chantiers"]) == 3
+    assert [r["target"] for r in m["rounds"]] == ["step", "card"] and all(r["votes"] for r in m["rounds"])
+    assert sum(1 for c in m["cards"] if c["selected"]) == 3
+
+
+def test_export_import_export_gives_the_same_workshop(http, glisse):
+    first = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
+                     headers=auth(glisse["facilitator_token"])).get_json()
+    res = http.post("/api/workshops/import", data=json.dumps(first), content_type="application/json")
+    assert res.status_code == 201, res.get_json()
+    answer = res.get_json()
+    assert {"workshop", "map", "facilitator_token", "join_code", "join_url", "facilitator_url"} <= set(answer)
+    assert answer["workshop"]["id"] != glisse["workshop_id"] and answer["imported"]["notes"] == []
+    second = http.get(f"/api/workshops/{answer['workshop']['id']}/export/workshop.json",
+                      headers=auth(answer["facilitator_token"])).get_json()
+    assert normalise(second) == normalise(first)
+    old_ids = set(re.findall(r"[0-9a-f-]{36}", json.dumps(first)))
+    assert not old_ids & set(re.findall(r"[0-9a-f-]{36}", json.dumps(second)))  # all new ids
+    # A card's author stays its author; the new facilitator token works, the old one does not.
+    card = next(c for c in second["maps"][0]["cards"] if c["text"].startswith("Remplacer la caution de 50"))
+    assert next(p["name"] for p in second["participants"] if p["id"] == card["author_id"]) == "Inès Lefèvre"
+    assert http.get(f"/api/workshops/{answer['workshop']['id']}", headers=auth(glisse["facilitator_token"])).status_code == 404
+
+
+def test_import_of_a_second_map_and_english_locale(http):
+    ws = create(http, title="Two maps", locale="en", objective="Both sides")
+    token = ws["facilitator_token"]
+    res = http.post(f"/api/workshops/{ws['workshop']['id']}/maps", headers=auth(token),
+                    json={"title": "Back stage", "map_type": "blueprint"})
+    second_map = res.get_json()["map"]["id"]
+    snap = snapshot(http, token, second_map)
+    alice = join(http, ws["join_code"], "Alice", perspective="employee", department="Support")
+    card = op(http, alice["token"], second_map, "card.add", lane_id=snap["lanes"][1]["id"],
+              step_id=snap["steps"][0]["id"], text="Too many forms", kind="irritant")
+    op(http, token, second_map, "card.add", lane_id=snap["lanes"][1]["id"], step_id=snap["steps"][0]["id"],
+       text="One form", kind="idea", builds_on=card["id"], position=0)
+    op(http, alice["token"], second_map, "emotion.set", step_id=snap["steps"][0]["id"], score=-2)
+    op(http, token, second_map, "board.lock", locked=True)
+    first = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
+    answer = http.post("/api/workshops/import", json=first).get_json()
+    second = http.get(f"/api/workshops/{answer['workshop']['id']}/export/workshop.json",
+                      headers=auth(answer["facilitator_token"])).get_json()
+    assert normalise(second) == normalise(first)
+    assert [m["map"]["type"] for m in second["maps"]] == ["journey", "blueprint"]
+    assert second["maps"][1]["map"]["locked"] is True
+
+
+def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http):
+    db = app.extensions["parcours"].db
+    from workshop.models import Workshop
+    with db.read() as s:
+        before = s.query(Workshop).count()
+    for body in ([], {"workshop": {}}, {"format": "other", "workshop": {"title": "x"}},
+                 {"workshop": {"title": "x"}, "maps": [{"map": {"title": "m", "type": "nope"}}]}):
+        res = http.post("/api/workshops/import", json=body)
+        assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid", body
+    bad_card = {"workshop": {"title": "Cassé"}, "participants": [],
+                "maps": [{"map": {"title": "m", "type": "journey"},
+                          "lanes": [{"id": "l", "title": "L", "kind": "custom", "position": 0}],
+                          "steps": [{"id": "s", "title": "S", "stage_id": None, "position": 0}],
+                          "cards": [{"id": "c", "lane_id": "l", "step_id": "s", "kind": "bogus", "text": "x",
+                                     "position": 0}]}]}
+    res = http.post("/api/workshops/import", json=bad_card)
+    assert res.status_code == 400 and "cards.0" in res.get_json()["error"]["message"]
+    assert http.post("/api/workshops/import", data="{not json", content_type="application/json").status_code == 400
+    with db.read() as s:
+        assert s.query(Workshop).count() == before
+
+
+def test_import_takes_more_than_one_op_of_body(http, glisse):
+    doc = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
+                   headers=auth(glisse["facilitator_token"])).get_json()
+    for sheet in doc["maps"][0]["chantiers"]:
+        sheet["risks"] = "r" * 4000
+    body = json.dumps(doc)
+    assert len(body) > 64 * 1024
+    assert http.post("/api/workshops/import", data=body, content_type="application/json").status_code == 201
+
+
+def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_path):
+    from workshop.auth import actor_of
+    from workshop.db import Database
+    from workshop.demo import create_demo
+    from workshop.models import Participant
+    from sqlalchemy import select
+
+    db = Database(f"sqlite:///{tmp_path / 'r.db'}")
+    db.migrate()
+    links = create_demo(db)
+    with db.read() as s:
+        people = [actor_of(p) for p in s.scalars(select(Participant).where(
+            Participant.workshop_id == links["workshop_id"]))]
+    facilitator = next(p for p in people if p.is_facilitator)
+    someone = next(p for p in people if p.role == "participant")
+    full = collect.workshop_document(db, facilitator, links["workshop_id"])["maps"][0]["ratings"]
+    own = collect.workshop_document(db, someone, links["workshop_id"])["maps"][0]["ratings"]
+    assert len({r["participant_id"] for r in full}) > 1
+    assert own and {r["participant_id"] for r in own} == {someone.id}
+    db.dispose()

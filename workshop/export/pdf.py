@@ -1,0 +1,433 @@
+"""PDF exports with WeasyPrint, rendered from plain dicts (see collect.py), never from the DB.
+
+Safety: the HTML comes from autoescaped Jinja2 templates, so user text is only ever text; and the
+url_fetcher serves the app's own static files and nothing else: no http(s), no other file, no data
+from elsewhere. Whatever a card says, rendering a PDF never makes the server fetch anything.
+Call `render_*` through offload.run_blocking: WeasyPrint is slow and blocking.
+"""
+from __future__ import annotations
+
+import html
+import io
+import logging
+import mimetypes
+import os
+import threading
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
+
+from ..config import ROOT
+from .labels import labels
+from .typography import typography
+
+log = logging.getLogger(__name__)
+
+STATIC = (ROOT / "static").resolve()
+TEMPLATES = ROOT / "templates" / "pdf"
+STYLESHEET = STATIC / "css" / "pdf.css"
+
+
+class FetchRefused(ValueError):
+    """A URL the PDF renderer may not fetch."""
+
+
+class SafeFetcher:
+    """WeasyPrint's url_fetcher: file URLs under the app's static folder, nothing else.
+
+    Records what it served and what it refused (for logs and tests)."""
+
+    def __init__(self, root: Path = STATIC):
+        self.root = Path(root).resolve()
+        self.served: list[str] = []
+        self.refused: list[str] = []
+        self._lock = threading.Lock()
+
+    def path_of(self, url: str) -> Path:
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost") or parsed.query:
+            raise FetchRefused(f"refused to fetch {url[:200]!r}: only the app's static files")
+        path = Path(os.path.realpath(unquote(parsed.path)))
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise FetchRefused(f"refused to fetch {url[:200]!r}: not one of the app's static files")
+        return path
+
+    def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+        try:
+            path = self.path_of(url)
+        except FetchRefused:
+            with self._lock:
+                self.refused.append(url)
+            log.warning("PDF export: refused to fetch %r", url[:200])
+            raise
+        with self._lock:
+            self.served.append(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return {"string": path.read_bytes(), "mime_type": mime, "filename": path.name, "redirected_url": url}
+
+
+# -- Jinja ----------------------------------------------------------------------------------------
+
+def _fmt_date(value: Any, locale: str, short: bool = False) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if short:
+        return value.strftime("%d/%m/%Y") if locale == "fr" else value.isoformat()
+    month = labels(locale)["months"][value.month - 1]
+    if locale == "fr":
+        return f"{'1er' if value.day == 1 else value.day}\u00a0{month} {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def signed(value: float | None, locale: str) -> str:
+    """+1,5 / −1,2 / 0 (French decimal comma, a real minus sign)."""
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return "0"
+    text = f"{value:+.1f}".replace("-", "\u2212")
+    return text.replace(".", ",") if locale == "fr" else text
+
+
+@pass_context
+def _signed(ctx: Any, value: Any) -> str:
+    return signed(value, ctx.get("locale", "fr"))
+
+
+@pass_context
+def _t(ctx: Any, value: Any) -> str:
+    return typography(value, ctx.get("locale", "fr"))
+
+
+@pass_context
+def _d(ctx: Any, value: Any, short: bool = False) -> str:
+    return _fmt_date(value, ctx.get("locale", "fr"), short)
+
+
+@pass_context
+def _paras(ctx: Any, value: Any) -> Markup:
+    """Plain text with its line breaks, escaped, typeset."""
+    text = typography(value, ctx.get("locale", "fr")).strip()
+    if not text:
+        return Markup("")
+    parts = [html.escape(p).replace("\n", "<br>") for p in text.split("\n\n")]
+    return Markup("".join(f"<p>{p}</p>" for p in parts))
+
+
+_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True,
+                   default_for_string=True), trim_blocks=True, lstrip_blocks=True,
+                   extensions=["jinja2.ext.loopcontrols"])
+_env.filters.update(t=_t, d=_d, paras=_paras, signed=_signed)
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return _env.get_template(template).render(**context)
+
+
+def html_to_pdf(html_text: str, fetcher: SafeFetcher | None = None) -> bytes:
+    from weasyprint import CSS, HTML  # heavy import, only where a PDF is made
+
+    fetcher = fetcher or SafeFetcher()
+    base = STATIC.as_uri() + "/"
+    doc = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
+    css = CSS(filename=str(STYLESHEET), url_fetcher=fetcher, base_url=base)
+    out = io.BytesIO()
+    doc.write_pdf(out, stylesheets=[css])
+    return out.getvalue()
+
+
+# -- shaping the document for the templates -------------------------------------------------------
+
+def _short_name(name: str | None) -> str:
+    if not name:
+        return ""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return f"{parts[0]} {parts[-1][0]}."
+
+
+def _latest_results(rounds: list[dict[str, Any]], target: str) -> dict[str, int]:
+    """Votes per target from the latest round on `target` whose results may be shown."""
+    for r in reversed(rounds):
+        if r["target"] == target and r.get("results") is not None:
+            return {row["target_id"]: row["votes"] for row in r["results"]}
+    return {}
+
+
+def _curve_svg(points: list[tuple[float | None, float | None]], col_w: float, height: float,
+               locale: str) -> Markup:
+    """The customer and employee emotion curves over the step columns (mm units)."""
+    n = len(points)
+    width = col_w * n
+    top, bottom = 4.0, height - 4.0
+
+    def y(score: float) -> float:
+        return top + (2 - score) / 4 * (bottom - top)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
+             f'viewBox="0 0 {width:.2f} {height:.2f}">']
+    for score in (2, 1, 0, -1, -2):
+        dash = "" if score == 0 else ' stroke-dasharray="0.8 1.2"'
+        parts.append(f'<line x1="0" x2="{width:.2f}" y1="{y(score):.2f}" y2="{y(score):.2f}" '
+                     f'stroke="{"#9aa3ad" if score == 0 else "#d5dae0"}" stroke-width="0.25"{dash}/>')
+    for i in range(1, n):
+        parts.append(f'<line x1="{i * col_w:.2f}" x2="{i * col_w:.2f}" y1="0" y2="{height:.2f}" '
+                     f'stroke="#e6e9ed" stroke-width="0.25"/>')
+    for score, text in ((2, "+2"), (0, "0"), (-2, "−2")):
+        parts.append(f'<text x="1" y="{y(score) + (2.2 if score == 2 else -0.6):.2f}" font-size="2.3" '
+                     f'fill="#8a939c" font-family="DejaVu Sans">{text}</text>')
+    for idx, (colour, dash) in ((0, ("#1f6fb2", "")), (1, ("#d9822b", ' stroke-dasharray="2 1.2"'))):
+        segment: list[str] = []
+        segments: list[list[str]] = []
+        for i, pair in enumerate(points):
+            value = pair[idx]
+            if value is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append(f"{(i + 0.5) * col_w:.2f},{y(value):.2f}")
+        if segment:
+            segments.append(segment)
+        for seg in segments:
+            if len(seg) > 1:
+                parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" '
+                             f'stroke-width="0.7" stroke-linejoin="round"{dash}/>')
+        for i, pair in enumerate(points):
+            value = pair[idx]
+            if value is None:
+                continue
+            cx, cy = (i + 0.5) * col_w, y(value)
+            parts.append(f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="1.1" fill="{colour}" stroke="#fff" '
+                         f'stroke-width="0.35"/>')
+            label = signed(value, locale)
+            dy = -2.0 if idx == 0 else 3.6
+            if idx == 0 and pair[1] is not None and pair[1] > value:
+                dy = 3.6
+            elif idx == 1 and pair[0] is not None and pair[0] < value:
+                dy = -2.0
+            parts.append(f'<text x="{cx + 1.6:.2f}" y="{cy + dy:.2f}" font-size="2.4" fill="{colour}" '
+                         f'font-family="DejaVu Sans" font-weight="bold">{html.escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _matrix_svg(sheets: list[dict[str, Any]], lab: dict[str, Any], size: float = 62.0) -> Markup:
+    """Impact (up) against effort (right) of every sheet, numbered like the summary table."""
+    pad = 9.0
+    cell = (size - pad) / 5
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size:.1f}mm" height="{size:.1f}mm" '
+             f'viewBox="0 0 {size:.1f} {size:.1f}">',
+             f'<rect x="{pad}" y="0" width="{cell * 2.5:.2f}" height="{cell * 2.5:.2f}" fill="#e3f1e4"/>']
+    for i in range(6):
+        parts.append(f'<line x1="{pad + i * cell:.2f}" x2="{pad + i * cell:.2f}" y1="0" y2="{5 * cell:.2f}" '
+                     f'stroke="#c9ced4" stroke-width="0.2"/>')
+        parts.append(f'<line x1="{pad}" x2="{pad + 5 * cell:.2f}" y1="{i * cell:.2f}" y2="{i * cell:.2f}" '
+                     f'stroke="#c9ced4" stroke-width="0.2"/>')
+    for i in range(5):
+        parts.append(f'<text x="{pad + (i + 0.5) * cell:.2f}" y="{5 * cell + 3.2:.2f}" font-size="2.4" '
+                     f'text-anchor="middle" fill="#6b747d" font-family="DejaVu Sans">{i + 1}</text>')
+        parts.append(f'<text x="{pad - 1.5:.2f}" y="{(4.5 - i) * cell + 0.9:.2f}" font-size="2.4" '
+                     f'text-anchor="end" fill="#6b747d" font-family="DejaVu Sans">{i + 1}</text>')
+    parts.append(f'<text x="{pad + 2.5 * cell:.2f}" y="{size - 0.6:.2f}" font-size="2.6" text-anchor="middle" '
+                 f'fill="#3b4550" font-family="DejaVu Sans">{html.escape(lab["effort"])} →</text>')
+    parts.append(f'<text x="2.6" y="{2.5 * cell:.2f}" font-size="2.6" text-anchor="middle" fill="#3b4550" '
+                 f'font-family="DejaVu Sans" transform="rotate(-90 2.6 {2.5 * cell:.2f})">'
+                 f'{html.escape(lab["impact"])} →</text>')
+    crowd: dict[tuple[int, int], int] = defaultdict(int)
+    for sheet in sheets:
+        effort, impact = sheet.get("effort"), sheet.get("impact")
+        if not effort or not impact:
+            continue
+        k = crowd[(effort, impact)]
+        crowd[(effort, impact)] += 1
+        cx = pad + (effort - 0.5) * cell + (k % 3 - (0 if k == 0 else 1)) * 3.4 * (1 if k else 0)
+        cy = (5.5 - impact) * cell + (k // 3) * 3.4
+        parts.append(f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="2.1" fill="#1f3a5f"/>')
+        parts.append(f'<text x="{cx:.2f}" y="{cy + 0.95:.2f}" font-size="2.5" text-anchor="middle" fill="#fff" '
+                     f'font-family="DejaVu Sans" font-weight="bold">{sheet["number"]}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _index(doc: dict[str, Any]) -> dict[str, Any]:
+    """Lookups shared by every PDF: people, steps, cards, comments counts, votes."""
+    people = {p["id"]: p for p in doc["participants"]}
+    steps, cards, stages = {}, {}, {}
+    for m in doc["maps"]:
+        stages.update({s["id"]: s for s in m["stages"]})
+        steps.update({s["id"]: {**s, "map_title": m["map"]["title"]} for s in m["steps"]})
+        cards.update({c["id"]: c for c in m["cards"]})
+    return {"people": people, "steps": steps, "cards": cards, "stages": stages}
+
+
+def _sheets(doc: dict[str, Any], idx: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every chantier sheet of the workshop, ranked ones first, then in map and position order."""
+    out = []
+    for m_i, m in enumerate(doc["maps"]):
+        for c in m["chantiers"]:
+            linked_steps = [idx["steps"][s] for s in c.get("step_ids") or [] if s in idx["steps"]]
+            linked_cards = [idx["cards"][x] for x in c.get("card_ids") or [] if x in idx["cards"]]
+            out.append({**c, "map_title": m["map"]["title"], "map_index": m_i,
+                        "linked_steps": linked_steps, "linked_cards": linked_cards,
+                        "status": c.get("status") or "draft"})
+    out.sort(key=lambda c: (c.get("priority") is None, c.get("priority") or 0, c["map_index"], c["position"]))
+    for number, sheet in enumerate(out, start=1):
+        sheet["number"] = number
+        size = sum(len(str(sheet.get(k) or "")) for k in ("problem", "objective", "solution", "prerequisites", "risks"))
+        size += 60 * (len(sheet.get("milestones") or []) + len(sheet.get("kpis") or []) + len(linked_cards))
+        sheet["density"] = "dense" if size > 2600 else ("compact" if size > 1700 else "")
+    return out
+
+
+def _base(doc: dict[str, Any]) -> dict[str, Any]:
+    locale = doc["workshop"].get("locale") or "fr"
+    return {"locale": locale, "L": labels(locale), "workshop": doc["workshop"], "today": date.today(),
+            "participants": [p for p in doc["participants"]]}
+
+
+def chantiers_context(doc: dict[str, Any]) -> dict[str, Any]:
+    idx = _index(doc)
+    ctx = _base(doc)
+    sheets = _sheets(doc, idx)
+    ctx.update(sheets=sheets, matrix=_matrix_svg(sheets, ctx["L"]), people=idx["people"],
+               kind_class=lambda k: f"kind-{k}")
+    return ctx
+
+
+MAX_STEPS_PER_PAGE = 10
+LANE_HEAD_MM = 34.0
+CONTENT_W_MM = 400.0  # A3 landscape (420 mm) minus the margins
+
+
+def _map_pages(m: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The steps split into pages by macro-stage: whole stages per page while they fit, a stage
+    longer than a page split into parts."""
+    groups: list[dict[str, Any]] = []
+    for stage in m["stages"] + [{"id": None, "title": ""}]:
+        steps = [s for s in m["steps"] if s["stage_id"] == stage["id"]]
+        if stage["id"] is None:
+            known = {st["id"] for st in m["stages"]}
+            steps = [s for s in m["steps"] if s["stage_id"] not in known]
+        for start in range(0, len(steps), MAX_STEPS_PER_PAGE):
+            groups.append({"stage": stage, "steps": steps[start:start + MAX_STEPS_PER_PAGE],
+                           "continued": start > 0})
+    pages: list[list[dict[str, Any]]] = []
+    count = 0
+    for group in groups:
+        if not group["steps"]:
+            continue
+        if pages and count + len(group["steps"]) <= MAX_STEPS_PER_PAGE:
+            pages[-1].append(group)
+            count += len(group["steps"])
+        else:
+            pages.append([group])
+            count = len(group["steps"])
+    return pages or [[]]
+
+
+def _map_view(doc: dict[str, Any], m: dict[str, Any], idx: dict[str, Any], lab: dict[str, Any]) -> dict[str, Any]:
+    step_votes = _latest_results(m["rounds"], "step")
+    card_votes = _latest_results(m["rounds"], "card")
+    comments = defaultdict(int)
+    for c in m["comments"]:
+        comments[c["target_id"]] += 1
+    cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for c in sorted(m["cards"], key=lambda c: c["position"]):
+        author = idx["people"].get(c.get("author_id") or "", {})
+        cells[(c["lane_id"], c["step_id"])].append({
+            **c, "votes": card_votes.get(c["id"], 0), "comments": comments.get(c["id"], 0),
+            "author": _short_name(author.get("name")),
+        })
+    reso = {r["step_id"]: r for r in m["resonance"]}
+    kinds_used = sorted({c["kind"] for c in m["cards"]}, key=lambda k: list(lab["kinds"]).index(k)
+                        if k in lab["kinds"] else 99)
+    pages = []
+    for groups in _map_pages(m):
+        steps = [s for g in groups for s in g["steps"]]
+        col_w = (CONTENT_W_MM - LANE_HEAD_MM) / max(len(steps), 6)
+        points = [(reso.get(s["id"], {}).get("customer"), reso.get(s["id"], {}).get("employee")) for s in steps]
+        has_curve = any(a is not None or b is not None for a, b in points)
+        pages.append({
+            "groups": groups, "steps": steps, "col_w": col_w,
+            "curve": _curve_svg(points, col_w, 30.0, doc["workshop"].get("locale") or "fr") if steps else Markup(""),
+            "has_curve": has_curve,
+        })
+    emotion_lane = next((l for l in m["lanes"] if l["kind"] == "emotions"), None)
+    return {"map": m["map"], "lanes": m["lanes"], "cells": cells, "pages": pages,
+            "step_votes": step_votes, "kinds_used": kinds_used, "emotion_lane": emotion_lane,
+            "reso": reso, "has_rounds": bool(step_votes or card_votes)}
+
+
+def map_context(doc: dict[str, Any], map_id: str) -> dict[str, Any]:
+    idx = _index(doc)
+    ctx = _base(doc)
+    m = next(m for m in doc["maps"] if m["map"]["id"] == map_id)
+    ctx.update(view=_map_view(doc, m, idx, ctx["L"]), lane_head_mm=LANE_HEAD_MM)
+    return ctx
+
+
+def report_context(doc: dict[str, Any]) -> dict[str, Any]:
+    idx = _index(doc)
+    ctx = _base(doc)
+    lab = ctx["L"]
+    by_department: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in doc["participants"]:
+        if p["role"] == "facilitator":
+            continue
+        by_department[p.get("department") or lab["no_department"]].append(p)
+    maps = []
+    for m in doc["maps"]:
+        step_votes = _latest_results(m["rounds"], "step")
+        titles = {s["id"]: s["title"] for s in m["steps"]}
+        titles.update({c["id"]: (c["text"] or lab["hidden_card"]) for c in m["cards"]})
+        titles.update({c["id"]: c["title"] for c in m["chantiers"]})
+        rounds = []
+        for r in m["rounds"]:
+            if r.get("results") is None:
+                continue
+            rows = [{"title": titles.get(x["target_id"], "?"), "votes": x["votes"]} for x in r["results"][:12]]
+            rounds.append({**r, "rows": rows, "total": sum(x["votes"] for x in r["results"])})
+        key_moments = [{**s, "votes": step_votes.get(s["id"])} for s in m["steps"] if s["key_moment"]]
+        selected = [{**c, "author": idx["people"].get(c.get("author_id") or "", {}).get("name", "")}
+                    for c in m["cards"] if c.get("selected")]
+        stage_titles = {s["id"]: s["title"] for s in m["stages"]}
+        resonance = [{**r, "title": titles.get(r["step_id"], ""),
+                      "stage": stage_titles.get(idx["steps"].get(r["step_id"], {}).get("stage_id") or "", "")}
+                     for r in m["resonance"]]
+        counts = defaultdict(int)
+        for c in m["cards"]:
+            counts[c["kind"]] += 1
+        maps.append({"map": m["map"], "steps": m["steps"], "cards": m["cards"], "key_moments": key_moments,
+                     "rounds": rounds, "selected": selected, "resonance": resonance,
+                     "comments": len(m["comments"]), "kind_counts": dict(counts)})
+    sheets = _sheets(doc, idx)
+    ctx.update(by_department=sorted(by_department.items(), key=lambda kv: (kv[0] == lab["no_department"], kv[0])),
+               maps=maps, sheets=sheets, matrix=_matrix_svg(sheets, lab), people=idx["people"],
+               facilitators=[p for p in doc["participants"] if p["role"] == "facilitator"])
+    return ctx
+
+
+def render_chantiers(doc: dict[str, Any], fetcher: SafeFetcher | None = None) -> bytes:
+    return html_to_pdf(render_html("chantiers.html", chantiers_context(doc)), fetcher)
+
+
+def render_map(doc: dict[str, Any], map_id: str, fetcher: SafeFetcher | None = None) -> bytes:
+    return html_to_pdf(render_html("map.html", map_context(doc, map_id)), fetcher)
+
+
+def render_report(doc: dict[str, Any], fetcher: SafeFetcher | None = None) -> bytes:
+    return html_to_pdf(render_html("report.html", report_context(doc)), fetcher)
