@@ -249,3 +249,22 @@ def test_the_example_script_from_the_docs_runs_against_the_real_server(live_serv
     done = subprocess.run([sys.executable, str(script), live_server.url], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "50 cards" in done.stdout and "every participant agrees" in done.stdout
+
+
+def test_export_and_import_on_the_real_server_keep_the_board(live_server):
+    ws, people = open_workshop(live_server)
+    map_id, token = ws["map"]["id"], ws["facilitator_token"]
+    client = LiveClient(live_server.url, people[0]["token"], map_id).connect()
+    lane, step = next(iter(client.store.lanes)), next(iter(client.store.steps))
+    for i in range(30):
+        assert client.send("card.add", lane_id=lane, step_id=step, kind="irritant", text=f"irritant {i}")["ok"]
+    client.close()
+    doc = live_server.api("GET", f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", token).json()
+    res = live_server.api("POST", "/api/workshops/import", json=doc)
+    assert res.status_code == 201, res.text
+    copy = res.json()
+    board = live_server.api("GET", f"/api/maps/{copy['map']['id']}", copy["facilitator_token"]).json()
+    assert sorted(c["text"] for c in board["cards"]) == sorted(f"irritant {i}" for i in range(30))
+    assert len(board["participants"]) == len(people) + 1
+    pdf = live_server.api("GET", f"/api/maps/{copy['map']['id']}/export/map.pdf", copy["facilitator_token"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

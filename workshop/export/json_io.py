@@ -12,7 +12,7 @@ document) and who voted for what in a secret round (never exported); both are li
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete
@@ -91,9 +91,9 @@ class _Replay:
     """Replays one map's content; `ids` maps the document's ids to the new ones."""
 
     def __init__(self, db: Database, map_id: str, facilitator: Actor, people: dict[str, Actor],
-                 ids: dict[str, str], notes: list[str]):
+                 ids: dict[str, str], notes: list[str], pause: Callable[[float], None]):
         self.db, self.map_id, self.facilitator, self.people = db, map_id, facilitator, people
-        self.ids, self.notes = ids, notes
+        self.ids, self.notes, self.pause = ids, notes, pause
 
     def actor(self, old_id: str | None, may_write: bool = True) -> Actor:
         actor = self.people.get(old_id or "")
@@ -107,6 +107,7 @@ class _Replay:
 
     def op(self, actor: Actor, what: str, raw: dict[str, Any]) -> dict[str, Any]:
         outcome = engine.apply(self.db, self.map_id, actor, {"op_id": str(uuid.uuid4()), **raw})
+        self.pause(0)  # let the boards breathe between two ops of a long import
         if not outcome.ack["ok"]:
             raise _Refused(what, outcome.ack["error"])
         return outcome.ack["data"]
@@ -244,8 +245,12 @@ class _Replay:
             self.op(self.facilitator, f"rounds.{i}", {"type": "round.promote", "id": round_id, "count": count})
 
 
-def import_workshop(db: Database, body: Any, base_url: str) -> dict[str, Any]:
-    """A new workshop from a workshop.json document; the answer of POST /api/workshops plus `imported`."""
+def import_workshop(db: Database, body: Any, base_url: str,
+                    pause: Callable[[float], None] = lambda _seconds: None) -> dict[str, Any]:
+    """A new workshop from a workshop.json document; the answer of POST /api/workshops plus `imported`.
+
+    It runs in the request, not in a thread pool: it is database work made of many short
+    transactions, and `pause` (the async mode's sleep) yields to the other boards between them."""
     if not isinstance(body, dict):
         raise OpError("invalid", "the body must be a workshop.json document")
     doc = InDocument.model_validate(body)
@@ -266,7 +271,7 @@ def import_workshop(db: Database, body: Any, base_url: str) -> dict[str, Any]:
                     row.title, row.type = m.map.title, m.map.type
             else:
                 map_id = services._insert_map(db, workshop_id, m.map.title, m.map.type)
-            _Replay(db, map_id, facilitator, people, ids, notes).run(m)
+            _Replay(db, map_id, facilitator, people, ids, notes, pause).run(m)
     except _Refused as refused:
         _discard(db, workshop_id)
         err = refused.error

@@ -1,7 +1,9 @@
 """The export and import endpoints (CONTRACT.md §2).
 
 Each export reads the workshop into plain dicts in the request (collect.py), then renders off the
-event loop (offload.run_blocking): a PDF never freezes the boards. Anyone of the workshop may
+event loop (offload.run_blocking): a PDF never freezes the boards. An import is database work through
+the engine, so it stays in the request (the thread pool would share the green connection pool) and
+yields between its ops. Anyone of the workshop may
 export (facilitator, participants, observers), and sees in the export what the board shows them.
 """
 from __future__ import annotations
@@ -127,5 +129,6 @@ def import_workshop() -> Any:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise OpError("invalid", "the body must be a workshop.json document")
-    answer = run_blocking(json_io.import_workshop, api._state().db, body, api.base_url())
+    answer = json_io.import_workshop(api._state().db, body, api.base_url(),
+                                     pause=current_app.extensions["socketio"].sleep)
     return jsonify(answer), 201
