@@ -1,7 +1,7 @@
 """The export and import endpoints (CONTRACT.md §2).
 
 Each export reads the workshop into plain dicts in the request (collect.py), then renders off the
-event loop (offload.run_blocking): a PDF never freezes the boards. An import is database work through
+event loop, in a child process (offload.in_subprocess): a PDF never freezes the boards. An import is database work through
 the engine, so it stays in the request (the thread pool would share the green connection pool) and
 yields between its ops. Anyone of the workshop may
 export (facilitator, participants, observers), and sees in the export what the board shows them.
@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from .. import api
 from ..errors import OpError
-from ..offload import run_blocking
-from . import collect, csv_export, json_io, pdf
+from ..offload import in_subprocess
+from . import collect, csv_export, json_io
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +91,21 @@ def _map_title(doc: dict[str, Any], mid: str) -> str:
 @bp.get("/workshops/<wid>/export/chantiers.pdf")
 def chantiers_pdf(wid: str) -> Response:
     doc = _workshop_doc(wid)
-    data = run_blocking(pdf.render_chantiers, doc)
+    data = in_subprocess("workshop.export.pdf:render_chantiers", doc)
     return _file(data, filename(doc, "chantiers", "pdf"), "application/pdf")
 
 
 @bp.get("/maps/<mid>/export/map.pdf")
 def map_pdf(mid: str) -> Response:
     doc = _map_doc(mid)
-    data = run_blocking(pdf.render_map, doc, mid)
+    data = in_subprocess("workshop.export.pdf:render_map", doc, mid)
     return _file(data, filename(doc, "map", "pdf", _map_title(doc, mid)), "application/pdf")
 
 
 @bp.get("/workshops/<wid>/export/report.pdf")
 def report_pdf(wid: str) -> Response:
     doc = _workshop_doc(wid)
-    data = run_blocking(pdf.render_report, doc)
+    data = in_subprocess("workshop.export.pdf:render_report", doc)
     return _file(data, filename(doc, "report", "pdf"), "application/pdf")
 
 
