@@ -18,14 +18,16 @@ def test_open_vote_budget_cap_results_and_promotion_to_key_moments(board):
     assert (cast["remaining"], cast["target_votes"], cast["voters"]) == (2, 1, 1)
     board.ok(alice, "vote.cast", round_id=r["id"], target_id=steps[2])
     capped = board.op(alice, "vote.cast", round_id=r["id"], target_id=steps[2])
-    assert capped["error"]["code"] == "budget_exceeded"
+    assert (capped["error"]["code"], capped["error"]["field"]) == ("budget_exceeded", "max_per_item")
     board.ok(alice, "vote.cast", round_id=r["id"], target_id=steps[0])
-    assert board.op(alice, "vote.cast", round_id=r["id"], target_id=steps[1])["error"]["code"] == "budget_exceeded"
+    spent = board.op(alice, "vote.cast", round_id=r["id"], target_id=steps[1])
+    assert (spent["error"]["code"], spent["error"]["field"]) == ("budget_exceeded", "budget")
     board.ok(alice, "vote.retract", round_id=r["id"], target_id=steps[0])
     board.ok(alice, "vote.cast", round_id=r["id"], target_id=steps[1])
     board.ok(bob, "vote.cast", round_id=r["id"], target_id=steps[1])
     # An open, non-secret round shows live totals.
     [live] = snapshot(board, bob)["rounds"]
+    assert live["voters"] == 2
     assert live["results"] == sorted([{"target_id": steps[2], "votes": 2}, {"target_id": steps[1], "votes": 2}],
                                       key=lambda x: x["target_id"])
     assert snapshot(board, alice)["my_votes"] == [{"round_id": r["id"], "target_id": steps[2]}] * 2 + \

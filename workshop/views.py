@@ -158,9 +158,11 @@ def round_results(session: Session, r: Round) -> list[dict[str, Any]] | None:
 
 
 def round_shape(session: Session, r: Round) -> dict[str, Any]:
+    """A round with its results, and how many participants voted (never for what)."""
+    voters = session.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.round_id == r.id))
     return {"id": r.id, "target": r.target, "budget": r.budget, "max_per_item": r.max_per_item,
             "secret": r.secret, "card_kind": r.card_kind, "open": r.open,
-            "results": round_results(session, r)}
+            "results": round_results(session, r), "voters": voters}
 
 
 # -- snapshot -------------------------------------------------------------------------------------

@@ -51,13 +51,6 @@ class VoteOp(OpSchema):
     target_id: Id
 
 
-def _round_data(ctx: Context, r: Round) -> dict[str, Any]:
-    shape = views.round_shape(ctx.session, r)
-    shape["voters"] = ctx.session.scalar(
-        select(func.count(func.distinct(Vote.participant_id))).where(Vote.round_id == r.id))
-    return shape
-
-
 @op("round.open", RoundOpen, FACILITATOR)
 def round_open(ctx: Context, o: RoundOpen) -> dict[str, Any]:
     if ctx.rows(Round, Round.open.is_(True)):
@@ -66,7 +59,7 @@ def round_open(ctx: Context, o: RoundOpen) -> dict[str, Any]:
                    secret=o.secret, card_kind=o.card_kind if o.target == "card" else None, open=True,
                    opened_at=ctx.now)
     ctx.session.flush()
-    return _round_data(ctx, r)
+    return views.round_shape(ctx.session, r)
 
 
 @op("round.close", RoundClose, FACILITATOR)
@@ -76,7 +69,7 @@ def round_close(ctx: Context, o: RoundClose) -> dict[str, Any]:
         raise OpError("round_closed", "this vote is already closed", "id")
     r.open = False
     r.closed_at = ctx.now
-    return _round_data(ctx, r)
+    return views.round_shape(ctx.session, r)
 
 
 @op("round.promote", RoundPromote, FACILITATOR)
@@ -138,9 +131,9 @@ def vote_cast(ctx: Context, o: VoteOp) -> dict[str, Any]:
     mine = list(ctx.session.scalars(select(Vote.target_id).where(Vote.round_id == r.id,
                                                                  Vote.participant_id == ctx.actor.id)))
     if len(mine) >= r.budget:
-        raise OpError("budget_exceeded", f"no dots left: the budget is {r.budget}", "target_id")
+        raise OpError("budget_exceeded", f"no dots left: the budget is {r.budget}", "budget")
     if mine.count(o.target_id) >= r.max_per_item:
-        raise OpError("budget_exceeded", f"at most {r.max_per_item} dots on one item", "target_id")
+        raise OpError("budget_exceeded", f"at most {r.max_per_item} dots on one item", "max_per_item")
     ctx.session.add(Vote(round_id=r.id, participant_id=ctx.actor.id, target_id=o.target_id, ts=ctx.now))
     ctx.session.flush()
     return _vote_data(ctx, r, o.target_id)
