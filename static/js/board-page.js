@@ -7,6 +7,11 @@ import {CardPanel} from "./panel.js";
 import {FacilitatorBar} from "./facilitator.js";
 import {Chrome, errorText, identify, onChange, showGate} from "./chrome.js";
 import {tokenForMap} from "./identity.js";
+import {PhaseBar} from "./phases.js";
+import {VotingUI} from "./voting.js";
+import {EditingMarks} from "./editing.js";
+import {Sheets} from "./chantiers.js";
+import {EmotionLane} from "./emotions.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -19,12 +24,19 @@ if (!identity) {
 function start(identity) {
   const me = identity.participant;
   const store = new Store();
+  store.meId = me.id;
   const conn = new Connection({mapId, token: identity.token, me, store});
   let panel = null;
   const board = new BoardView({root: document.getElementById("board"), conn, me,
                                readOnly: me.role === "observer", onOpenCard: (id) => panel.open(id)});
   panel = new CardPanel({el: document.getElementById("panel"), conn, board, me});
   const chrome = new Chrome({conn, identity});
+  const phaseBar = new PhaseBar({conn, me, after: document.getElementById("topbar")});
+  const voting = new VotingUI({conn, me, board, slot: phaseBar.voteSlot, readOnly: me.role === "observer"});
+  const marks = new EditingMarks({conn, board, me});
+  const sheets = new Sheets({conn, board, me, identity, mapId});
+  const emotions = new EmotionLane({board, conn, me});
+  panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
                           joinUrl: identity.join_url, joinCode: identity.workshop.join_code})
@@ -48,7 +60,12 @@ function start(identity) {
     const view = conn.view();
     if (!view) return;
     board.render();
+    emotions.render(view);
+    sheets.render();
     chrome.render(view);
+    phaseBar.render(view);
+    // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
+    queueMicrotask(() => { voting.render(view); marks.render(); });
     panel.render(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
@@ -57,7 +74,7 @@ function start(identity) {
   };
   onChange(store, draw);
 
-  conn.addEventListener("rejected", (e) => toast(errorText(e.detail.error), "error"));
+  conn.addEventListener("rejected", (e) => { if (!e.detail.handled) toast(errorText(e.detail.error), "error"); });
   conn.addEventListener("unauthorized", () => showGate());
   conn.addEventListener("fatal", (e) => toast(errorText(e.detail), "error"));
   conn.addEventListener("status", (e) => {
@@ -70,6 +87,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, tokenForMap};
+  window.parcours = {store, conn, board, sheets, tokenForMap};
   conn.start();
 }

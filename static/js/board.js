@@ -4,6 +4,7 @@
 import Sortable from "/vendor/sortable.esm.js";
 import {PAGE, clear, confirmDialog, h, inlineEdit, t, uuid} from "./dom.js";
 import {cellCards, commentsOn, orderedLanes, orderedStages, orderedSteps} from "./store.js";
+import {defaultKindFor, kindsFor} from "./phases.js";
 
 const MIN_COL = {board: 196, present: 150};
 const excerpt = (text, n = 60) => {
@@ -309,6 +310,9 @@ export class BoardView {
     el.classList.toggle("pending", pending);
     el.classList.toggle("no-drag", !this.canEditCard(card));
     el.classList.toggle("selected", !!card.selected);
+    // Face down (silent writing): the others see a blank card; its author sees the text with this mark.
+    if (card.hidden) el.dataset.faceDown = t(card.text == null ? "card.face_down" : "card.face_down_mine");
+    else delete el.dataset.faceDown;
     el.setAttribute("aria-label", `${t(`kind.${card.kind}`)}: ${card.text ?? t("card.hidden_text")}`);
     el.querySelector(".card-kind").textContent = t(`kind.${card.kind}`);
     const channel = el.querySelector(".card-channel");
@@ -351,7 +355,7 @@ export class BoardView {
 
   defaultKind(laneId) {
     const lane = this.view.lanes.get(laneId);
-    return (lane && PAGE.lane_card_kind[lane.kind]) || "note";
+    return defaultKindFor(this.view.map.phase, (lane && PAGE.lane_card_kind[lane.kind]) || "note");
   }
 
   openEditor(laneId, stepId, {buildsOn = null} = {}) {
@@ -371,7 +375,7 @@ export class BoardView {
     const ta = h("textarea", {rows: "3", maxlength: "5000", placeholder: t("card.placeholder"), "aria-label": t("card.text")});
     ta.value = ed.text;
     const kind = h("select", {class: "kind-select", "aria-label": t("card.kind")},
-      PAGE.card_kinds.map((k) => h("option", {value: k, selected: k === ed.kind}, t(`kind.${k}`))));
+      kindOptions(this.view.map.phase, ed.kind));
     const channel = h("select", {class: "channel-select", "aria-label": t("card.channel"), hidden: ed.kind !== "touchpoint"},
       h("option", {value: ""}, t("card.no_channel")),
       PAGE.channels.map((c) => h("option", {value: c, selected: c === ed.channel}, t(`channel.${c}`))));
@@ -449,6 +453,7 @@ export class BoardView {
     if (!card || !el || !this.canEditCard(card) || this.editing === cardId) return;
     if (this.editing) this.endEdit(false);
     this.editing = cardId;
+    this.root.dispatchEvent(new CustomEvent("card-editing", {detail: {id: cardId, editing: true}}));
     const textEl = el.querySelector(".card-text");
     const ta = h("textarea", {class: "card-edit", maxlength: "5000", "aria-label": t("card.text")});
     ta.value = card.text || "";
@@ -475,6 +480,7 @@ export class BoardView {
     ta = ta || el?.querySelector(".card-edit");
     const card = this.view.cards.get(id);
     this.editing = null;
+    this.root.dispatchEvent(new CustomEvent("card-editing", {detail: {id, editing: false}}));
     if (ta) ta.remove();
     if (el) {
       el.classList.remove("editing");
@@ -554,7 +560,7 @@ export class BoardView {
     const onCard = e.target === cardEl;
     if (onCard && e.key === "Enter") { e.preventDefault(); this.startEdit(id); }
     else if (onCard && e.key === " ") { e.preventDefault(); this.onOpenCard(id); }
-    else if ((e.key === "Delete" || e.key === "Backspace") && this.canDeleteCard(card)) { e.preventDefault(); this.deleteCard(id); }
+    else if (onCard && (e.key === "Delete" || e.key === "Backspace") && this.canDeleteCard(card)) { e.preventDefault(); this.deleteCard(id); }
     else if (e.altKey && e.key.startsWith("Arrow") && this.canEditCard(card)) { e.preventDefault(); this.keyMove(card, e.key, e.shiftKey); }
   }
 
@@ -677,6 +683,15 @@ export class BoardView {
     const message = t(`${what}.confirm_delete`, {title: item.title, n});
     if (await confirmDialog(message)) this.conn.send({type: `${what}.delete`, id});
   }
+}
+
+/** The kind options of the add-card editor: the phase's kinds first, then the others. */
+function kindOptions(phase, selected) {
+  const option = (k) => h("option", {value: k, selected: k === selected}, t(`kind.${k}`));
+  const {fit, other} = kindsFor(phase);
+  if (!fit.length) return other.map(option);
+  return [h("optgroup", {label: t("phasebar.kinds_now")}, fit.map(option)),
+          h("optgroup", {label: t("phasebar.kinds_other")}, other.map(option))];
 }
 
 export function autosize(ta) {

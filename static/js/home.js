@@ -1,6 +1,7 @@
 // Home: create a workshop from a template, then land on its board as the facilitator.
 import {PAGE, clear, h, t} from "./dom.js";
 import {recent, rememberMap, rememberRecent} from "./identity.js";
+import {setupImport} from "./exports.js";
 
 const form = document.getElementById("create-form");
 const preview = document.getElementById("preview");
@@ -57,3 +58,10 @@ if (boards.length) {
       h("span", {class: "muted"}, ` · ${t(`role.${b.role || "participant"}`)}${b.name ? ` · ${b.name}` : ""}`)));
   }
 }
+
+// Import a workshop.json: a new workshop, and its board as its facilitator (like after creating one).
+setupImport({input: document.getElementById("import-file"), status: document.getElementById("import-status"),
+             remember: (answer) => {
+               rememberMap(answer.map.id, {token: answer.facilitator_token});
+               rememberRecent({map_id: answer.map.id, title: answer.workshop.title, role: "facilitator"});
+             }});

@@ -95,6 +95,9 @@ export class CardPanel {
         canEdit ? h("button", {class: "secondary small", "data-field": "edit", onclick: () => { b.startEdit(card.id); }}, t("common.edit")) : null,
         b.canWrite() && card.kind === "idea" ? h("button", {class: "secondary small", "data-field": "build", "data-action": "build-on",
           onclick: () => { const id = card.id; this.close(); b.openEditor(card.lane_id, card.step_id, {buildsOn: id}); }}, t("card.build_on")) : null,
+        b.canWrite() && card.kind === "idea" && card.text != null && this.onMakeSheet
+          ? h("button", {class: "secondary small", "data-field": "make-sheet", "data-action": "make-sheet",
+                         onclick: () => this.onMakeSheet(card.id)}, t("sheets.from_idea")) : null,
         b.canDeleteCard(card) ? h("button", {class: "danger small", "data-field": "delete", "data-action": "delete-card",
           onclick: async () => { if (await b.deleteCard(card.id)) this.close(); }}, t("common.delete")) : null)));
 

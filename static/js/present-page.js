@@ -4,6 +4,9 @@ import {Store} from "./store.js";
 import {Connection} from "./socket.js";
 import {BoardView} from "./board.js";
 import {Chrome, identify, onChange, showGate} from "./chrome.js";
+import {PhaseBar} from "./phases.js";
+import {VotingUI} from "./voting.js";
+import {EmotionLane} from "./emotions.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -14,6 +17,9 @@ if (!identity) {
   const conn = new Connection({mapId, token: identity.token, me: identity.participant, store});
   const board = new BoardView({root: document.getElementById("board"), conn, me: identity.participant, readOnly: true});
   const chrome = new Chrome({conn, identity});
+  const phaseBar = new PhaseBar({conn, me: identity.participant, readOnly: true, after: document.querySelector(".topbar")});
+  const voting = new VotingUI({conn, me: identity.participant, board, slot: phaseBar.voteSlot, readOnly: true});
+  const emotions = new EmotionLane({board, conn, me: identity.participant});
   const code = identity.workshop.join_code;
   if (code) {
     document.getElementById("join-corner").hidden = false;
@@ -24,7 +30,10 @@ if (!identity) {
     const view = conn.view();
     if (!view) return;
     board.render();
+    emotions.render(view);
     chrome.render(view);
+    phaseBar.render(view);
+    queueMicrotask(() => voting.render(view));
   });
   window.parcours = {store, conn, board};
   conn.start();

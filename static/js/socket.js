@@ -5,6 +5,8 @@
 import {io} from "/vendor/socket.io.esm.min.js";
 import {PAGE, uuid} from "./dom.js";
 import {applyEvent, cloneState} from "./store.js";
+import {SHEET_PREDICT} from "./sheets-state.js";
+import {predictVote} from "./vote-state.js";
 
 const ACK_TIMEOUT = 10000;
 const RETRY_CODES = new Set(["rate_limited", "internal"]);
@@ -71,7 +73,8 @@ export function predict(state, op, me) {
     case "timer.start":
       return {timer: {ends_at: new Date(clock.now() + op.seconds * 1000).toISOString(), label: op.label || null}};
     case "timer.stop": return {timer: null};
-    default: return null;
+    case "vote.cast": case "vote.retract": return predictVote(state, op, me);
+    default: return SHEET_PREDICT[op.type] ? SHEET_PREDICT[op.type](state, op, me) : null;
   }
 }
 

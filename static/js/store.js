@@ -1,5 +1,7 @@
 // The one store of board state. It changes only by snapshots and events (applied in seq order);
 // the same apply functions draw the optimistic overlay of this browser's unacknowledged ops.
+import {SHEET_HANDLERS, promoteSheets} from "./sheets-state.js";
+import {VOTE_HANDLERS} from "./vote-state.js";
 
 const byId = (list) => new Map((list || []).map((x) => [x.id, x]));
 const byPosition = (a, b) => (a.position ?? 0) - (b.position ?? 0) || String(a.id).localeCompare(String(b.id));
@@ -109,15 +111,18 @@ const HANDLERS = {
       if (d.target === "step") place(s.steps, item, STEP_GROUP);
       else if (d.target === "card") s.cards.set(item.id, item);
     }
+    if (d.target === "chantier") promoteSheets(s, d.items);
   },
   "timer.start": (s, d) => { s.timer = d.timer || null; },
   "timer.stop": (s) => { s.timer = null; },
+  ...SHEET_HANDLERS, // chantier.add/update/delete, emotion.set (sheets-state.js)
+  ...VOTE_HANDLERS, // round.open/close, vote.cast/retract (vote-state.js)
 };
 
 /** Apply one event's data to `state` (unknown types change nothing the board shows). */
-export function applyEvent(state, type, data) {
+export function applyEvent(state, type, data, meta) {
   const handler = HANDLERS[type];
-  if (handler && data) handler(state, data);
+  if (handler && data) handler(state, data, meta);
 }
 
 // -- derived views ----------------------------------------------------------------------------
@@ -161,6 +166,7 @@ export class Store extends EventTarget {
     super();
     this.state = null;
     this.buffer = new Map(); // seq → event, waiting for the seqs before it
+    this.meId = null;        // this browser's participant id: tells its own events (emotion.set's `mine`)
   }
 
   get seq() {
@@ -194,7 +200,7 @@ export class Store extends EventTarget {
     while (this.state && this.buffer.has(this.state.seq + 1)) {
       const event = this.buffer.get(this.state.seq + 1);
       this.buffer.delete(event.seq);
-      applyEvent(this.state, event.type, event.data);
+      applyEvent(this.state, event.type, event.data, {byMe: !!this.meId && event.actor_id === this.meId});
       this.state.seq = event.seq;
       applied.push(event);
     }
