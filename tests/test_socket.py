@@ -256,6 +256,8 @@ def test_editing_marks_reach_the_others_and_clear_when_the_editor_leaves(app, ht
     assert marks == [{"map_id": map_id, "target_id": card, "participant_id": alice["participant"]["id"],
                       "name": "Alice", "editing": True}]
     assert not [p for p in ca.get_received() if p["name"] == "editing"]  # not echoed to the editor
+    late = connect(app, http, ws["facilitator_token"])
+    assert late.emit("join", {"map_id": map_id}, callback=True)["editing"] == marks  # marks already open
     ca.disconnect()
     marks = [p["args"][0] for p in cb.get_received() if p["name"] == "editing"]
     assert [(m["target_id"], m["editing"]) for m in marks] == [(card, False)]

@@ -68,6 +68,14 @@ class Presence:
             marks = self._editing.setdefault(sid, set())
             (marks.add if editing else marks.discard)((map_id, target_id))
 
+    def editing_on(self, map_id: str) -> list[dict[str, str]]:
+        """The marks currently held by this process's sockets on a map, for a socket that joins."""
+        with self._lock:
+            return [{"map_id": map_id, "target_id": target, "participant_id": self._actors[sid].id,
+                     "name": self._actors[sid].name, "editing": True}
+                    for sid, marks in self._editing.items() if sid in self._actors
+                    for m, target in sorted(marks) if m == map_id]
+
     def stop_editing(self, sid: str) -> set[tuple[str, str]]:
         """The (map, target) pairs a closing socket was editing, so others can clear their marks."""
         with self._lock:

@@ -124,7 +124,7 @@ def register(socketio: SocketIO, state: AppState) -> None:
         with state.db.read() as s:
             snapshot = views.snapshot_for(s, s.get(Map, m.id), actor, state.presence.online(actor.workshop_id))
         socketio.emit("presence", _presence_event(state, m.id, actor.workshop_id), to=m.id)
-        return {"ok": True, "snapshot": snapshot}
+        return {"ok": True, "snapshot": snapshot, "editing": state.presence.editing_on(m.id)}
 
     @socketio.on("leave")
     @guarded

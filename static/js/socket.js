@@ -158,6 +158,8 @@ export class Connection extends EventTarget {
         return;
       }
       this.store.reset(ack.snapshot);
+      // The editing marks already open when we (re)joined, handed to the same listeners as live ones.
+      for (const mark of ack.editing || []) for (const fn of this.socket.listeners("editing")) fn(mark);
       this.ready = true;
       this.setState("online");
       if (this.store.hasGap()) this.sync();

@@ -52,7 +52,7 @@ FR: dict[str, str] = {
     'gate.go': 'Rejoindre',
     'present.join_with': 'Rejoindre\u00a0:',
     'present.no_token': 'Ouvrez la vue projection depuis le tableau de l’animateur.',
-    'board.stages': 'Phases',
+    'board.stages': 'Macro-étapes',
     'board.steps': 'Étapes',
     'board.presence': 'Participants en ligne',
     'board.online_n': '{n} en ligne',
