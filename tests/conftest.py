@@ -18,6 +18,8 @@ from workshop.db import Database
 from workshop.models import Participant
 from workshop.ops.base import Actor
 
+from .server import Server
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("PARCOURS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PARCOURS_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -116,10 +118,8 @@ def board(db) -> Board:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator["Server"]:
+def live_server(tmp_path) -> Iterator[Server]:
     """The real `run.py` (eventlet) on a free port with its own SQLite database."""
-    from .server import Server
-
     server = Server(f"sqlite:///{tmp_path / 'live.db'}", log_path=tmp_path / "server.log").start()
     yield server
     server.stop()

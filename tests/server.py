@@ -6,9 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 
@@ -76,3 +78,23 @@ class Server:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return requests.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
+
+
+@contextmanager
+def demo_server() -> Iterator[tuple[Server, dict[str, Any]]]:
+    """The demo workshop in a throw-away SQLite database, served by the real `run.py` (for the
+    screenshot scripts); yields the server and the demo's links."""
+    from workshop.db import Database
+    from workshop.demo import create_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        db = Database(url)
+        db.migrate()
+        demo = create_demo(db)
+        db.dispose()
+        server = Server(url, log_path=Path(tmp) / "server.log").start()
+        try:
+            yield server, demo
+        finally:
+            server.stop()

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.server import ROOT, Server
-from workshop.db import Database
-from workshop.demo import create_demo
+from tests.server import ROOT, Server, demo_server
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = [(1366, 768), (1920, 1080)]
@@ -19,19 +15,10 @@ SIZES = [(1366, 768), (1920, 1080)]
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'shots.db'}"
-        db = Database(url)
-        db.migrate()
-        demo = create_demo(db)
-        db.dispose()
-        server = Server(url, log_path=Path(tmp) / "server.log").start()
-        try:
-            shoot(server, demo, errors := [])
-        finally:
-            server.stop()
-        for e in errors:
-            print("console:", e)
+    with demo_server() as (server, demo):
+        shoot(server, demo, errors := [])
+    for e in errors:
+        print("console:", e)
     return 0
 
 

@@ -7,16 +7,13 @@ the steps and a secret vote on the ideas, and photographs them at 1366×768 and 
 from __future__ import annotations
 
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.server import ROOT, Server
-from workshop.db import Database
-from workshop.demo import create_demo
+from tests.server import ROOT, Server, demo_server
 
 SIZES = [(1366, 768), (1920, 1080)]
 
@@ -25,17 +22,8 @@ def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     for width, height in SIZES:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'shots.db'}"
-            db = Database(url)
-            db.migrate()
-            demo = create_demo(db)
-            db.dispose()
-            server = Server(url, log_path=Path(tmp) / "server.log").start()
-            try:
-                shoot(server, demo, out, (width, height))
-            finally:
-                server.stop()
+        with demo_server() as (server, demo):
+            shoot(server, demo, out, (width, height))
     print(f"screenshots in {out}")
     return 0
 

@@ -6,7 +6,6 @@ from typing import Any, Literal
 from sqlalchemy import delete, select
 
 from .. import shapes
-from ..errors import OpError
 from ..maptypes import LANE_KINDS
 from ..models import Card, Comment, Lane, Stage, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Text, Title, op, reorder
