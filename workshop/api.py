@@ -20,7 +20,7 @@ from .state import AppState
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _state() -> AppState:
+def state() -> AppState:
     return current_app.extensions["parcours"]
 
 
@@ -29,7 +29,7 @@ def _socketio() -> Any:
 
 
 def base_url() -> str:
-    return _state().settings.public_url or request.host_url.rstrip("/")
+    return state().settings.public_url or request.host_url.rstrip("/")
 
 
 def _body() -> Any:
@@ -39,10 +39,10 @@ def _body() -> Any:
     return body
 
 
-def _actor() -> Actor:
+def current_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header[:7].lower() == "bearer " else None
-    with _state().db.read() as s:
+    with state().db.read() as s:
         p = participant_for(s, token)
         if p is None:
             raise OpError("unauthorized", "a valid bearer token is required")
@@ -50,7 +50,7 @@ def _actor() -> Actor:
 
 
 def _map_for(actor: Actor, map_id: str) -> Map:
-    with _state().db.read() as s:
+    with state().db.read() as s:
         m = s.get(Map, map_id)
     if m is None or m.workshop_id != actor.workshop_id:
         raise OpError("not_found", "no such map")
@@ -58,13 +58,13 @@ def _map_for(actor: Actor, map_id: str) -> Map:
 
 
 @bp.errorhandler(OpError)
-def _op_error(err: OpError) -> Any:
+def op_error(err: OpError) -> Any:
     return jsonify(err.body()), err.status
 
 
 @bp.errorhandler(ValidationError)
-def _validation_error(exc: ValidationError) -> Any:
-    return _op_error(from_validation(exc))
+def validation_error(exc: ValidationError) -> Any:
+    return op_error(from_validation(exc))
 
 
 def http_error(exc: HTTPException) -> Any:
@@ -76,20 +76,20 @@ def http_error(exc: HTTPException) -> Any:
 
 @bp.post("/workshops")
 def create_workshop() -> Any:
-    answer, _facilitator = services.create_workshop(_state().db, _body(), base_url())
+    answer, _facilitator = services.create_workshop(state().db, _body(), base_url())
     return jsonify(answer), 201
 
 
 @bp.post("/join")
 def join() -> Any:
-    return jsonify(services.join(_state().db, _body())), 201
+    return jsonify(services.join(state().db, _body())), 201
 
 
 @bp.get("/me")
 def me() -> Any:
     """Who this token is: its participant, its workshop with its maps, and the join link."""
-    actor = _actor()
-    with _state().db.read() as s:
+    actor = current_actor()
+    with state().db.read() as s:
         p, w = s.get(Participant, actor.id), s.get(Workshop, actor.workshop_id)
         maps = s.scalars(select(Map).where(Map.workshop_id == w.id).order_by(Map.position))
         answer = {"participant": shapes.participant(p, True), "workshop": shapes.workshop(w),
@@ -101,32 +101,32 @@ def me() -> Any:
 
 @bp.get("/workshops/<wid>")
 def get_workshop(wid: str) -> Any:
-    actor = _actor()
-    return jsonify(services.workshop_view(_state().db, actor, wid, _state().presence.online(wid)))
+    actor = current_actor()
+    return jsonify(services.workshop_view(state().db, actor, wid, state().presence.online(wid)))
 
 
 @bp.post("/workshops/<wid>/maps")
 def add_map(wid: str) -> Any:
-    actor = _actor()
-    return jsonify(services.add_map(_state().db, actor, wid, _body())), 201
+    actor = current_actor()
+    return jsonify(services.add_map(state().db, actor, wid, _body())), 201
 
 
 @bp.get("/maps/<mid>")
 def get_map(mid: str) -> Any:
-    actor = _actor()
+    actor = current_actor()
     _map_for(actor, mid)
-    with _state().db.read() as s:
-        return jsonify(views.snapshot_for(s, s.get(Map, mid), actor, _state().presence.online(actor.workshop_id)))
+    with state().db.read() as s:
+        return jsonify(views.snapshot_for(s, s.get(Map, mid), actor, state().presence.online(actor.workshop_id)))
 
 
 @bp.post("/maps/<mid>/ops")
 def post_op(mid: str) -> Any:
-    actor = _actor()
+    actor = current_actor()
     raw = _body()
-    _state().limiter.check(actor.id)
-    outcome = engine.apply(_state().db, mid, actor, raw)
+    state().limiter.check(actor.id)
+    outcome = engine.apply(state().db, mid, actor, raw)
     if outcome.event is not None:
-        broadcast(_socketio(), _state(), outcome.event, actor.workshop_id)
+        broadcast(_socketio(), state(), outcome.event, actor.workshop_id)
     if not outcome.ack["ok"]:
         code = outcome.ack["error"]["code"]
         return jsonify({"error": outcome.ack["error"]}), HTTP_STATUS.get(code, 500)
@@ -135,15 +135,15 @@ def post_op(mid: str) -> Any:
 
 @bp.get("/maps/<mid>/events")
 def get_events(mid: str) -> Any:
-    actor = _actor()
+    actor = current_actor()
     _map_for(actor, mid)
     try:
         since = int(request.args.get("since", "0"))
     except ValueError:
         raise OpError("invalid", "since: an integer seq", "since") from None
-    with _state().db.read() as s:
-        return jsonify(views.events_since(s, s.get(Map, mid), since, actor, _state().settings.replay_limit,
-                                          _state().presence.online(actor.workshop_id)))
+    with state().db.read() as s:
+        return jsonify(views.events_since(s, s.get(Map, mid), since, actor, state().settings.replay_limit,
+                                          state().presence.online(actor.workshop_id)))
 
 
 @bp.get("/openapi.json")

@@ -26,6 +26,11 @@ def new_join_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
 
 
+def normal_join_code(code: str) -> str:
+    """Join codes are read aloud and typed: case, spaces and dashes do not matter."""
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
 def actor_of(p: Participant) -> Actor:
     return Actor(id=p.id, workshop_id=p.workshop_id, role=p.role, perspective=p.perspective, name=p.name)
 

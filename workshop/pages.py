@@ -12,17 +12,18 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, Response, abort, current_app, make_response, render_template, request,
+from flask import (Blueprint, Response, abort, make_response, render_template, request,
                    send_file)
 from sqlalchemy import select
 
 from . import shapes
+from .api import base_url, state
+from .auth import normal_join_code
 from .config import ROOT
 from .i18n import LANGS, catalog, translate
 from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
 from .models import Map, Workshop
 from .ops.facilitation import PHASES
-from .state import AppState
 
 bp = Blueprint("pages", __name__)
 
@@ -33,14 +34,6 @@ VENDOR = {
     "sortable.esm.js": ROOT / "node_modules/sortablejs/modular/sortable.esm.js",
 }
 LANG_COOKIE = "parcours_lang"
-
-
-def _state() -> AppState:
-    return current_app.extensions["parcours"]
-
-
-def _base_url() -> str:
-    return _state().settings.public_url or request.host_url.rstrip("/")
 
 
 def _lang(default: str | None = None) -> str:
@@ -111,8 +104,8 @@ def home() -> Response:
 
 @bp.get("/join/<code>")
 def join_page(code: str) -> Response:
-    normal = code.strip().upper().replace("-", "").replace(" ", "")
-    with _state().db.read() as s:
+    normal = normal_join_code(code)
+    with state().db.read() as s:
         w = s.scalar(select(Workshop).where(Workshop.join_code == normal))
         workshop = shapes.workshop(w) if w else None
     if workshop is None:
@@ -123,7 +116,7 @@ def join_page(code: str) -> Response:
 
 
 def _map_page(template: str, map_id: str) -> Response:
-    with _state().db.read() as s:
+    with state().db.read() as s:
         m = s.get(Map, map_id)
         locale = s.get(Workshop, m.workshop_id).locale if m else None
     if m is None:
@@ -144,11 +137,11 @@ def present(map_id: str) -> Response:
 @bp.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
     """The join link of a workshop as an SVG QR code, to project."""
-    normal = code.strip().upper()
-    with _state().db.read() as s:
+    normal = normal_join_code(code)
+    with state().db.read() as s:
         if s.scalar(select(Workshop.id).where(Workshop.join_code == normal)) is None:
             abort(404)
-    image = qrcode.make(f"{_base_url()}/join/{normal}", image_factory=qrcode.image.svg.SvgPathImage,
+    image = qrcode.make(f"{base_url()}/join/{normal}", image_factory=qrcode.image.svg.SvgPathImage,
                         border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     buf = io.BytesIO()
     image.save(buf)

@@ -12,7 +12,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from . import engine, shapes
-from .auth import actor_of, hash_token, new_join_code, new_token
+from .auth import actor_of, hash_token, new_join_code, new_token, normal_join_code
 from .db import Database
 from .errors import OpError
 from .maptypes import MAP_TYPES, label, template
@@ -77,7 +77,7 @@ def apply_all(db: Database, map_id: str, actor: Actor, ops: list[dict[str, Any]]
     return events
 
 
-def _insert_map(db: Database, workshop_id: str, title: str, map_type: str) -> str:
+def insert_map(db: Database, workshop_id: str, title: str, map_type: str) -> str:
     with db.write() as s:
         position = s.scalar(select(func.count()).select_from(Map).where(Map.workshop_id == workshop_id))
         m = Map(workshop_id=workshop_id, type=map_type, title=title, position=position or 0)
@@ -100,7 +100,7 @@ def create_workshop(db: Database, body: Any, base_url: str, *,
         s.add(facilitator)
         s.flush()
         workshop, actor = shapes.workshop(w), actor_of(facilitator)
-    map_id = _insert_map(db, workshop["id"], req.title, req.map_type)
+    map_id = insert_map(db, workshop["id"], req.title, req.map_type)
     if layout:
         apply_all(db, map_id, actor, template_ops(req.map_type, req.locale))
     with db.read() as s:
@@ -124,7 +124,7 @@ def add_map(db: Database, actor: Actor, workshop_id: str, body: Any) -> dict[str
     with db.read() as s:
         locale = s.get(Workshop, workshop_id).locale
     title = req.title or label(template(req.map_type)["title"], locale)
-    map_id = _insert_map(db, workshop_id, title, req.map_type)
+    map_id = insert_map(db, workshop_id, title, req.map_type)
     apply_all(db, map_id, actor, template_ops(req.map_type, locale))
     with db.read() as s:
         return {"map": shapes.map_(s.get(Map, map_id))}
@@ -132,7 +132,7 @@ def add_map(db: Database, actor: Actor, workshop_id: str, body: Any) -> dict[str
 
 def join(db: Database, body: Any) -> dict[str, Any]:
     req = JoinRequest.model_validate(body)
-    code = req.code.strip().upper().replace("-", "").replace(" ", "")
+    code = normal_join_code(req.code)
     with db.write() as s:
         w = s.scalar(select(Workshop).where(Workshop.join_code == code))
         if w is None:

@@ -270,7 +270,7 @@ def import_workshop(db: Database, body: Any, base_url: str,
                     row = s.get(Map, map_id)
                     row.title, row.type = m.map.title, m.map.type
             else:
-                map_id = services._insert_map(db, workshop_id, m.map.title, m.map.type)
+                map_id = services.insert_map(db, workshop_id, m.map.title, m.map.type)
             _Replay(db, map_id, facilitator, people, ids, notes, pause).run(m)
     except _Refused as refused:
         _discard(db, workshop_id)

@@ -26,8 +26,8 @@ from . import collect, csv_export, json_io
 log = logging.getLogger(__name__)
 
 bp = Blueprint("exports", __name__, url_prefix="/api")
-bp.register_error_handler(OpError, api._op_error)
-bp.register_error_handler(ValidationError, api._validation_error)
+bp.register_error_handler(OpError, api.op_error)
+bp.register_error_handler(ValidationError, api.validation_error)
 
 IMPORT_MAX_BYTES = 16 * 1024 * 1024
 
@@ -55,7 +55,7 @@ def filename(doc: dict[str, Any], kind: str, ext: str, map_title: str | None = N
 
 def _keep(name: str, data: bytes) -> None:
     """A copy under exports/ (ignored by git); a full disk never fails the download."""
-    folder: Path = api._state().settings.exports_dir
+    folder: Path = api.state().settings.exports_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
@@ -73,13 +73,13 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
 
 
 def _workshop_doc(wid: str) -> dict[str, Any]:
-    actor = api._actor()
-    return collect.workshop_document(api._state().db, actor, wid)
+    actor = api.current_actor()
+    return collect.workshop_document(api.state().db, actor, wid)
 
 
 def _map_doc(mid: str) -> dict[str, Any]:
-    actor = api._actor()
-    db = api._state().db
+    actor = api.current_actor()
+    db = api.state().db
     wid = collect.map_workshop_id(db, actor, mid)
     return collect.workshop_document(db, actor, wid)
 
@@ -129,6 +129,6 @@ def import_workshop() -> Any:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise OpError("invalid", "the body must be a workshop.json document")
-    answer = json_io.import_workshop(api._state().db, body, api.base_url(),
+    answer = json_io.import_workshop(api.state().db, body, api.base_url(),
                                      pause=current_app.extensions["socketio"].sleep)
     return jsonify(answer), 201
