@@ -188,3 +188,28 @@ def test_facilitator_controls_reach_every_screen(browser, workshop, live_server)
     step_head.hover()
     step_head.locator("[data-action=key-moment]").click()
     expect(b.locator(f".step-head[data-step-id='{step}']")).to_have_class("step-head key-moment")
+
+
+def test_cards_written_while_the_server_is_down_arrive_once_after_it_restarts(browser, workshop, live_server):
+    """kill -9 of the real server mid-workshop: the browser keeps what is written, resends it to the
+    restarted server with the same op ids, and both screens end with each card exactly once."""
+    nora = workshop.join("Nora")
+    a = open_board(browser, live_server, workshop.map_id, workshop.token)
+    b = open_board(browser, live_server, workshop.map_id, nora["token"])
+    lane, step = workshop.cell(1, 1)
+    add_card(b, lane, step, "Avant la panne")
+    expect(cell(a, lane, step).locator(".card-text")).to_have_text("Avant la panne")
+
+    live_server.kill()
+    expect(b.locator("[data-testid=connection]")).to_have_attribute("data-state", "offline", timeout=30_000)
+    add_card(b, lane, step, "Pendant la panne")
+    add_card(b, lane, step, "Toujours pendant la panne")
+    live_server.start()
+
+    for page in (a, b):
+        expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online", timeout=30_000)
+        expect(cell(page, lane, step).locator(".card-text")).to_have_text(
+            ["Avant la panne", "Pendant la panne", "Toujours pendant la panne"], timeout=15_000)
+    b.wait_for_timeout(500)
+    texts = [c["text"] for c in workshop.snapshot()["cards"]]
+    assert sorted(texts) == sorted(["Avant la panne", "Pendant la panne", "Toujours pendant la panne"])
