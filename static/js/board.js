@@ -324,6 +324,8 @@ export class BoardView {
       const text = el.querySelector(".card-text");
       text.textContent = card.text ?? t("card.hidden_text");
       text.classList.toggle("placeholder", card.text === null || card.text === undefined);
+    } else {
+      this.showOvertaken(el, card);
     }
     const link = el.querySelector(".card-builds-on");
     link.hidden = !card.builds_on;
@@ -453,6 +455,7 @@ export class BoardView {
     if (!card || !el || !this.canEditCard(card) || this.editing === cardId) return;
     if (this.editing) this.endEdit(false);
     this.editing = cardId;
+    this.editBase = card.text;  // what the editor started from, to notice someone else's change
     this.root.dispatchEvent(new CustomEvent("card-editing", {detail: {id: cardId, editing: true}}));
     const textEl = el.querySelector(".card-text");
     const ta = h("textarea", {class: "card-edit", maxlength: "5000", "aria-label": t("card.text")});
@@ -473,6 +476,23 @@ export class BoardView {
     ta.addEventListener("blur", () => finish(true));
   }
 
+  /** Someone else changed the text of the card being edited here: say so, and offer their version. */
+  showOvertaken(el, card) {
+    el.querySelector(".card-overtaken")?.remove();
+    if (card.text == null || card.text === this.editBase) return;
+    const ta = el.querySelector(".card-edit");
+    const take = h("button", {type: "button", class: "link", "data-action": "take-theirs"}, t("card.take_theirs"));
+    // mousedown: keep the textarea's focus, so taking their version does not save ours first.
+    take.addEventListener("mousedown", (e) => {
+      e.preventDefault();
+      if (ta) { ta.value = card.text; autosize(ta); ta.focus(); }
+      this.editBase = card.text;
+      el.querySelector(".card-overtaken")?.remove();
+    });
+    const note = h("p", {class: "card-overtaken", role: "status"}, t("card.overtaken", {text: excerpt(card.text, 80)}), " ", take);
+    (ta || el.querySelector(".card-text")).after(note);
+  }
+
   endEdit(save, ta) {
     const id = this.editing;
     if (!id) return;
@@ -482,6 +502,7 @@ export class BoardView {
     this.editing = null;
     this.root.dispatchEvent(new CustomEvent("card-editing", {detail: {id, editing: false}}));
     if (ta) ta.remove();
+    el?.querySelector(".card-overtaken")?.remove();
     if (el) {
       el.classList.remove("editing");
       el.querySelector(".card-text").hidden = false;

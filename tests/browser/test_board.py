@@ -213,3 +213,19 @@ def test_cards_written_while_the_server_is_down_arrive_once_after_it_restarts(br
     b.wait_for_timeout(500)
     texts = [c["text"] for c in workshop.snapshot()["cards"]]
     assert sorted(texts) == sorted(["Avant la panne", "Pendant la panne", "Toujours pendant la panne"])
+
+
+def test_an_edit_overtaken_by_someone_else_says_so_and_offers_their_version(browser, workshop, live_server):
+    lane, step = workshop.cell(0, 0)
+    card = workshop.op("card.add", lane_id=lane, step_id=step, text="Première version")["data"]
+    a = open_board(browser, live_server, workshop.map_id, workshop.token)
+    a.locator(f"[data-card-id='{card['id']}'] .card-text").dblclick()
+    editor = a.locator(f"[data-card-id='{card['id']}'] textarea")
+    expect(editor).to_be_focused()
+    editor.fill("Ma version")
+    workshop.op("card.update", token=workshop.join("Paul")["token"], id=card["id"], text="Version de Paul")
+    note = a.locator(f"[data-card-id='{card['id']}'] .card-overtaken")
+    expect(note).to_contain_text("Version de Paul")
+    note.locator("[data-action=take-theirs]").click()
+    expect(editor).to_have_value("Version de Paul")
+    expect(note).to_have_count(0)
