@@ -118,8 +118,10 @@ def board(db) -> Board:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[Server]:
-    """The real `run.py` (eventlet) on a free port with its own SQLite database."""
-    server = Server(f"sqlite:///{tmp_path / 'live.db'}", log_path=tmp_path / "server.log").start()
+def live_server(request, tmp_path) -> Iterator[Server]:
+    """The real `run.py` on a free port with its own SQLite database; eventlet unless a test asks
+    for another async mode with `@pytest.mark.parametrize("live_server", ["threading"], indirect=True)`."""
+    mode = getattr(request, "param", "eventlet")
+    server = Server(f"sqlite:///{tmp_path / 'live.db'}", async_mode=mode, log_path=tmp_path / "server.log").start()
     yield server
     server.stop()

@@ -229,3 +229,16 @@ def test_an_edit_overtaken_by_someone_else_says_so_and_offers_their_version(brow
     note.locator("[data-action=take-theirs]").click()
     expect(editor).to_have_value("Version de Paul")
     expect(note).to_have_count(0)
+
+
+@pytest.mark.parametrize("live_server", ["threading"], indirect=True)
+def test_the_board_also_runs_on_a_threading_server(browser, workshop, live_server):
+    """Without eventlet (async_mode threading): the browser connects, and edits reach the other screen."""
+    zoe = workshop.join("Zoé")
+    a = open_board(browser, live_server, workshop.map_id, workshop.token)
+    b = open_board(browser, live_server, workshop.map_id, zoe["token"])
+    lane, step = workshop.cell(2, 0)
+    add_card(b, lane, step, "Écrit sans eventlet")
+    expect(cell(a, lane, step).locator(".card-text")).to_have_text("Écrit sans eventlet")
+    add_card(a, lane, step, "Réponse")
+    expect(cell(b, lane, step).locator(".card-text")).to_have_text(["Écrit sans eventlet", "Réponse"])
