@@ -19,11 +19,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
     from . import api, pages, realtime  # late: they import the op registry and the models
     from .export import routes as export_routes
+    from .engine import MAX_OP_BYTES  # the contract's limit on one op or request body
     from .presence import Presence
 
     settings = settings or Settings()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_OP_BYTES,
                       JSON_SORT_KEYS=False)
     app.json.sort_keys = False
     db = Database(settings.database_url)

@@ -43,7 +43,4 @@ class Settings:
     # The burst is large so that a client flushing the ops it queued while offline gets through.
     rate_per_second: float = 30.0
     rate_burst: int = 300
-    max_body_bytes: int = 64 * 1024
-    max_text: int = 5000
-    max_title: int = 200
     exports_dir: Path = ROOT / "exports"

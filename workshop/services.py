@@ -86,21 +86,23 @@ def insert_map(db: Database, workshop_id: str, title: str, map_type: str) -> str
         return m.id
 
 
-def create_workshop(db: Database, body: Any, base_url: str, *,
-                    layout: bool = True) -> tuple[dict[str, Any], Actor]:
+def create_workshop(db: Database, body: Any, base_url: str, *, layout: bool = True,
+                    map_title: str | None = None, facilitator_name: str | None = None,
+                    ) -> tuple[dict[str, Any], Actor]:
     """A workshop, its facilitator and its first map laid out from the template; the answer of
-    POST /api/workshops, and the facilitator as an actor for whoever fills the map next."""
+    POST /api/workshops, and the facilitator as an actor for whoever fills the map next.
+    An import passes the first map's title and the facilitator's name it carries."""
     req = WorkshopCreate.model_validate(body)
     with db.write() as s:
         w = Workshop(title=req.title, objective=req.objective, locale=req.locale, join_code=new_join_code())
         s.add(w)
         s.flush()
-        name = "Animateur" if req.locale == "fr" else "Facilitator"
+        name = facilitator_name or ("Animateur" if req.locale == "fr" else "Facilitator")
         facilitator, token = _new_participant(w.id, name, "facilitator")
         s.add(facilitator)
         s.flush()
         workshop, actor = shapes.workshop(w), actor_of(facilitator)
-    map_id = insert_map(db, workshop["id"], req.title, req.map_type)
+    map_id = insert_map(db, workshop["id"], map_title or req.title, req.map_type)
     if layout:
         apply_all(db, map_id, actor, template_ops(req.map_type, req.locale))
     with db.read() as s:

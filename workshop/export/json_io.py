@@ -254,23 +254,20 @@ def import_workshop(db: Database, body: Any, base_url: str,
     if not isinstance(body, dict):
         raise OpError("invalid", "the body must be a workshop.json document")
     doc = InDocument.model_validate(body)
-    first_type = doc.maps[0].map.type if doc.maps else "journey"
+    first = doc.maps[0].map if doc.maps else None
+    lead = next((p.name for p in doc.participants if p.role == "facilitator"), None)
     answer, facilitator = services.create_workshop(
         db, {"title": doc.workshop.title, "objective": doc.workshop.objective, "locale": doc.workshop.locale,
-             "map_type": first_type}, base_url, layout=False)
+             "map_type": first.type if first else "journey"}, base_url, layout=False,
+        map_title=first.title if first else None, facilitator_name=lead)
     workshop_id = answer["workshop"]["id"]
     notes: list[str] = []
     try:
         people = _participants(db, doc, answer, facilitator)
         ids: dict[str, str] = {}
         for index, m in enumerate(doc.maps):
-            if index == 0:
-                map_id = answer["map"]["id"]
-                with db.write() as s:  # the maps table is not op state: its title is set here
-                    row = s.get(Map, map_id)
-                    row.title, row.type = m.map.title, m.map.type
-            else:
-                map_id = services.insert_map(db, workshop_id, m.map.title, m.map.type)
+            map_id = answer["map"]["id"] if index == 0 else services.insert_map(
+                db, workshop_id, m.map.title, m.map.type)
             _Replay(db, map_id, facilitator, people, ids, notes, pause).run(m)
     except _Refused as refused:
         _discard(db, workshop_id)
@@ -291,12 +288,7 @@ def _participants(db: Database, doc: InDocument, answer: dict[str, Any], facilit
     """Everyone again, with new ids and tokens nobody holds; the document's facilitator is the new one."""
     people: dict[str, Actor] = {}
     for p in doc.participants:
-        if p.role == "facilitator":
-            if not any(a.id == facilitator.id for a in people.values()):
-                with db.write() as s:
-                    s.get(Participant, facilitator.id).name = p.name
-                facilitator = Actor(facilitator.id, facilitator.workshop_id, facilitator.role,
-                                    facilitator.perspective, p.name)
+        if p.role == "facilitator":  # made by create_workshop, with the document's name
             people[p.id] = facilitator
             continue
         joined = services.join(db, {"code": answer["join_code"], "name": p.name, "department": p.department,
