@@ -64,6 +64,19 @@ function setEmotion(s, d, meta) {
   s.extra = {...s.extra, emotions: next, resonance};
 }
 
+/** A new step has an empty resonance row (the snapshot lists one per step); a deleted step takes
+ *  its ratings and its row with it. */
+export function addStepMirror(s, stepId) {
+  if ((s.extra.resonance || []).some((r) => r.step_id === stepId)) return;
+  const row = {step_id: stepId, customer: null, employee: null, category: null};
+  s.extra = {...s.extra, resonance: (s.extra.resonance || []).concat([row])};
+}
+
+export function dropStepMirror(s, stepId) {
+  s.extra = {...s.extra, resonance: (s.extra.resonance || []).filter((r) => r.step_id !== stepId),
+             emotions: (s.extra.emotions || []).filter((r) => r.step_id !== stepId)};
+}
+
 export const SHEET_HANDLERS = {
   "chantier.add": (s, d) => putSheet(s, d),
   "chantier.update": (s, d) => putSheet(s, d),

@@ -1,6 +1,6 @@
 // The one store of board state. It changes only by snapshots and events (applied in seq order);
 // the same apply functions draw the optimistic overlay of this browser's unacknowledged ops.
-import {SHEET_HANDLERS, promoteSheets} from "./sheets-state.js";
+import {SHEET_HANDLERS, addStepMirror, dropStepMirror, promoteSheets} from "./sheets-state.js";
 import {VOTE_HANDLERS} from "./vote-state.js";
 
 const byId = (list) => new Map((list || []).map((x) => [x.id, x]));
@@ -83,10 +83,14 @@ const HANDLERS = {
     });
     removeIn(s.stages, d.id, ALL);
   },
-  "step.add": (s, d) => place(s.steps, d, STEP_GROUP),
+  "step.add": (s, d) => { place(s.steps, d, STEP_GROUP); addStepMirror(s, d.id); },
   "step.update": (s, d) => place(s.steps, d, STEP_GROUP),
   "step.move": (s, d) => place(s.steps, d, STEP_GROUP),
-  "step.delete": (s, d) => { removeCards(s, d.card_ids); removeIn(s.steps, d.id, STEP_GROUP); },
+  "step.delete": (s, d) => {
+    removeCards(s, d.card_ids);
+    removeIn(s.steps, d.id, STEP_GROUP);
+    dropStepMirror(s, d.id);
+  },
   "lane.add": (s, d) => place(s.lanes, d, ALL),
   "lane.update": (s, d) => place(s.lanes, d, ALL),
   "lane.move": (s, d) => place(s.lanes, d, ALL),
