@@ -54,7 +54,8 @@ function setEmotion(s, d, meta) {
   const prev = rows.find(same);
   const next = rows.filter((r) => !same(r));
   const mine = byMe ? (d.mine ?? null) : (prev ? prev.mine ?? null : null);
-  if (d.count > 0) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
+  // A facilitator's rating without a side counts nowhere (count 0) but still shows as its own.
+  if (d.count > 0 || (mine !== null && mine !== undefined)) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
   let resonance = s.extra.resonance || [];
   if (d.resonance) {
     resonance = resonance.some((r) => r.step_id === d.step_id)
@@ -100,7 +101,9 @@ export const SHEET_PREDICT = {
   "chantier.delete": (state, op) => ((state.extra.chantiers || []).some((x) => x.id === op.id) ? {id: op.id} : null),
   "emotion.set": (state, op, me) => {
     if (!state.steps.has(op.step_id)) return null;
-    const perspective = me.perspective || "customer";
+    // CONTRACT.md §6: no perspective counts as customer, except the facilitator's, which counts nowhere.
+    const perspective = me.perspective || (me.role === "facilitator" ? "none" : "customer");
+    if (perspective === "none") return {step_id: op.step_id, perspective, average: null, count: 0, mine: op.score ?? null, predicted: true};
     const rows = state.extra.emotions || [];
     const prev = rows.find((r) => r.step_id === op.step_id && r.perspective === perspective);
     let n = prev ? prev.count : 0;

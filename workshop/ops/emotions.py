@@ -7,7 +7,7 @@ from pydantic import Field
 from sqlalchemy import select
 
 from .. import views
-from ..models import Emotion, Step
+from ..models import Emotion, Participant, Step
 from .base import MEMBERS, Context, Id, OpSchema, op
 
 
@@ -16,12 +16,21 @@ class EmotionSet(OpSchema):
     score: int | None = Field(ge=-2, le=2, strict=True)
 
 
+def rating_side(rater: Participant) -> str:
+    """The side a rating counts on (CONTRACT.md §6): the rater's perspective; a participant without
+    one counts as customer; a facilitator only on a side it has chosen (PATCH /api/me), none by
+    default. Read from the row, not the connection's actor, so a side chosen meanwhile applies."""
+    if rater.perspective in views.SIDES:
+        return rater.perspective
+    return views.UNCOUNTED if rater.role == "facilitator" else "customer"
+
+
 @op("emotion.set", EmotionSet, MEMBERS)
 def emotion_set(ctx: Context, o: EmotionSet) -> dict[str, Any]:
     """Set (or clear with null) the actor's own score; answer the step's new average for that
     perspective, with the rater and score that views.redact turns into each viewer's `mine`."""
     ctx.get(Step, o.step_id, "step_id")
-    perspective = ctx.actor.perspective or "customer"  # CONTRACT.md §6: no perspective counts as customer
+    perspective = rating_side(ctx.session.get(Participant, ctx.actor.id))
     row = ctx.session.scalar(select(Emotion).where(Emotion.step_id == o.step_id,
                                                    Emotion.participant_id == ctx.actor.id))
     if o.score is None:
