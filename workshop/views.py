@@ -35,9 +35,12 @@ def redact_card(card: dict[str, Any], viewer: Actor) -> dict[str, Any]:
 
 
 def _redact_vote(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
-    if data.get("secret") and data.get("participant_id") != viewer.id:
+    if not data.get("secret"):
+        return data
+    if data.get("participant_id") != viewer.id:
         return {**data, "target_id": None, "participant_id": None, "target_votes": None, "remaining": None}
-    return data
+    # ops/voting.py stores no total for a secret round; events logged before it did still had one.
+    return data if data.get("target_votes") is None else {**data, "target_votes": None}
 
 
 def _redact_emotion(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
