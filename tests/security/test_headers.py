@@ -85,3 +85,11 @@ def test_the_openapi_document_says_ids_are_uuids_and_bodies_may_be_too_large(sql
     assert "429" in doc["paths"]["/api/join"]["post"]["responses"]
     assert "429" in doc["paths"]["/api/workshops"]["post"]["responses"]
     assert "patch" in doc["paths"]["/api/me"]
+
+
+def test_cards_csv_names_its_charset_once(sqlite_app):
+    http = sqlite_app.test_client()
+    workshop = new_workshop(http)
+    r = http.get(f"/api/maps/{workshop.map_id}/export/cards.csv", headers={"Authorization": f"Bearer {workshop.token}"})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
