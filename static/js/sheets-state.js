@@ -56,6 +56,12 @@ function setEmotion(s, d, meta) {
   const mine = byMe ? (d.mine ?? null) : (prev ? prev.mine ?? null : null);
   // A facilitator's rating without a side counts nowhere (count 0) but still shows as its own.
   if (d.count > 0 || (mine !== null && mine !== undefined)) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
+  const left = d.previous;  // the side a re-rated score left: its row's new average and count
+  if (left) {
+    const i = next.findIndex((r) => r.step_id === left.step_id && r.perspective === left.perspective);
+    if (i !== -1) next.splice(i, 1);
+    if (left.count > 0) next.push({...left, mine: null});
+  }
   let resonance = s.extra.resonance || [];
   if (d.resonance) {
     resonance = resonance.some((r) => r.step_id === d.step_id)

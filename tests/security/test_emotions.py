@@ -67,3 +67,15 @@ def test_the_facilitator_chooses_its_side_over_rest_and_its_next_rating_counts_t
     r = workshop.http.patch("/api/me", json={"perspective": "manager"},
                             headers={"Authorization": f"Bearer {workshop.token}"})
     assert r.status_code == 400
+
+
+def test_a_rating_moved_to_the_newly_chosen_side_leaves_the_old_sides_average(workshop):
+    step = workshop.snapshot()["steps"][0]["id"]
+    auth = {"Authorization": f"Bearer {workshop.token}"}
+    workshop.http.patch("/api/me", json={"perspective": "employee"}, headers=auth)
+    workshop.op(workshop.token, "emotion.set", step_id=step, score=2)
+    workshop.http.patch("/api/me", json={"perspective": "customer"}, headers=auth)
+    ack = workshop.op(workshop.token, "emotion.set", step_id=step, score=1).json
+    assert ack["data"]["perspective"] == "customer" and ack["data"]["count"] == 1
+    assert ack["data"]["previous"] == {"step_id": step, "perspective": "employee", "average": None, "count": 0}
+    assert ack["data"]["resonance"]["employee"] is None and ack["data"]["resonance"]["customer"] == 1
