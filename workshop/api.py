@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from . import engine, services, shapes, views
+from . import engine, services, shapes, throttle, views
 from .auth import actor_of, participant_for
 from .errors import HTTP_STATUS, OpError, from_validation
 from .models import Map, Participant, Workshop
@@ -59,7 +59,10 @@ def _map_for(actor: Actor, map_id: str) -> Map:
 
 @bp.errorhandler(OpError)
 def op_error(err: OpError) -> Any:
-    return jsonify(err.body()), err.status
+    response = jsonify(err.body())
+    if isinstance(err, throttle.RateLimited):
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response, err.status
 
 
 @bp.errorhandler(ValidationError)
@@ -71,18 +74,34 @@ def http_error(exc: HTTPException) -> Any:
     """Werkzeug's own errors (404 route, 405, 413 body too large) in the contract's shape."""
     code = {404: "not_found", 405: "invalid", 413: "too_large", 401: "unauthorized",
             403: "forbidden", 429: "rate_limited"}.get(exc.code or 400, "invalid")
-    return jsonify({"error": {"code": code, "message": exc.description or exc.name}}), exc.code
+    response = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:  # 405 says which methods the path has
+        response.headers["Allow"] = ", ".join(allowed)
+    return response, exc.code
 
 
 @bp.post("/workshops")
 def create_workshop() -> Any:
+    throttle.spend("create")
     answer, _facilitator = services.create_workshop(state().db, _body(), base_url())
     return jsonify(answer), 201
 
 
 @bp.post("/join")
 def join() -> Any:
-    return jsonify(services.join(state().db, _body())), 201
+    body = _body()
+    # Once an address has guessed too many codes, every join from it waits, valid code or not:
+    # the answer must not tell which codes exist.
+    throttle.check("join_guess")
+    throttle.spend("join")
+    try:
+        answer = services.join(state().db, body)
+    except OpError as err:
+        if err.code == "not_found":
+            throttle.spend("join_guess")
+        raise
+    return jsonify(answer), 201
 
 
 @bp.get("/me")
@@ -97,6 +116,14 @@ def me() -> Any:
     response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.patch("/me")
+def update_me() -> Any:
+    """The facilitator chooses the side its emotion ratings count on (or none: they count nowhere)."""
+    actor = current_actor()
+    req = services.MeUpdate.model_validate(_body())
+    return jsonify({"participant": services.set_perspective(state().db, actor, req.perspective)})
 
 
 @bp.get("/workshops/<wid>")

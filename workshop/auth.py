@@ -31,6 +31,11 @@ def normal_join_code(code: str) -> str:
     return code.strip().upper().replace("-", "").replace(" ", "")
 
 
+def is_join_code(code: str) -> bool:
+    """A normalised code that new_join_code could have made (or an older, longer one): worth a lookup."""
+    return 4 <= len(code) <= 32 and all(ch in _CODE_ALPHABET for ch in code)
+
+
 def actor_of(p: Participant) -> Actor:
     return Actor(id=p.id, workshop_id=p.workshop_id, role=p.role, perspective=p.perspective, name=p.name)
 

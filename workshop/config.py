@@ -23,8 +23,38 @@ def _secret_key() -> str:
     path = ROOT / "instance" / "secret_key"
     path.parent.mkdir(exist_ok=True)
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        # Created readable by its owner only (never world-readable, even for a moment).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # a key written by an older version
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A token bucket: `burst` requests at once, refilled at `per_minute` a minute."""
+
+    burst: int
+    per_minute: float
+
+
+def _throttles() -> dict[str, Limit]:
+    """Per client address, where no login is needed (workshop/throttle.py, docs/security.md)."""
+    return {
+        # Unknown join codes tried (POST /api/join and the /join/<code> page together): a code has
+        # 32^8 values, so 2 guesses a minute make finding any workshop hopeless.
+        "join_guess": Limit(burst=20, per_minute=2),
+        # Joins that succeed: a whole class behind one NAT address joins within a minute.
+        "join": Limit(burst=120, per_minute=60),
+        # New workshops (POST /api/workshops).
+        "create": Limit(burst=20, per_minute=2),
+    }
+
+
+def _list(name: str) -> list[str]:
+    return [x.strip() for x in os.environ.get(name, "").split(",") if x.strip()]
 
 
 @dataclass
@@ -44,3 +74,10 @@ class Settings:
     rate_per_second: float = 30.0
     rate_burst: int = 300
     exports_dir: Path = ROOT / "exports"
+    throttles: dict[str, Limit] = field(default_factory=_throttles)
+    # Host names this server answers to (Host header); empty: any, and links follow the Host header
+    # unless PARCOURS_PUBLIC_URL is set. Set one of the two in production (docs/security.md).
+    allowed_hosts: list[str] = field(default_factory=lambda: _list("PARCOURS_ALLOWED_HOSTS"))
+    # How many reverse proxies in front append to X-Forwarded-For/-Proto/-Host; 0: trust none,
+    # the client address is the peer's (the per-address throttles rely on it).
+    trusted_proxies: int = field(default_factory=lambda: int(os.environ.get("PARCOURS_TRUSTED_PROXIES", "0") or 0))

@@ -47,7 +47,7 @@ def _parse(raw: Any) -> tuple[str, str, Any]:
     """Check the envelope and the fields against the op type's schema."""
     if not isinstance(raw, dict):
         raise OpError("invalid", "an op is a JSON object")
-    if len(json.dumps(raw, ensure_ascii=False).encode()) > MAX_OP_BYTES:
+    if len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_OP_BYTES:
         raise OpError("too_large", "an op is at most 64 kB")
     op_id = raw.get("op_id")
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .ops import REGISTRY
-from .services import JoinRequest, MapCreate, WorkshopCreate
+from .services import JoinRequest, MapCreate, MeUpdate, WorkshopCreate
 
 REF = "#/components/schemas/{model}"
 
@@ -66,21 +66,29 @@ def openapi_document() -> dict[str, Any]:
         "duplicate": {"type": "boolean"}}}
     obj = {"type": "object"}
     bearer = [{"bearer": []}]
-    wid = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string"}}
-    mid = {"name": "mid", "in": "path", "required": True, "schema": {"type": "string"}}
+    wid = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+    mid = {"name": "mid", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
     paths = {
         "/api/workshops": {"post": {
             "summary": "Create a workshop and its first map; answers the facilitator token",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": _component(schemas, WorkshopCreate)}}},
             "responses": {"201": _json(obj, "the workshop, its map, the facilitator token and links"),
-                          **_error_responses(400, 413)}}},
+                          **_error_responses(400, 413, 429)}}},
         "/api/join": {"post": {
             "summary": "Join a workshop with its code, as participant or observer",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": _component(schemas, JoinRequest)}}},
             "responses": {"201": _json(obj, "{participant, token, workshop_id, map_ids}"),
-                          **_error_responses(400, 404)}}},
+                          **_error_responses(400, 404, 413, 429)}}},
+        "/api/me": {"get": {
+            "summary": "Who this token is: participant, workshop, maps, join link", "security": bearer,
+            "responses": {"200": _json(obj), **_error_responses(401)}},
+            "patch": {
+            "summary": "The facilitator chooses the side its emotion ratings count on (null: none)", "security": bearer,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _component(schemas, MeUpdate)}}},
+            "responses": {"200": _json(obj, "{participant}"), **_error_responses(400, 401, 403, 413)}}},
         "/api/workshops/{wid}": {"get": {
             "summary": "The workshop, its maps and participants", "parameters": [wid], "security": bearer,
             "responses": {"200": _json(obj), **_error_responses(401, 404)}}},
@@ -88,7 +96,7 @@ def openapi_document() -> dict[str, Any]:
             "summary": "Add a map (facilitator)", "parameters": [wid], "security": bearer,
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": _component(schemas, MapCreate)}}},
-            "responses": {"201": _json(obj, "{map}"), **_error_responses(400, 401, 403, 404)}}},
+            "responses": {"201": _json(obj, "{map}"), **_error_responses(400, 401, 403, 404, 413)}}},
         "/api/maps/{mid}": {"get": {
             "summary": "The map's snapshot as this token may see it", "parameters": [mid], "security": bearer,
             "responses": {"200": _json(obj, "snapshot"), **_error_responses(401, 404)}}},

@@ -16,13 +16,14 @@ from flask import (Blueprint, Response, abort, make_response, render_template, r
                    send_file)
 from sqlalchemy import select
 
-from . import shapes
+from . import shapes, throttle
 from .api import base_url, state
-from .auth import normal_join_code
+from .auth import is_join_code, normal_join_code
 from .config import ROOT
 from .i18n import LANGS, catalog, translate
 from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
 from .models import Map, Workshop
+from .ops.base import plain_id
 from .ops.facilitation import PHASES
 
 bp = Blueprint("pages", __name__)
@@ -102,12 +103,28 @@ def home() -> Response:
                  page={"templates": templates})
 
 
+def _too_many(lang: str, err: throttle.RateLimited) -> Response:
+    response = _page("notfound.html", lang, message_key="security.too_many_codes", title_key="security.too_many")
+    response.status_code = 429
+    response.headers["Retry-After"] = str(err.retry_after)
+    return response
+
+
 @bp.get("/join/<code>")
 def join_page(code: str) -> Response:
+    """Shares POST /api/join's budget of unknown codes per address: guessing codes here is as slow."""
     normal = normal_join_code(code)
-    with state().db.read() as s:
-        w = s.scalar(select(Workshop).where(Workshop.join_code == normal))
-        workshop = shapes.workshop(w) if w else None
+    try:
+        throttle.check("join_guess")
+        workshop = None
+        if is_join_code(normal):
+            with state().db.read() as s:
+                w = s.scalar(select(Workshop).where(Workshop.join_code == normal))
+                workshop = shapes.workshop(w) if w else None
+        if workshop is None:
+            throttle.spend("join_guess")
+    except throttle.RateLimited as err:
+        return _too_many(_lang(), err)
     if workshop is None:
         return _not_found(_lang(), "notfound.join")
     lang = _lang(workshop["locale"])
@@ -116,6 +133,8 @@ def join_page(code: str) -> Response:
 
 
 def _map_page(template: str, map_id: str) -> Response:
+    if plain_id(map_id) is None:
+        return _not_found(_lang(), "notfound.board")
     with state().db.read() as s:
         m = s.get(Map, map_id)
         locale = s.get(Workshop, m.workshop_id).locale if m else None
@@ -136,11 +155,11 @@ def present(map_id: str) -> Response:
 
 @bp.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
-    """The join link of a workshop as an SVG QR code, to project."""
+    """The join link of a workshop as an SVG QR code, to project. It only encodes the link: any
+    well-formed code gets its picture, so the answer never tells whether the workshop exists."""
     normal = normal_join_code(code)
-    with state().db.read() as s:
-        if s.scalar(select(Workshop.id).where(Workshop.join_code == normal)) is None:
-            abort(404)
+    if not is_join_code(normal):
+        abort(404)
     image = qrcode.make(f"{base_url()}/join/{normal}", image_factory=qrcode.image.svg.SvgPathImage,
                         border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     buf = io.BytesIO()

@@ -17,7 +17,7 @@ from .db import Database
 from .errors import OpError
 from .maptypes import MAP_TYPES, label, template
 from .models import Map, Participant, Workshop
-from .ops.base import Actor, OpSchema, Short, Text, Title
+from .ops.base import Actor, OpSchema, PlainStr, Short, Text, Title
 
 MapType = Literal[MAP_TYPES]  # type: ignore[valid-type]
 Locale = Literal["fr", "en"]
@@ -37,7 +37,7 @@ class MapCreate(OpSchema):
 
 
 class JoinRequest(OpSchema):
-    code: str = Field(min_length=1, max_length=32)
+    code: PlainStr = Field(min_length=1, max_length=32)
     name: Title
     department: Short | None = None
     perspective: Perspective | None = None
@@ -146,6 +146,22 @@ def join(db: Database, body: Any) -> dict[str, Any]:
         map_ids = list(s.scalars(select(Map.id).where(Map.workshop_id == w.id).order_by(Map.position)))
         return {"participant": shapes.participant(p, False), "token": token, "workshop_id": w.id,
                 "map_ids": map_ids}
+
+
+class MeUpdate(OpSchema):
+    perspective: Perspective | None
+
+
+def set_perspective(db: Database, actor: Actor, perspective: str | None) -> dict[str, Any]:
+    """The facilitator's side for its own emotion ratings (CONTRACT.md §6: none by default).
+    Ratings keep the side they were given from; rating again counts on the new side."""
+    if not actor.is_facilitator:
+        raise OpError("forbidden", "perspective: a participant's side is chosen when joining", "perspective")
+    with db.write() as s:
+        p = s.get(Participant, actor.id)
+        p.perspective = perspective
+        s.flush()
+        return shapes.participant(p, False)
 
 
 def workshop_view(db: Database, actor: Actor, workshop_id: str, online: set[str]) -> dict[str, Any]:

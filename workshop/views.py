@@ -2,8 +2,13 @@
 
 Every viewer-specific rule lives here and nowhere else:
 - a face-down card (`visibility: author`) shows its text to its author only;
-- in a secret round nobody but the voter sees a vote's target or voter, and totals appear once closed;
-- an emotion's `mine` is the viewer's own score; individual scores go to the facilitator's exports only.
+- in a secret round nobody but the voter sees a vote's target or voter (nor the event's `actor_id`),
+  nobody at all sees totals until it closes (vote data carries none), only how many have voted;
+- an emotion's `mine` is the viewer's own score; nobody else's copy of an `emotion.set` names the
+  rater (no `actor_id`, no rater id, no score): averages and counts per side are public in the
+  workshop, who gave which score is not (docs/security.md); individual scores go to the
+  facilitator's exports only;
+- a facilitator without a side rates for itself only: its ratings count in no average (`UNCOUNTED`).
 `redact_data` is a pure function of (op type, data, viewer); events are stored unredacted.
 """
 from __future__ import annotations
@@ -30,9 +35,12 @@ def redact_card(card: dict[str, Any], viewer: Actor) -> dict[str, Any]:
 
 
 def _redact_vote(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
-    if data.get("secret") and data.get("participant_id") != viewer.id:
+    if not data.get("secret"):
+        return data
+    if data.get("participant_id") != viewer.id:
         return {**data, "target_id": None, "participant_id": None, "target_votes": None, "remaining": None}
-    return data
+    # ops/voting.py stores no total for a secret round; events logged before it did still had one.
+    return data if data.get("target_votes") is None else {**data, "target_votes": None}
 
 
 def _redact_emotion(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
@@ -41,6 +49,17 @@ def _redact_emotion(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     shown["mine"] = data.get("score") if rater == viewer.id else None
     return shown
 
+
+def _secret_vote(data: dict[str, Any]) -> bool:
+    return bool(data.get("secret"))
+
+
+# Op types whose event names its actor only to the actor itself (when the predicate holds).
+_ACTOR_HIDDEN: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "vote.cast": _secret_vote,
+    "vote.retract": _secret_vote,
+    "emotion.set": lambda data: True,
+}
 
 _RULES: dict[str, Callable[[dict[str, Any], Actor], dict[str, Any]]] = {
     "card.add": redact_card,
@@ -64,6 +83,10 @@ def redact_data(type_: str, data: dict[str, Any], viewer: Actor) -> dict[str, An
 
 def redact(event: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     data = redact_data(event["type"], event["data"], viewer)
+    hide = _ACTOR_HIDDEN.get(event["type"])
+    actor_id = event.get("actor_id")
+    if hide is not None and actor_id is not None and actor_id != viewer.id and hide(event["data"]):
+        return {**event, "data": data, "actor_id": None}
     return event if data is event["data"] else {**event, "data": data}
 
 
@@ -113,10 +136,17 @@ def category(customer: float | None, employee: float | None) -> str | None:
     return _CATEGORIES.get((_reading(customer), _reading(employee)))
 
 
+# The two sides of the mirror; a rating stored with UNCOUNTED (a facilitator that chose no side,
+# CONTRACT.md §6) shows as its rater's `mine` and counts in no average.
+SIDES = ("customer", "employee")
+UNCOUNTED = "none"
+
+
 def emotion_summary(session: Session, map_id: str, step_id: str | None = None) -> list[dict[str, Any]]:
-    """Average and count per (step, perspective)."""
+    """Average and count per (step, side)."""
     stmt = (select(Emotion.step_id, Emotion.perspective, func.avg(Emotion.score), func.count())
-            .where(Emotion.map_id == map_id).group_by(Emotion.step_id, Emotion.perspective))
+            .where(Emotion.map_id == map_id, Emotion.perspective.in_(SIDES))
+            .group_by(Emotion.step_id, Emotion.perspective))
     if step_id:
         stmt = stmt.where(Emotion.step_id == step_id)
     return [{"step_id": s, "perspective": p, "average": round(float(a), 2), "count": c}
@@ -168,6 +198,16 @@ def round_shape(session: Session, r: Round) -> dict[str, Any]:
 # -- snapshot -------------------------------------------------------------------------------------
 
 
+def _emotion_rows(summary: list[dict[str, Any]], mine: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+    """The averages with the viewer's own score as `mine` on the row of the side it rated from; a
+    rating that counts nowhere (or alone on its side's row) still shows, on a row of its own."""
+    rows = [{**row, "mine": mine.get((row["step_id"], row["perspective"]))} for row in summary]
+    shown = {(row["step_id"], row["perspective"]) for row in summary}
+    rows += [{"step_id": step_id, "perspective": side, "average": None, "count": 0, "mine": score}
+             for (step_id, side), score in mine.items() if (step_id, side) not in shown]
+    return rows
+
+
 def snapshot_for(session: Session, m: Map, viewer: Actor, online: Iterable[str] = ()) -> dict[str, Any]:
     """The whole map as `viewer` may see it (CONTRACT.md §4)."""
     online = set(online)
@@ -180,7 +220,7 @@ def snapshot_for(session: Session, m: Map, viewer: Actor, online: Iterable[str] 
     steps = sorted(rows(Step, Step.position),
                    key=lambda s: (stage_order.get(s.stage_id, len(stages)), s.position))
     summary = emotion_summary(session, m.id)
-    mine = {e.step_id: e.score for e in session.scalars(
+    mine = {(e.step_id, e.perspective): e.score for e in session.scalars(
         select(Emotion).where(Emotion.map_id == m.id, Emotion.participant_id == viewer.id))}
     rounds = rows(Round, Round.opened_at)
     my_votes = session.execute(select(Vote.round_id, Vote.target_id).join(Round, Round.id == Vote.round_id)
@@ -197,8 +237,7 @@ def snapshot_for(session: Session, m: Map, viewer: Actor, online: Iterable[str] 
         "cards": [redact_card(shapes.card(c), viewer)
                   for c in rows(Card, Card.lane_id, Card.step_id, Card.position)],
         "comments": [shapes.comment(c) for c in rows(Comment, Comment.ts)],
-        "emotions": [{**row, "mine": mine.get(row["step_id"]) if row["perspective"] == (viewer.perspective or "customer") else None}
-                     for row in summary],
+        "emotions": _emotion_rows(summary, mine),
         "resonance": resonance(summary, [s.id for s in steps]),
         "rounds": [round_shape(session, r) for r in rounds],
         "my_votes": [{"round_id": r, "target_id": t} for r, t in my_votes],

@@ -235,7 +235,7 @@ export class Sheets {
     this.form = null;
     if (this.tab === "list") this.renderList(view);
     else if (this.tab === "matrix") this.renderMatrix(view);
-    else renderMirror(clear(this.body), view, {canRate: this.canWrite, perspective: this.me.perspective,
+    else renderMirror(clear(this.body), view, {canRate: this.canWrite, perspective: this.me.perspective, me: this.me, token: this.identity.token,
                                                onRate: (step_id, score) => this.conn.send({type: "emotion.set", step_id, score})});
     if (key) this.body.querySelector(key)?.focus();
   }

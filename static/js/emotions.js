@@ -2,7 +2,7 @@
 // perspective; the board draws the customers' and the employees' average curves in the emotions lane
 // (one SVG segment per cell, so the curve follows the step columns whatever their width), and the
 // mirror view shows both curves, one's own ratings, participation per silo and the resonance matrix.
-import {clear, h, t} from "./dom.js";
+import {clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
 import {RESONANCE} from "./sheets-state.js";
 
@@ -154,7 +154,8 @@ export class EmotionLane {
 }
 
 /** The mirror view: the two curves, one's own ratings with participation per silo, the resonance matrix. */
-export function renderMirror(box, view, {canRate, onRate, perspective}) {
+export function renderMirror(box, view, options) {
+  const {canRate, onRate, perspective, me} = options;
   const steps = orderedSteps(view);
   const index = emotionIndex(view);
   const res = resonanceIndex(view);
@@ -212,7 +213,8 @@ export function renderMirror(box, view, {canRate, onRate, perspective}) {
   }
   box.appendChild(h("section", {class: "mirror-block"},
     h("h3", {}, t("mirror.mine")),
-    canRate ? h("p", {class: "hint"}, t("emo.as", {side: t(`perspective.${perspective || "customer"}`)}), " ", t("emo.clear_hint")) : null,
+    me && me.role === "facilitator" ? sideChooser(box, view, options)
+      : canRate ? h("p", {class: "hint"}, t("emo.as", {side: t(`perspective.${perspective || "customer"}`)}), " ", t("emo.clear_hint")) : null,
     rows));
 
   // The resonance matrix: customer reading (rows) × employee reading (columns).
@@ -240,4 +242,29 @@ export function renderMirror(box, view, {canRate, onRate, perspective}) {
   }
   box.appendChild(h("section", {class: "mirror-block"}, h("h3", {}, t("mirror.matrix")), grid,
     undecided.length ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · ")) : null));
+}
+
+/** The facilitator's side (CONTRACT.md §6): none by default, so its ratings count in no average until
+ *  it picks one (PATCH /api/me). Ratings already given keep their side; rating again moves them. */
+function sideChooser(box, view, options) {
+  const {me, token} = options;
+  const side = me.perspective || null;
+  const choose = async (next) => {
+    try {
+      const res = await fetch("/api/me", {method: "PATCH", body: JSON.stringify({perspective: next}),
+                                          headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`}});
+      if (!res.ok) throw new Error(String(res.status));
+      me.perspective = (await res.json()).participant.perspective;
+      renderMirror(box, view, {...options, perspective: me.perspective});
+    } catch {
+      toast(t("emo.side_failed"), "error");
+    }
+  };
+  return h("div", {class: "hint mirror-side", "data-testid": "my-side", "data-side": side || "none"},
+    h("p", {}, side ? t("emo.side_facilitator", {side: t(`perspective.${side}`)}) : t("emo.side_none"), " ", t("emo.clear_hint")),
+    h("div", {class: "mirror-side-choice", role: "group", "aria-label": t("emo.side_choose")},
+      h("span", {}, t("emo.side_choose")), " ",
+      [...SIDES, null].map((value) => h("button", {type: "button", class: "secondary small", "data-side-choice": value || "none",
+                                                  "aria-pressed": String(value === side), onclick: () => choose(value)},
+        value ? t(`perspective.${value}`) : t("emo.side_off")))));
 }

@@ -54,7 +54,14 @@ function setEmotion(s, d, meta) {
   const prev = rows.find(same);
   const next = rows.filter((r) => !same(r));
   const mine = byMe ? (d.mine ?? null) : (prev ? prev.mine ?? null : null);
-  if (d.count > 0) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
+  // A facilitator's rating without a side counts nowhere (count 0) but still shows as its own.
+  if (d.count > 0 || (mine !== null && mine !== undefined)) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
+  const left = d.previous;  // the side a re-rated score left: its row's new average and count
+  if (left) {
+    const i = next.findIndex((r) => r.step_id === left.step_id && r.perspective === left.perspective);
+    if (i !== -1) next.splice(i, 1);
+    if (left.count > 0) next.push({...left, mine: null});
+  }
   let resonance = s.extra.resonance || [];
   if (d.resonance) {
     resonance = resonance.some((r) => r.step_id === d.step_id)
@@ -113,7 +120,9 @@ export const SHEET_PREDICT = {
   "chantier.delete": (state, op) => ((state.extra.chantiers || []).some((x) => x.id === op.id) ? {id: op.id} : null),
   "emotion.set": (state, op, me) => {
     if (!state.steps.has(op.step_id)) return null;
-    const perspective = me.perspective || "customer";
+    // CONTRACT.md §6: no perspective counts as customer, except the facilitator's, which counts nowhere.
+    const perspective = me.perspective || (me.role === "facilitator" ? "none" : "customer");
+    if (perspective === "none") return {step_id: op.step_id, perspective, average: null, count: 0, mine: op.score ?? null, predicted: true};
     const rows = state.extra.emotions || [];
     const prev = rows.find((r) => r.step_id === op.step_id && r.perspective === perspective);
     let n = prev ? prev.count : 0;

@@ -120,7 +120,7 @@ def workshop_json(wid: str) -> Response:
 def cards_csv(mid: str) -> Response:
     doc = _map_doc(mid)
     data = csv_export.cards_csv(doc, mid)
-    return _file(data, filename(doc, "cards", "csv", _map_title(doc, mid)), "text/csv; charset=utf-8")
+    return _file(data, filename(doc, "cards", "csv", _map_title(doc, mid)), "text/csv")  # werkzeug adds "; charset=utf-8" to text/* itself
 
 
 @bp.post("/workshops/import")

@@ -485,3 +485,9 @@ from .sheets import EN as _SHEETS_EN, FR as _SHEETS_FR  # noqa: E402
 
 FR.update({k: v for k, v in _SHEETS_FR.items() if k not in FR})
 EN.update({k: v for k, v in _SHEETS_EN.items() if k not in EN})
+
+# The security walls and the facilitator's side in the mirror keep their strings in security.py.
+from .security import EN as _SECURITY_EN, FR as _SECURITY_FR  # noqa: E402
+
+FR.update({k: v for k, v in _SECURITY_FR.items() if k not in FR})
+EN.update({k: v for k, v in _SECURITY_EN.items() if k not in EN})

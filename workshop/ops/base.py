@@ -24,11 +24,41 @@ def _uuid(value: str) -> str:
         raise ValueError("must be a UUID") from None
 
 
+def is_plain_text(value: str) -> bool:
+    """Text that every database stores and gives back as sent: no NUL byte (PostgreSQL refuses it,
+    SQLite keeps it, so such data would not move between them) and no lone UTF-16 surrogate
+    (JSON lets `"\\ud800"` through; it cannot be encoded as UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain(value: str) -> str:
+    if not is_plain_text(value):
+        raise ValueError("text must not contain a NUL character nor a lone surrogate")
+    return value
+
+
+def plain_id(value: str) -> str | None:
+    """A path id (UUID) as stored, or None for anything else, before it reaches the database."""
+    try:
+        return _uuid(value)
+    except ValueError:
+        return None
+
+
+# Every text that reaches the database is one of these: one rule for plain text, declared here.
 Id = Annotated[str, AfterValidator(_uuid)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+PlainStr = Annotated[str, AfterValidator(_plain)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_plain)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_plain)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+                         AfterValidator(_plain)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_plain)]
 
 
 class OpSchema(BaseModel):

@@ -115,13 +115,16 @@ def _check_target(ctx: Context, r: Round, target_id: str) -> None:
 
 
 def _vote_data(ctx: Context, r: Round, target_id: str) -> dict[str, Any]:
-    """The vote and the voter's dots left; `secret` lets views.redact hide it from others."""
+    """The vote and the voter's dots left; `secret` lets views.redact hide it from others.
+    A secret round carries no total at all, not even in the voter's own ack: casting then
+    retracting on each target would read them (CONTRACT.md §6). How many have voted (never for
+    what) stays, as in the snapshot's `rounds[].voters`."""
     used = ctx.session.scalar(select(func.count()).where(Vote.round_id == r.id,
                                                           Vote.participant_id == ctx.actor.id))
     on_target = ctx.session.scalar(select(func.count()).where(Vote.round_id == r.id, Vote.target_id == target_id))
     voters = ctx.session.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.round_id == r.id))
     return {"round_id": r.id, "target_id": target_id, "participant_id": ctx.actor.id, "secret": r.secret,
-            "remaining": r.budget - used, "target_votes": on_target, "voters": voters}
+            "remaining": r.budget - used, "target_votes": None if r.secret else on_target, "voters": voters}
 
 
 @op("vote.cast", VoteOp, MEMBERS)

@@ -1,0 +1,98 @@
+"""Issue 8.6: where no login is needed, an address cannot guess join codes, tell which exist, or
+create workshops without limit; a class joining from one NAT address still gets in."""
+from __future__ import annotations
+
+import pytest
+
+from workshop.config import Limit
+
+from .conftest import close, make_app, new_workshop
+
+
+@pytest.fixture
+def sqlite_app(sqlite_url, tmp_path):
+    application = make_app(sqlite_url, tmp_path)
+    yield application
+    close(application)
+
+
+def _guess_budget(app) -> int:
+    return app.extensions["parcours"].settings.throttles["join_guess"].burst
+
+
+def test_guessing_join_codes_is_stopped_with_429_and_retry_after(app, http, workshop):
+    for i in range(_guess_budget(app)):
+        r = http.post("/api/join", json={"code": f"QQQQQQ{i:02d}", "name": "Eve"})
+        assert r.status_code == 404
+    r = http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"})
+    assert r.status_code == 429 and r.json["error"]["code"] == "rate_limited"
+    assert int(r.headers["Retry-After"]) > 0
+    # The right code answers the same from this address now: the throttle is no oracle either.
+    r = http.post("/api/join", json={"code": workshop.code, "name": "Eve"})
+    assert r.status_code == 429
+    # Another address is not affected.
+    r = http.post("/api/join", json={"code": workshop.code, "name": "Zoé"}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert r.status_code == 201
+
+
+def test_the_join_page_shares_the_budget_of_guesses(sqlite_app):
+    http = sqlite_app.test_client()
+    workshop = new_workshop(http)
+    for _ in range(_guess_budget(sqlite_app)):
+        assert http.get("/join/QQQQQQQQ").status_code == 404
+    page = http.get(f"/join/{workshop.code}")
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+    assert b"Trop de codes" in page.data or b"Too many codes" in page.data
+    assert http.post("/api/join", json={"code": workshop.code, "name": "Eve"}).status_code == 429
+
+
+def test_the_qr_code_of_a_code_tells_nothing_about_its_existence(sqlite_app):
+    http = sqlite_app.test_client()
+    workshop = new_workshop(http)
+    known, unknown = http.get(f"/qr/{workshop.code}.svg"), http.get("/qr/QQQQQQQQ.svg")
+    assert known.status_code == unknown.status_code == 200
+    assert known.mimetype == unknown.mimetype == "image/svg+xml"
+    assert http.get("/qr/not-a-code!.svg").status_code == 404
+
+
+def test_a_whole_class_joins_from_one_address(sqlite_app):
+    http = sqlite_app.test_client()
+    workshop = new_workshop(http)
+    for i in range(60):
+        assert http.post("/api/join", json={"code": workshop.code, "name": f"Élève {i}"}).status_code == 201
+
+
+def test_workshop_creation_is_throttled_per_address(sqlite_app):
+    http = sqlite_app.test_client()
+    burst = sqlite_app.extensions["parcours"].settings.throttles["create"].burst
+    for _ in range(burst):
+        assert http.post("/api/workshops", json={"title": "Spam"}).status_code == 201
+    r = http.post("/api/workshops", json={"title": "Spam"})
+    assert r.status_code == 429 and r.json["error"]["code"] == "rate_limited" and "Retry-After" in r.headers
+
+
+def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_path):
+    tight = {"join_guess": Limit(burst=1, per_minute=1), "join": Limit(burst=50, per_minute=50),
+             "create": Limit(burst=5, per_minute=1)}
+    direct = make_app(sqlite_url, tmp_path, throttles=tight)
+    try:
+        http = direct.test_client()
+        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
+                         headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 404
+        # A forged header does not give a fresh bucket.
+        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
+                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+    finally:
+        close(direct)
+    proxied = make_app(sqlite_url, tmp_path, throttles=tight, trusted_proxies=1)
+    try:
+        http = proxied.test_client()
+        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
+                         headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 404
+        # Behind a trusted proxy, the address it saw is the client's.
+        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
+                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 404
+        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
+                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+    finally:
+        close(proxied)

@@ -1,0 +1,76 @@
+"""The HTTP walls around every route: parsing that cannot crash, path values that reach the database
+only as plain text, response headers, trusted proxies and hosts. docs/security.md explains each.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Settings
+from .ops.base import is_plain_text
+from .throttle import Throttle
+
+log = logging.getLogger(__name__)
+
+# Pages run ES modules from this origin only and embed their data as a JSON block (not a script);
+# styles stay open to inline `style` attributes, which the board sets for positions and colours.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Too deep a JSON body is a malformed body (400), not a crash: RecursionError becomes the
+    ValueError that request.get_json() already answers."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _plain_path_values(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A path id with a NUL byte or a lone surrogate names nothing: 404 before any query."""
+    for value in (values or {}).values():
+        if isinstance(value, str) and not is_plain_text(value):
+            abort(404)
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if request.path.startswith("/api/") and response.mimetype == "application/json":
+        headers.setdefault("Cache-Control", "no-store")  # tokens and workshop content: never cached
+    return response
+
+
+def install(app: Flask, settings: Settings) -> None:
+    """Call after SocketIO(app): ProxyFix then sees Socket.IO requests too."""
+    app.json = SafeJSONProvider(app)
+    app.json.sort_keys = False
+    app.url_value_preprocessor(_plain_path_values)
+    app.after_request(_headers)
+    app.extensions["parcours_throttle"] = Throttle(settings.throttles)
+    if settings.allowed_hosts:
+        app.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)  # other Host headers: 400
+    elif not settings.public_url:
+        log.warning("neither PARCOURS_PUBLIC_URL nor PARCOURS_ALLOWED_HOSTS is set: join links and QR codes "
+                    "follow the request's Host header (fine on a trusted network; see docs/security.md)")
+    if settings.trusted_proxies > 0:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
