@@ -159,10 +159,16 @@ export class Sheets {
     this.el.hidden = false;
     document.body.classList.add("sheets-open");
     this.render(true);
+    // Keyboard users land in what just opened, not on the page's top (the control they used is gone).
+    if (!this.el.contains(document.activeElement)) {
+      this.body.querySelector("[data-action=back], button, input, textarea, select")?.focus();
+    }
   }
 
   close() {
+    const hadFocus = this.el.contains(document.activeElement);
     this.openSheet(null);
+    if (hadFocus) (this.tab === "mirror" ? this.dockMirror : this.dockSheets).focus();
     this.el.hidden = true;
     document.body.classList.remove("sheets-open");
     this.render();
