@@ -6,6 +6,7 @@ import {clock} from "./socket.js";
 import {currentRound} from "./vote-state.js";
 
 const ANNOUNCE_GAP = 2000;
+const SETTLE = 400;  // a burst of changes settles before anything is said
 const LAST_MINUTE = 60000;
 
 export class Announcer {
@@ -17,6 +18,7 @@ export class Announcer {
     this.rounds = new Set();  // round ids already seen open
     this.timerSaid = null;    // the ends_at whose last minute was said
     this.queue = [];
+    this.cards = [];          // new cards in one's cell since the last message: one is read, several counted
     this.lastAt = 0;
     this.timer = null;
     this.view = null;
@@ -37,11 +39,12 @@ export class Announcer {
       this.rounds.add(round.id);
       if (!first) this.say(t("a11y.vote_open", {what: t(`vote.status_${round.target}`)}));
     }
-    if (fresh.length === 1) {
-      const author = view.participants.get(fresh[0].author_id);
-      this.say(t("a11y.new_card", {name: author ? author.name : "?", text: fresh[0].text ?? t("card.hidden_text")}));
-    } else if (fresh.length > 1) {
-      this.say(t("a11y.new_cards", {n: fresh.length}));
+    if (fresh.length) {
+      for (const card of fresh) {
+        const author = view.participants.get(card.author_id);
+        this.cards.push(t("a11y.new_card", {name: author ? author.name : "?", text: card.text ?? t("card.hidden_text")}));
+      }
+      this.schedule();
     }
     if (first && view.timer && view.timer.ends_at) this.timerSaid = view.timer.ends_at;  // not on arrival
   }
@@ -66,16 +69,22 @@ export class Announcer {
   say(text) {
     this.queue.push(text);
     if (this.queue.length > 3) this.queue.splice(0, this.queue.length - 3);
+    this.schedule();
+  }
+
+  schedule() {
     if (this.timer) return;
-    const wait = Math.max(0, this.lastAt + ANNOUNCE_GAP - Date.now());
+    const wait = Math.max(SETTLE, this.lastAt + ANNOUNCE_GAP - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
   flush() {
     this.timer = null;
     this.lastAt = Date.now();
-    const text = this.queue.join(" ");
+    const cards = this.cards.length > 1 ? [t("a11y.new_cards", {n: this.cards.length})] : this.cards;
+    const text = [...cards, ...this.queue].join(" ");
     this.queue = [];
+    this.cards = [];
     // Emptied first so that the same words twice are still announced.
     this.el.textContent = "";
     requestAnimationFrame(() => { this.el.textContent = text; });

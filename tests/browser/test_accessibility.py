@@ -3,6 +3,7 @@ page): every page and state a person meets, at a phone, a laptop and a projector
 violations of any impact. One demo server for the module; pages are reused from state to state."""
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -203,3 +204,33 @@ def test_with_reduced_motion_nothing_moves(browser, demo):
         op(server, links, "timer.stop")
     finally:
         context.close()
+
+
+def test_others_changes_are_announced_politely_and_sparingly(browser, workshop, live_server):
+    """The live region says a new card in the cell one is on, a vote that opens, the timer's last minute;
+    cards written elsewhere are not announced, and a burst in one's cell is said as a count."""
+    from .conftest import open_board
+
+    lea = workshop.join("Léa")
+    page = open_board(browser, live_server, workshop.map_id, lea["token"])
+    live = page.locator("[data-testid=announcer]")
+    expect(live).to_have_attribute("aria-live", "polite")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link: on the first cell
+    lane, step = workshop.cell(0, 0)
+    other_lane, other_step = workshop.cell(2, 3)
+    expect(page.locator(f"[data-cell][data-lane-id='{lane}'][data-step-id='{step}']")).to_be_focused()
+
+    workshop.op("card.add", lane_id=other_lane, step_id=other_step, text="Ailleurs")
+    workshop.op("card.add", lane_id=lane, step_id=step, text="Le client hésite")
+    expect(live).to_have_text(re.compile(r"Nouvelle carte de .+ ici\s?: Le client hésite"))
+    assert "Ailleurs" not in live.text_content()
+
+    for i in range(4):
+        workshop.op("card.add", lane_id=lane, step_id=step, text=f"Rafale {i}")
+    expect(live).to_have_text(re.compile(r"\d nouvelles cartes ici"))
+
+    workshop.op("round.open", target="step", budget=3, secret=False)
+    expect(live).to_contain_text("le vote est ouvert")
+    workshop.op("timer.start", seconds=45)
+    expect(live).to_contain_text("Plus qu’une minute")
