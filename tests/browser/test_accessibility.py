@@ -84,6 +84,12 @@ def test_every_page_and_state_has_no_axe_violation(browser, demo, size):
         # The facilitator's board and everything it opens.
         fac = board(context, server, map_id, links["facilitator_token"])
         axe(fac, "board, facilitator", found)
+        # Nothing by colour alone: every card on screen writes its kind out.
+        unlabelled = fac.evaluate("""() => [...document.querySelectorAll('[data-card-id]')].filter((c) => {
+            const kind = c.querySelector('.card-kind');
+            return !kind || !kind.textContent.trim() || kind.getBoundingClientRect().width < 20; }).length""")
+        if unlabelled:
+            found.setdefault("card kinds", []).append(f"{unlabelled} card(s) show their kind by colour only")
         cell = fac.locator("[data-cell]").nth(1)
         cell.locator("[data-action=add-card]").click()
         expect(cell.locator("textarea")).to_be_focused()

@@ -37,6 +37,9 @@ def test_a_workshop_step_done_with_the_keyboard_alone(browser, workshop, live_se
     expect(page.locator(".skip-link")).to_be_focused()
     keys.press("Enter")
     expect(page.locator(f"[data-cell][data-lane-id='{lanes[0]}'][data-step-id='{steps[0]}']")).to_be_focused()
+    # The focus is seen: a solid ring of at least 2 px.
+    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] == "solid" and ring[1] >= 2, ring
     # The grid is one Tab stop: every other cell is out of the Tab order.
     assert page.locator("#board [tabindex='0'][data-nav]").count() == 1
 
