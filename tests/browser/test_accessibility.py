@@ -100,7 +100,11 @@ def test_every_page_and_state_has_no_axe_violation(browser, demo, size):
         card.press(" ")
         expect(fac.locator("#panel")).to_be_visible()
         axe(fac, "card details panel", found)
-        fac.locator("#panel [data-action=close-panel]").click()
+        fac.locator("#panel [data-action=delete-card]").click()
+        expect(fac.locator("[data-testid=confirm]")).to_be_visible()
+        axe(fac, "confirm dialog", found)
+        close_dialog(fac)  # Escape also closes the panel behind
+        expect(fac.locator("#panel")).to_be_hidden()
         for action, state in [("invite", "invite dialog"), ("timer", "timer dialog"), ("open-round", "vote dialog")]:
             button = fac.locator(f"[data-action={action}]")
             if not button.is_visible():  # a phone's top bar may fold some tools away
@@ -142,6 +146,13 @@ def test_every_page_and_state_has_no_axe_violation(browser, demo, size):
         op(server, links, "round.close", id=round_["id"])
         expect(part.locator("[data-testid=results]")).to_be_visible()
         axe(part, "vote results panel", found)
+        op(server, links, "timer.start", seconds=600, label="Irritants")
+        op(server, links, "board.lock", locked=True)
+        expect(part.locator("#banner")).to_be_visible()
+        expect(part.locator("[data-testid=timer]")).to_be_visible()
+        axe(part, "board locked, timer running", found)
+        op(server, links, "board.lock", locked=False)
+        op(server, links, "timer.stop")
         obs = board(context, server, map_id, links["observer"]["token"])
         axe(obs, "board, observer", found)
         present = board(context, server, map_id, links["facilitator_token"], path="present")
