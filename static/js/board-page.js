@@ -12,6 +12,8 @@ import {VotingUI} from "./voting.js";
 import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
+import {Announcer} from "./announce.js";
+import {installKeyboardHelp} from "./keyboard.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -36,6 +38,8 @@ function start(identity) {
   const marks = new EditingMarks({conn, board, me});
   const sheets = new Sheets({conn, board, me, identity, mapId});
   const emotions = new EmotionLane({board, conn, me});
+  const announcer = new Announcer({el: document.getElementById("announcer"), board, me});
+  installKeyboardHelp({board});
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
@@ -67,6 +71,7 @@ function start(identity) {
     // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
     queueMicrotask(() => { voting.render(view); marks.render(); });
     panel.render(view);
+    announcer.update(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
     banner.hidden = !locked && me.role !== "observer";

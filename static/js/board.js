@@ -1,12 +1,18 @@
 // The board: macro-stages over steps (columns), lanes (rows), cells of cards; drawn from the store's
 // view (plus this browser's pending ops). The grid is rebuilt only when its structure changes;
 // cards are kept element by element (keyed by id), so open editors and focus survive live updates.
+// For assistive technologies it is one ARIA grid: rows of header cells and cells, one Tab stop (a
+// roving tabindex: only the active cell and what it holds are in the Tab order), arrow keys between
+// cells; each cell names its lane, step and stage, each card its kind, author and text.
 import Sortable from "/vendor/sortable.esm.js";
 import {PAGE, clear, confirmDialog, h, inlineEdit, t, uuid} from "./dom.js";
 import {cellCards, commentsOn, orderedLanes, orderedStages, orderedSteps} from "./store.js";
 import {defaultKindFor, kindsFor} from "./phases.js";
 
 const MIN_COL = {board: 196, present: 150};
+const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+/** Smooth scrolling, unless the person asked for less motion. */
+export const motion = () => (window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
 const excerpt = (text, n = 60) => {
   const s = String(text || "").replace(/\s+/g, " ").trim();
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -32,6 +38,17 @@ export class BoardView {
     this.lastHidden = false;
     this.focusCard = null;
     this.view = null;
+    this.grid = [];          // the grid's rows: arrays of navigable cells by column (a spanning header repeats)
+    this.places = new Map(); // navigable cell → {row, col} of its first column
+    this.active = null;      // the cell holding the grid's one Tab stop
+    this.activeNav = null;   // its data-nav key, to find it again after a rebuild
+    root.setAttribute("aria-label", t("a11y.grid"));
+    root.addEventListener("focusin", (e) => {
+      const nav = e.target.closest("[data-nav]");
+      if (nav && this.root.contains(nav)) this.setActive(nav);
+    });
+    // Whatever is drawn into the grid later (cards, vote boxes, emotion faces) joins the roving tabindex.
+    new MutationObserver((records) => this.onMutations(records)).observe(root, {childList: true, subtree: true});
     root.addEventListener("click", (e) => this.onClick(e));
     root.addEventListener("dblclick", (e) => this.onDblClick(e));
     root.addEventListener("keydown", (e) => this.onKey(e));
@@ -63,9 +80,10 @@ export class BoardView {
     if ((view.map.focus_step_id || null) !== (this.lastFocus ?? null)) {
       this.lastFocus = view.map.focus_step_id || null;
       const head = this.lastFocus && this.root.querySelector(`.step-head[data-step-id="${CSS.escape(this.lastFocus)}"]`);
-      if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : "smooth"});
+      if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : motion()});
     }
     this.fillCells(view);
+    if (!this.active || !this.active.isConnected) this.restoreActive();
     if (this.firstRender) {
       this.firstRender = false;
       this.root.setAttribute("aria-busy", "false");
@@ -97,9 +115,13 @@ export class BoardView {
 
   buildGrid(view) {
     const hadFocus = this.editor && this.root.contains(document.activeElement) && document.activeElement.matches(".card-editor textarea");
+    const hadGridFocus = !hadFocus && this.root.contains(document.activeElement);
     this.sortables.forEach((s) => s.destroy());
     this.sortables = [];
     this.cellEls.clear();
+    this.grid = [];
+    this.places.clear();
+    this.active = null;
     clear(this.root);
     const cols = this.columns(view);
     const lanes = orderedLanes(view);
@@ -110,15 +132,29 @@ export class BoardView {
     this.root.classList.toggle("can-write", canWrite);
     this.fitColumns(cols.length);
 
-    const place = (el, col, row, span = 1) => {
+    // Each grid row is an ARIA row laid out with `display: contents`: its cells stay items of the board's
+    // CSS grid (sticky heads keep working) while the accessibility tree gets grid > row > cell.
+    let rowEl = null;
+    const row = (className = "") => {
+      rowEl = h("div", {role: "row", class: `grid-row ${className}`.trim()});
+      this.root.appendChild(rowEl);
+      this.grid.push([]);
+    };
+    const place = (el, col, r, span = 1) => {
       el.style.gridColumn = `${col} / span ${span}`;
-      el.style.gridRow = String(row);
-      this.root.appendChild(el);
+      el.style.gridRow = String(r);
+      rowEl.appendChild(el);
+      if (el.dataset.nav !== undefined) {
+        el.tabIndex = -1;
+        this.places.set(el, {row: this.grid.length - 1, col: col - 1});
+        for (let k = 0; k < span; k += 1) this.grid[this.grid.length - 1][col - 1 + k] = el;
+      }
       return el;
     };
 
     // Row 1: the corner, macro-stages, "add a stage".
-    place(h("div", {class: "corner corner-stage"}, t("board.stages")), 1, 1);
+    row("stage-row");
+    place(h("div", {class: "corner corner-stage", role: "columnheader", "data-nav": "corner-stage"}, t("board.stages")), 1, 1);
     let col = 2;
     const groups = [];
     for (const c of cols) {
@@ -128,31 +164,37 @@ export class BoardView {
       else groups.push({stage: c.stage, span: 1, start: col, loose: c.stage === null});
       col += 1;
     }
-    groups.forEach((g, gi) => place(this.stageHead(g.stage, stages, gi), g.start, 1, g.span));
+    groups.forEach((g, gi) => {
+      const head = place(this.stageHead(g.stage, stages, gi), g.start, 1, g.span);
+      if (g.span > 1) head.setAttribute("aria-colspan", String(g.span));
+    });
     if (canStructure) {
-      place(h("div", {class: "tail-head"},
+      place(h("div", {class: "tail-head", role: "columnheader", "data-nav": "add-stage"},
         h("button", {class: "icon-btn add-stage", "data-action": "add-stage", title: t("stage.add"), "aria-label": t("stage.add")}, "+")),
       cols.length + 2, 1);
     }
 
     // Row 2: steps.
-    place(h("div", {class: "corner corner-step"}, t("board.steps")), 1, 2);
-    cols.forEach((c, i) => place(c.step ? this.stepHead(c) : this.emptyStepHead(c), i + 2, 2));
+    row("step-row");
+    place(h("div", {class: "corner corner-step", role: "columnheader", "data-nav": "corner-step"}, t("board.steps")), 1, 2);
+    cols.forEach((c, i) => place(c.step ? this.stepHead(c) : this.emptyStepHead(c, i), i + 2, 2));
 
     // Lanes.
     lanes.forEach((lane, li) => {
-      const row = li + 3;
-      place(this.laneHead(lane, li, lanes.length), 1, row);
+      const r = li + 3;
+      row("lane-row");
+      place(this.laneHead(lane, li, lanes.length), 1, r);
       cols.forEach((c, i) => {
-        if (!c.step) { place(h("div", {class: "cell cell-empty", "aria-hidden": "true"}), i + 2, row); return; }
-        const cell = this.cell(lane, c.step);
-        place(cell, i + 2, row);
+        if (!c.step) { place(h("div", {class: "cell cell-empty", role: "gridcell", "data-nav": `empty:${lane.id}:${i}`}), i + 2, r); return; }
+        place(this.cell(lane, c.step, c.stage), i + 2, r);
       });
     });
     if (canStructure) {
-      place(h("div", {class: "add-lane-row"},
+      row("add-lane-grid-row");
+      place(h("div", {class: "add-lane-row", role: "gridcell", "data-nav": "add-lane"},
         h("button", {class: "ghost-btn", "data-action": "add-lane"}, `+ ${t("lane.add")}`)), 1, lanes.length + 3);
     }
+    this.restoreActive(hadGridFocus);
     if (this.editor) this.renderEditor(hadFocus);
   }
 
@@ -165,9 +207,11 @@ export class BoardView {
   }
 
   stageHead(stage, stages, index) {
-    if (!stage) return h("div", {class: "stage-head stage-loose"}, t("stage.none"));
+    if (!stage) return h("div", {class: "stage-head stage-loose", role: "columnheader", "data-nav": `stage-loose:${index}`}, t("stage.none"));
     const i = stages.indexOf(stage);
-    const el = h("div", {class: `stage-head stage-tint-${index % 4}`, "data-stage-id": stage.id, role: "columnheader"},
+    // Named by its title alone: the buttons inside are reached with Tab, not read with every cell.
+    const el = h("div", {class: `stage-head stage-tint-${index % 4}`, "data-stage-id": stage.id, role: "columnheader",
+                         "data-nav": `stage:${stage.id}`, "aria-label": t("a11y.stage_head", {title: stage.title})},
       h("span", {class: "stage-title"}, stage.title));
     const tools = h("span", {class: "head-tools"});
     if (this.canWrite()) {
@@ -185,20 +229,22 @@ export class BoardView {
     return el;
   }
 
-  emptyStepHead(c) {
-    return h("div", {class: "step-head step-empty"}, h("span", {class: "muted"}, t("stage.empty")));
+  emptyStepHead(c, i) {
+    return h("div", {class: "step-head step-empty", role: "columnheader", "data-nav": `step-empty:${i}`},
+      h("span", {class: "muted"}, t("stage.empty")));
   }
 
   stepHead(c) {
     const step = c.step;
     const focused = this.view.map.focus_step_id === step.id ? " focused" : "";
     const el = h("div", {class: `step-head${step.key_moment ? " key-moment" : ""}${focused}`, "data-step-id": step.id, role: "columnheader",
-                         title: step.description || null});
+                         "data-nav": `step:${step.id}`, title: step.description || null,
+                         "aria-label": step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title});
     if (this.canEditStructure()) {
       el.appendChild(h("button", {class: "star", "data-action": "key-moment", "data-step-id": step.id,
         "aria-pressed": step.key_moment ? "true" : "false", title: t("step.key_moment"), "aria-label": t("step.key_moment")}, "★"));
     } else if (step.key_moment) {
-      el.appendChild(h("span", {class: "star", title: t("step.key_moment")}, "★"));
+      el.appendChild(h("span", {class: "star", title: t("step.key_moment"), "aria-hidden": "true"}, "★"));
     }
     el.appendChild(h("span", {class: "step-title"}, step.title));
     const tools = h("span", {class: "head-tools"});
@@ -218,7 +264,8 @@ export class BoardView {
   }
 
   laneHead(lane, index, count) {
-    const el = h("div", {class: `lane-head lane-${lane.kind}`, "data-lane-id": lane.id, role: "rowheader"},
+    const el = h("div", {class: `lane-head lane-${lane.kind}`, "data-lane-id": lane.id, role: "rowheader",
+                         "data-nav": `lane:${lane.id}`, "aria-label": lane.title},
       h("span", {class: "lane-title"}, lane.title));
     if (this.canEditStructure()) {
       el.appendChild(h("span", {class: "head-tools"},
@@ -230,11 +277,15 @@ export class BoardView {
     return el;
   }
 
-  cell(lane, step) {
+  cell(lane, step, stage) {
     const list = h("div", {class: "cards"});
     const focused = this.view.map.focus_step_id === step.id ? " focused" : "";
     const cell = h("div", {class: `cell${step.key_moment ? " key-moment" : ""}${focused}`, "data-cell": "", "data-lane-id": lane.id,
-                           "data-step-id": step.id, role: "gridcell"}, list);
+                           "data-step-id": step.id, role: "gridcell", "data-nav": `cell:${lane.id}|${step.id}`},
+                   h("span", {class: "sr-only cell-where"}), list);
+    // What a screen reader says first on arriving: where this cell is, and how many cards it holds (fillCells).
+    cell.dataset.where = JSON.stringify({lane: lane.title, step: step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title,
+                                         stage: stage ? stage.title : null});
     if (this.canWrite()) {
       cell.appendChild(h("button", {class: "add-card", "data-action": "add-card",
         "aria-label": t("card.add_in", {lane: lane.title, step: step.title}), title: t("card.add")}, "+"));
@@ -242,7 +293,7 @@ export class BoardView {
     this.cellEls.set(`${lane.id}|${step.id}`, cell);
     if (this.canWrite()) {
       this.sortables.push(Sortable.create(list, {
-        group: "cards", animation: 120, draggable: ".card", filter: ".no-drag, textarea, button, input, select",
+        group: "cards", animation: motion() === "auto" ? 0 : 120, draggable: ".card", filter: ".no-drag, textarea, button, input, select",
         preventOnFilter: false, delayOnTouchOnly: true, delay: 120, ghostClass: "card-ghost", chosenClass: "card-chosen",
         onStart: () => { this.dragging = true; },
         onEnd: (evt) => this.onDrop(evt),
@@ -254,7 +305,7 @@ export class BoardView {
   fillCells(view) {
     const cells = cellCards(view);
     for (const [key, cellEl] of this.cellEls) {
-      const list = cellEl.firstElementChild;
+      const list = cellEl.querySelector(":scope > .cards");
       const desired = cells.get(key) || [];
       desired.forEach((card, i) => {
         const el = this.cardEl(card, view);
@@ -263,6 +314,7 @@ export class BoardView {
       });
       while (list.children.length > desired.length) list.lastElementChild.remove();
       cellEl.classList.toggle("has-cards", desired.length > 0);
+      this.labelCell(cellEl, desired.length);
     }
     for (const [id, el] of this.cardEls) {
       if (!view.cards.has(id) || !el.isConnected) {
@@ -313,7 +365,7 @@ export class BoardView {
     // Face down (silent writing): the others see a blank card; its author sees the text with this mark.
     if (card.hidden) el.dataset.faceDown = t(card.text == null ? "card.face_down" : "card.face_down_mine");
     else delete el.dataset.faceDown;
-    el.setAttribute("aria-label", `${t(`kind.${card.kind}`)}: ${card.text ?? t("card.hidden_text")}`);
+    el.setAttribute("aria-label", this.cardLabel(card, author, comments));
     el.querySelector(".card-kind").textContent = t(`kind.${card.kind}`);
     const channel = el.querySelector(".card-channel");
     channel.hidden = !(card.channel && card.kind === "touchpoint");
@@ -343,10 +395,118 @@ export class BoardView {
     return el;
   }
 
+  /** Kind, author and text, then what the eye gets from marks: face down, selected, comments. */
+  cardLabel(card, author, comments) {
+    const values = {kind: t(`kind.${card.kind}`), author: author ? author.name : "", text: card.text ?? t("card.hidden_text")};
+    const parts = [t(author ? "a11y.card" : "a11y.card_anonymous", values)];
+    if (card.hidden) parts.push(t(card.text == null ? "card.face_down" : "card.face_down_mine"));
+    if (card.channel && card.kind === "touchpoint") parts.push(t(`channel.${card.channel}`));
+    if (card.perspective === "employee") parts.push(t("perspective.short_employee"));
+    if (card.selected) parts.push(t("a11y.card_selected"));
+    if (comments) parts.push(t("card.comments_count", {n: comments}));
+    return parts.join(" · ");
+  }
+
+  labelCell(cellEl, n) {
+    const key = `${n}`;
+    if (cellEl.dataset.labelled === key) return;
+    cellEl.dataset.labelled = key;
+    const where = JSON.parse(cellEl.dataset.where || "{}");
+    const cards = n === 0 ? t("a11y.cards_0") : n === 1 ? t("a11y.cards_1") : t("a11y.cards_n", {n});
+    cellEl.firstElementChild.textContent = t(where.stage ? "a11y.cell" : "a11y.cell_loose", {...where, cards});
+  }
+
+  // -- the grid's one Tab stop and the arrow keys -----------------------------------------------
+
+  /** Make `el` the cell holding the Tab stop: it and what it holds get tabindex 0, the previous one -1. */
+  setActive(el) {
+    if (!el || this.active === el) return;
+    if (this.active && this.active.isConnected) this.tabbable(this.active, false);
+    this.active = el;
+    this.activeNav = el.dataset.nav;
+    this.tabbable(el, true);
+  }
+
+  tabbable(el, on) {
+    el.tabIndex = on ? 0 : -1;
+    for (const x of el.querySelectorAll(FOCUSABLE)) x.tabIndex = on ? 0 : -1;
+  }
+
+  /** After a rebuild: the same cell as before if it still exists, else the first cell of the first lane. */
+  restoreActive(focus = false) {
+    const esc = this.activeNav ? CSS.escape(this.activeNav) : null;
+    const el = (esc && this.root.querySelector(`[data-nav="${esc}"]`)) || this.root.querySelector("[data-cell]")
+      || this.root.querySelector("[data-nav]");
+    if (!el) return;
+    this.active = null;
+    this.setActive(el);
+    if (focus) el.focus({preventScroll: true});
+  }
+
+  onMutations(records) {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        const list = node.matches(FOCUSABLE) ? [node, ...node.querySelectorAll(FOCUSABLE)] : node.querySelectorAll(FOCUSABLE);
+        for (const x of list) {
+          const nav = x.closest("[data-nav]");
+          if (!nav) continue;
+          const want = nav === this.active ? 0 : -1;
+          if (x.tabIndex !== want) x.tabIndex = want;
+        }
+      }
+    }
+  }
+
+  /** The cell next to `el` in direction (dr, dc), or the first/last of the row (edge: -1 / 1). */
+  neighbour(el, dr, dc, edge = 0) {
+    const at = this.places.get(el);
+    if (!at) return null;
+    const row = this.grid[at.row + dr];
+    if (!row) return null;
+    if (edge) {
+      const cells = row.filter(Boolean);
+      return edge < 0 ? cells[0] : cells[cells.length - 1];
+    }
+    if (dc > 0) {
+      for (let c = at.col + 1; c < row.length; c += 1) if (row[c] && row[c] !== el) return row[c];
+      return null;
+    }
+    if (dc < 0) {
+      for (let c = at.col - 1; c >= 0; c -= 1) if (row[c] && row[c] !== el) return row[c];
+      return null;
+    }
+    for (let c = Math.min(at.col, row.length - 1); c >= 0; c -= 1) if (row[c]) return row[c];
+    return null;
+  }
+
+  moveTo(el) {
+    if (!el) return false;
+    this.setActive(el);
+    el.focus({preventScroll: false});
+    el.scrollIntoView({block: "nearest", inline: "nearest"});
+    return true;
+  }
+
+  /** Arrow keys, Home and End between cells; answers whether the key was used. */
+  navigate(e, from) {
+    const key = e.key;
+    if (e.altKey || e.metaKey || e.shiftKey) return false;
+    if ((e.ctrlKey) && (key === "Home" || key === "End")) {
+      const cells = [...this.cellEls.values()];
+      return this.moveTo(key === "Home" ? cells[0] : cells[cells.length - 1]);
+    }
+    if (e.ctrlKey) return false;
+    const moves = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]};
+    if (moves[key]) return this.moveTo(this.neighbour(from, ...moves[key]));
+    if (key === "Home" || key === "End") return this.moveTo(this.neighbour(from, 0, 0, key === "Home" ? -1 : 1));
+    return false;
+  }
+
   flash(cardId) {
     const el = this.cardEls.get(cardId);
     if (!el) return;
-    el.scrollIntoView({block: "nearest", inline: "nearest", behavior: "smooth"});
+    el.scrollIntoView({block: "nearest", inline: "nearest", behavior: motion()});
     el.classList.remove("flash");
     void el.offsetWidth;
     el.classList.add("flash");
@@ -573,16 +733,43 @@ export class BoardView {
   }
 
   onKey(e) {
-    const cardEl = e.target.closest && e.target.closest("[data-card-id]");
-    if (!cardEl || this.readOnly || e.target.closest("textarea, input, select")) return;
+    if (e.defaultPrevented || !e.target.closest || e.target.closest("textarea, input, select")) return;
+    const nav = e.target.closest("[data-nav]");
+    if (!nav || !this.root.contains(nav)) return;
+    const cardEl = e.target.closest("[data-card-id]");
+    if (cardEl && e.target === cardEl && this.onCardKey(e, cardEl, nav)) { e.preventDefault(); return; }
+    const plain = !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+    if (e.target === nav && nav.matches("[data-cell]") && plain && (e.key === "Enter" || e.key.toLowerCase() === "n")) {
+      if (this.canWrite()) { e.preventDefault(); this.openEditor(nav.dataset.laneId, nav.dataset.stepId); }
+      return;
+    }
+    if (this.navigate(e, nav)) e.preventDefault();
+  }
+
+  /** Keys on a card itself; answers whether the key was used (arrows left/right go on to the cells). */
+  onCardKey(e, cardEl, cell) {
     const id = cardEl.dataset.cardId;
     const card = this.view.cards.get(id);
-    if (!card) return;
-    const onCard = e.target === cardEl;
-    if (onCard && e.key === "Enter") { e.preventDefault(); this.startEdit(id); }
-    else if (onCard && e.key === " ") { e.preventDefault(); this.onOpenCard(id); }
-    else if (onCard && (e.key === "Delete" || e.key === "Backspace") && this.canDeleteCard(card)) { e.preventDefault(); this.deleteCard(id); }
-    else if (e.altKey && e.key.startsWith("Arrow") && this.canEditCard(card)) { e.preventDefault(); this.keyMove(card, e.key, e.shiftKey); }
+    if (!card) return false;
+    const plain = !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+    const writes = !this.readOnly;
+    if (e.altKey && e.key.startsWith("Arrow")) {
+      if (writes && this.canEditCard(card)) this.keyMove(card, e.key, e.shiftKey);
+      return true;
+    }
+    if (!plain) return false;
+    if (e.key === "Enter") { if (writes) this.startEdit(id); return true; }
+    if (e.key === " ") { if (writes) this.onOpenCard(id); return true; }
+    if ((e.key === "Delete" || e.key === "Backspace") && writes && this.canDeleteCard(card)) { this.deleteCard(id); return true; }
+    if (e.key.toLowerCase() === "n" && this.canWrite()) { this.openEditor(cell.dataset.laneId, cell.dataset.stepId); return true; }
+    if (e.key === "Escape") { cell.focus(); return false; }
+    if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      const cards = [...cell.querySelectorAll("[data-card-id]")];
+      const next = cards[cards.indexOf(cardEl) + (e.key === "ArrowUp" ? -1 : 1)];
+      if (next) { next.focus(); return true; }
+      if (e.key === "ArrowUp") { cell.focus(); return true; }
+    }
+    return false;
   }
 
   keyMove(card, key, withinCell) {

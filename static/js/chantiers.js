@@ -137,6 +137,7 @@ export class Sheets {
     });
     this.body = h("div", {class: "sheets-body"});
     this.el = h("aside", {id: "sheets", class: "sheets-drawer", hidden: true, "aria-label": t("sheets.title"), "data-testid": "sheets"},
+      h("h2", {class: "sr-only"}, t("dock.label")),
       h("div", {class: "sheets-top"}, this.tabs,
         h("button", {class: "icon-btn", "data-action": "close-sheets", "aria-label": t("common.close"), title: t("common.close")}, "✕")),
       this.body);
@@ -158,10 +159,16 @@ export class Sheets {
     this.el.hidden = false;
     document.body.classList.add("sheets-open");
     this.render(true);
+    // Keyboard users land in what just opened, not on the page's top (the control they used is gone).
+    if (!this.el.contains(document.activeElement)) {
+      this.body.querySelector("[data-action=back], button, input, textarea, select")?.focus();
+    }
   }
 
   close() {
+    const hadFocus = this.el.contains(document.activeElement);
     this.openSheet(null);
+    if (hadFocus) (this.tab === "mirror" ? this.dockMirror : this.dockSheets).focus();
     this.el.hidden = true;
     document.body.classList.remove("sheets-open");
     this.render();
@@ -261,8 +268,8 @@ export class Sheets {
       const people = this.marks.who(sheet.id);
       const facts = [sheet.owner, (sheet.departments || []).join(", ")].filter(Boolean).join(" · ");
       list.appendChild(h("li", {"data-chantier-id": sheet.id},
-        h("button", {type: "button", class: "sheet-item", "data-sheet-id": sheet.id, onclick: () => this.show("list", sheet.id),
-                     "aria-label": `${t("sheets.open")} ${this.number(sheet)} : ${sheet.title}`},
+        h("button", {type: "button", class: "sheet-item", "data-sheet-id": sheet.id, onclick: () => this.show("list", sheet.id)},
+          h("span", {class: "sr-only"}, `${t("sheets.open")} `),
           h("span", {class: "sheet-num"}, String(this.number(sheet))),
           h("span", {class: "sheet-main"},
             h("span", {class: "sheet-title"}, sheet.title),
@@ -409,7 +416,8 @@ export class Sheets {
     const title = textField("title", {multiline: true, max: 200, required: true, cls: "sheet-title-input"});
     title.rows = 1;
     title.setAttribute("aria-label", t("field.title"));
-    const status = h("select", {id: `sf-${id}-status`, "data-field": "status", disabled: ro, class: "status-select"},
+    const status = h("select", {id: `sf-${id}-status`, "data-field": "status", disabled: ro, class: "status-select",
+                                "aria-label": t("field.status")},
       STATUSES.map((s) => h("option", {value: s}, t(`status.${s}`))));
     status.addEventListener("change", () => send("status", status.value));
     fields.set("status", (s) => {

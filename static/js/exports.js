@@ -52,7 +52,8 @@ export class ExportMenu {
     this.busy = new Set();
     this.el = h("div", {class: "export-menu", id: "export-menu", role: "menu", "aria-label": t("export.title"), hidden: true,
                         "data-testid": "export-menu"});
-    document.body.appendChild(this.el);
+    // Inside the dock's landmark, so that a screen reader finds the menu where its button is.
+    (button.closest("nav, aside, main, header") || document.body).appendChild(this.el);
     button.setAttribute("aria-haspopup", "menu");
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", "export-menu");

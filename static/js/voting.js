@@ -270,7 +270,8 @@ export class VotingUI {
           const full = left === 0 || on >= cap;
           box.append(h("button", {class: `vote-btn cast${full ? " full" : ""}`, "data-vote": "cast", "data-target-id": item.id,
                                   title: full ? t("vote.no_dots_left", {n: round.budget}) : t("vote.cast"),
-                                  "aria-label": t("vote.cast_on", {item: item.label})}, on > 0 ? "+" : `+ ${t("vote.cast_short")}`));
+                                  "aria-label": on > 0 ? t("vote.cast_on", {item: item.label})
+                                    : `${t("vote.cast_short")} · ${t("vote.cast_on", {item: item.label})}`}, on > 0 ? "+" : `+ ${t("vote.cast_short")}`));
         } else if (on > 0 && !this.readOnly) {
           box.append(h("span", {class: "my-dots", title: t("vote.mine_n", {n: on})}, dots(on)));
         }

@@ -144,7 +144,8 @@ def html_to_pdf(html_text: str, fetcher: SafeFetcher | None = None) -> bytes:
     doc = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
     css = CSS(filename=str(STYLESHEET), url_fetcher=fetcher, base_url=base)
     out = io.BytesIO()
-    doc.write_pdf(out, stylesheets=[css])
+    # Tagged PDF/UA-1: structure tree in reading order, /Lang from <html lang>, title shown (RGAA, issue #12).
+    doc.write_pdf(out, stylesheets=[css], pdf_variant="pdf/ua-1")
     return out.getvalue()
 
 

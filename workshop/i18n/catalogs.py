@@ -491,3 +491,9 @@ from .security import EN as _SECURITY_EN, FR as _SECURITY_FR  # noqa: E402
 
 FR.update({k: v for k, v in _SECURITY_FR.items() if k not in FR})
 EN.update({k: v for k, v in _SECURITY_EN.items() if k not in EN})
+
+# Accessibility (skip link, grid announcements, keyboard shortcuts) keeps its strings in a11y.py.
+from .a11y import EN as _A11Y_EN, FR as _A11Y_FR  # noqa: E402
+
+FR.update({k: v for k, v in _A11Y_FR.items() if k not in FR})
+EN.update({k: v for k, v in _A11Y_EN.items() if k not in EN})
