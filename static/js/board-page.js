@@ -12,6 +12,7 @@ import {VotingUI} from "./voting.js";
 import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
+import {Viewport} from "./viewport.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -36,6 +37,7 @@ function start(identity) {
   const marks = new EditingMarks({conn, board, me});
   const sheets = new Sheets({conn, board, me, identity, mapId});
   const emotions = new EmotionLane({board, conn, me});
+  const viewport = new Viewport({board, conn, me, lead: true});
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
@@ -65,7 +67,7 @@ function start(identity) {
     chrome.render(view);
     phaseBar.render(view);
     // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
-    queueMicrotask(() => { voting.render(view); marks.render(); });
+    queueMicrotask(() => { voting.render(view); marks.render(); viewport.render(); });
     panel.render(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
@@ -87,6 +89,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, sheets, tokenForMap};
+  window.parcours = {store, conn, board, sheets, viewport, tokenForMap};
   conn.start();
 }

@@ -156,12 +156,14 @@ export class BoardView {
     if (this.editor) this.renderEditor(hadFocus);
   }
 
+  minColumn() { return this.readOnly ? MIN_COL.present : MIN_COL.board; }
+
+  /** Columns share the screen's width; zoomed (viewport.js), the grid has width / zoom pixels to fill. */
   fitColumns(n) {
     const cols = n ?? Number(this.root.style.getPropertyValue("--ncols") || 1);
     const laneW = parseFloat(getComputedStyle(this.root).getPropertyValue("--lane-w")) || 150;
-    const min = this.readOnly ? MIN_COL.present : MIN_COL.board;
-    const available = this.wrap.clientWidth - laneW - (this.canEditStructure() ? 44 : 4) - 8;
-    this.root.style.setProperty("--col-w", `${Math.max(min, Math.floor(available / Math.max(cols, 1)))}px`);
+    const available = this.wrap.clientWidth / (this.zoom || 1) - laneW - (this.canEditStructure() ? 44 : 4) - 8;
+    this.root.style.setProperty("--col-w", `${Math.max(this.minColumn(), Math.floor(available / Math.max(cols, 1)))}px`);
   }
 
   stageHead(stage, stages, index) {
@@ -310,6 +312,8 @@ export class BoardView {
     el.classList.toggle("pending", pending);
     el.classList.toggle("no-drag", !this.canEditCard(card));
     el.classList.toggle("selected", !!card.selected);
+    // A verbatim already written between quotes gets no second pair from the stylesheet.
+    el.classList.toggle("quoted", /^\s*["«“„‹‘']/.test(card.text || ""));
     // Face down (silent writing): the others see a blank card; its author sees the text with this mark.
     if (card.hidden) el.dataset.faceDown = t(card.text == null ? "card.face_down" : "card.face_down_mine");
     else delete el.dataset.faceDown;
