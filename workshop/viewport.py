@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, StrictBool, ValidationError
 
 from .errors import OpError, from_validation
 from .ops.base import Actor, Id, OpSchema
@@ -23,10 +23,10 @@ LIMITER = RateLimiter(per_second=5, burst=10)
 class Viewport(OpSchema):
     map_id: Id
     zoom: float = Field(ge=MIN_ZOOM, le=MAX_ZOOM)
-    fit: bool = False
+    fit: StrictBool = False
     step_id: Id | None = None
     lane_id: Id | None = None
-    follow: bool = False
+    follow: StrictBool = False
 
 
 def signal(actor: Actor, raw: Any) -> dict[str, Any]:
