@@ -62,6 +62,7 @@ export class BoardView {
     }
     if ((view.map.focus_step_id || null) !== (this.lastFocus ?? null)) {
       this.lastFocus = view.map.focus_step_id || null;
+      this.focusCard = null;  // the facilitator's focus wins over bringing back a card's keyboard focus
       const head = this.lastFocus && this.root.querySelector(`.step-head[data-step-id="${CSS.escape(this.lastFocus)}"]`);
       if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : "smooth"});
     }
