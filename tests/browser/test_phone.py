@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import open_board
+from .test_board_details import FITS
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +55,7 @@ def test_the_header_never_overlaps_itself_on_a_phone(browser, workshop, live_ser
     if role == "facilitator":  # the facilitator's tools are all reachable by scrolling their row
         bar = page.locator("#facilitator-bar")
         assert bar.evaluate("(el) => getComputedStyle(el).overflowX") == "auto"
+        assert page.locator("[data-testid=phase-select]").evaluate(FITS)  # not squeezed to its arrow
     page.context.close()
 
 
