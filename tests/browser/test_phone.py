@@ -80,6 +80,10 @@ def test_a_participant_on_a_phone_writes_edits_comments_and_reads_the_sheets(bro
     card = cell.locator("[data-card-id]")
     expect(card.locator(".card-text")).to_have_text("Le QR code ne se lit pas au soleil")
 
+    # Rating a step: faces big enough for a thumb.
+    face = page.locator(f"[data-cell][data-lane-id='{next(l['id'] for l in lanes if l['kind'] == 'emotions')}'] .emo-face").first
+    assert face.bounding_box()["width"] >= 32
+
     # Its details and a comment: the panel takes the whole screen; "Edit" steps aside for the card.
     card.locator("[data-action=card-menu]").tap()
     panel = page.locator("#panel")
