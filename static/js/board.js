@@ -389,7 +389,11 @@ export class BoardView {
     const silent = !!this.view.map.silent_writing;
     const hidden = h("input", {type: "checkbox", checked: ed.hidden || silent, disabled: silent});
     const parent = ed.buildsOn ? this.view.cards.get(ed.buildsOn) : null;
+    const lane = this.view.lanes.get(ed.laneId);
+    const step = this.view.steps.get(ed.stepId);
     const form = h("div", {class: "card-editor", "data-kind": ed.kind},
+      // Where the card goes: shown on a phone, where the editor is a sheet away from its cell.
+      h("div", {class: "editor-where", "data-testid": "editor-where"}, [lane?.title, step?.title].filter(Boolean).join(" · ")),
       parent ? h("div", {class: "editor-builds-on"}, `↪ ${t("card.builds_on")} : ${excerpt(parent.text, 40)}`) : null,
       ta,
       h("div", {class: "editor-row"}, kind, channel,

@@ -71,6 +71,7 @@ def test_a_participant_on_a_phone_writes_edits_comments_and_reads_the_sheets(bro
     cell.locator("[data-action=add-card]").tap()
     editor = page.locator(".card-editor")
     expect(editor.locator("textarea")).to_be_focused()
+    expect(editor.locator("[data-testid=editor-where]")).to_have_text(f"{lanes[3]['title']} · {steps[2]['title']}")
     assert inside_screen(editor.bounding_box())
     assert editor.locator("textarea").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 16
     editor.locator("textarea").fill("Le QR code ne se lit pas au soleil")
