@@ -11,6 +11,7 @@ const FIT_MAX = 1.5;               // fitting a small map enlarges it, up to thi
 const STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3];
 const SEND_EVERY = 250;            // ms between two follow-me updates (≤ 4 a second; the server allows 5)
 const HEARTBEAT = 4000;            // ms: while following, someone who joins late catches up within this
+const LOST = 3 * HEARTBEAT;        // ms without a word from the leader (tab closed, offline): stop following
 
 const clamp = (z) => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Number(z) || 1));
 const typing = (el) => !!(el && el.closest && el.closest("input, textarea, select, [contenteditable], dialog"));
@@ -38,6 +39,9 @@ export class Viewport {
     window.addEventListener("resize", () => { if (this.fit) this.fitNow(); this.pads(); });
     document.addEventListener("keydown", (e) => this.onKey(e));
     conn.addEventListener("status", (e) => { if (e.detail === "online") this.attach(); });
+    setInterval(() => {
+      if (this.following && Date.now() - this.lastHeard > LOST) { this.following = null; this.renderBar(); }
+    }, HEARTBEAT);
   }
 
   // -- the controls -------------------------------------------------------------------------------
@@ -293,6 +297,7 @@ export class Viewport {
   received(v) {
     if (!v || v.map_id !== this.conn.mapId || this.leading) return;
     if (v.follow && this.optedOut) return;
+    this.lastHeard = Date.now();
     const who = {id: v.participant_id, name: v.name || t("role.facilitator")};
     if (v.follow) {
       if (!this.following) toast(t("view.follow_started", {name: who.name}));

@@ -174,5 +174,10 @@ def test_bring_everyone_here_and_follow_me_until_released(browser, workshop, liv
     fac.evaluate(f"() => window.parcours.viewport.centreOn({{step_id: '{steps[-1]}'}})")
     par.wait_for_timeout(600)
     assert sees(par, steps[0]) and not sees(par, steps[-1])
-    for page in (fac, par, phone, present):
+    # A leader who vanishes (tab closed) does not leave anyone following forever.
+    fac.click("[data-testid=follow-me]")
+    expect(par.locator("[data-testid=following]")).to_be_visible()
+    fac.context.close()
+    expect(par.locator("[data-testid=following]")).to_be_hidden(timeout=20000)
+    for page in (par, phone, present):
         page.context.close()
