@@ -12,7 +12,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 from sqlalchemy import select
 
-from . import engine, shapes, views
+from . import engine, shapes, views, viewport
 from .auth import actor_of, participant_for
 from .errors import OpError
 from .models import Map, Participant
@@ -163,6 +163,16 @@ def register(socketio: SocketIO, state: AppState) -> None:
             raise OpError("invalid", "target_id: an id, editing: a boolean", "target_id")
         state.presence.mark_editing(request.sid, m.id, target_id, editing)
         socketio.emit("editing", _editing_event(actor, m.id, target_id, editing), to=m.id, skip_sid=request.sid)
+        return {"ok": True}
+
+    @socketio.on("viewport")
+    @guarded
+    def on_viewport(payload: Any) -> dict[str, Any]:
+        """The facilitator's zoom and centre, to every other screen of the map (viewport.py says why
+        it is a transient signal and how it is bounded)."""
+        actor = current_actor()
+        m = member_map(actor, payload)
+        socketio.emit("viewport", viewport.signal(actor, payload), to=m.id, skip_sid=request.sid)
         return {"ok": True}
 
     @socketio.on("sync")

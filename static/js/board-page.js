@@ -15,6 +15,8 @@ import {EmotionLane} from "./emotions.js";
 import {Announcer} from "./announce.js";
 import {installKeyboardHelp} from "./keyboard.js";
 
+import {Viewport} from "./viewport.js";
+
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
 if (!identity) {
@@ -40,6 +42,8 @@ function start(identity) {
   const emotions = new EmotionLane({board, conn, me});
   const announcer = new Announcer({el: document.getElementById("announcer"), board, me});
   installKeyboardHelp({board});
+
+  const viewport = new Viewport({board, conn, me, lead: true});
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
@@ -69,7 +73,7 @@ function start(identity) {
     chrome.render(view);
     phaseBar.render(view);
     // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
-    queueMicrotask(() => { voting.render(view); marks.render(); });
+    queueMicrotask(() => { voting.render(view); marks.render(); viewport.render(); });
     panel.render(view);
     announcer.update(view);
     if (facilitator) facilitator.update(view);
@@ -92,6 +96,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, sheets, tokenForMap};
+  window.parcours = {store, conn, board, sheets, viewport, tokenForMap};
   conn.start();
 }

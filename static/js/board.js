@@ -79,6 +79,7 @@ export class BoardView {
     }
     if ((view.map.focus_step_id || null) !== (this.lastFocus ?? null)) {
       this.lastFocus = view.map.focus_step_id || null;
+      this.focusCard = null;  // the facilitator's focus wins over bringing back a card's keyboard focus
       const head = this.lastFocus && this.root.querySelector(`.step-head[data-step-id="${CSS.escape(this.lastFocus)}"]`);
       if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : motion()});
     }
@@ -198,12 +199,14 @@ export class BoardView {
     if (this.editor) this.renderEditor(hadFocus);
   }
 
+  minColumn() { return this.readOnly ? MIN_COL.present : MIN_COL.board; }
+
+  /** Columns share the screen's width; zoomed (viewport.js), the grid has width / zoom pixels to fill. */
   fitColumns(n) {
     const cols = n ?? Number(this.root.style.getPropertyValue("--ncols") || 1);
     const laneW = parseFloat(getComputedStyle(this.root).getPropertyValue("--lane-w")) || 150;
-    const min = this.readOnly ? MIN_COL.present : MIN_COL.board;
-    const available = this.wrap.clientWidth - laneW - (this.canEditStructure() ? 44 : 4) - 8;
-    this.root.style.setProperty("--col-w", `${Math.max(min, Math.floor(available / Math.max(cols, 1)))}px`);
+    const available = this.wrap.clientWidth / (this.zoom || 1) - laneW - (this.canEditStructure() ? 44 : 4) - 8;
+    this.root.style.setProperty("--col-w", `${Math.max(this.minColumn(), Math.floor(available / Math.max(cols, 1)))}px`);
   }
 
   stageHead(stage, stages, index) {
@@ -362,6 +365,8 @@ export class BoardView {
     el.classList.toggle("pending", pending);
     el.classList.toggle("no-drag", !this.canEditCard(card));
     el.classList.toggle("selected", !!card.selected);
+    // A verbatim already written between quotes gets no second pair from the stylesheet.
+    el.classList.toggle("quoted", /^\s*["«“„‹‘']/.test(card.text || ""));
     // Face down (silent writing): the others see a blank card; its author sees the text with this mark.
     if (card.hidden) el.dataset.faceDown = t(card.text == null ? "card.face_down" : "card.face_down_mine");
     else delete el.dataset.faceDown;
@@ -544,7 +549,11 @@ export class BoardView {
     const silent = !!this.view.map.silent_writing;
     const hidden = h("input", {type: "checkbox", checked: ed.hidden || silent, disabled: silent});
     const parent = ed.buildsOn ? this.view.cards.get(ed.buildsOn) : null;
+    const lane = this.view.lanes.get(ed.laneId);
+    const step = this.view.steps.get(ed.stepId);
     const form = h("div", {class: "card-editor", "data-kind": ed.kind},
+      // Where the card goes: shown on a phone, where the editor is a sheet away from its cell.
+      h("div", {class: "editor-where", "data-testid": "editor-where"}, [lane?.title, step?.title].filter(Boolean).join(" · ")),
       parent ? h("div", {class: "editor-builds-on"}, `↪ ${t("card.builds_on")} : ${excerpt(parent.text, 40)}`) : null,
       ta,
       h("div", {class: "editor-row"}, kind, channel,

@@ -51,9 +51,12 @@ export function uuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Up to two letters (or digits) for an avatar: punctuation and symbols never count ("Z(" → "Z"). */
 export function initials(name) {
-  const parts = String(name || "?").trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || "?").slice(0, 2);
+  const parts = String(name || "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (!parts.length) return "?";
+  const first = [...parts[0]];
+  const letters = parts.length > 1 ? first[0] + [...parts[parts.length - 1]][0] : first.slice(0, 2).join("");
   return letters.toUpperCase();
 }
 

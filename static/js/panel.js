@@ -92,7 +92,11 @@ export class CardPanel {
         h("button", {class: "link", "data-field": "parent", onclick: () => b.flash(card.builds_on)},
           parent ? (parent.text ?? t("card.hidden_text")) : t("card.builds_on_gone"))) : null,
       h("div", {class: "panel-actions"},
-        canEdit ? h("button", {class: "secondary small", "data-field": "edit", onclick: () => { b.startEdit(card.id); }}, t("common.edit")) : null,
+        canEdit ? h("button", {class: "secondary small", "data-field": "edit", onclick: () => {
+          // On a phone the panel covers the board: step aside so that the card being edited shows.
+          if (matchMedia("(max-width: 640px)").matches) this.close();
+          b.startEdit(card.id);
+        }}, t("common.edit")) : null,
         b.canWrite() && card.kind === "idea" ? h("button", {class: "secondary small", "data-field": "build", "data-action": "build-on",
           onclick: () => { const id = card.id; this.close(); b.openEditor(card.lane_id, card.step_id, {buildsOn: id}); }}, t("card.build_on")) : null,
         b.canWrite() && card.kind === "idea" && card.text != null && this.onMakeSheet

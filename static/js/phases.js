@@ -21,10 +21,11 @@ export function kindsFor(phase) {
   return {fit, other: PAGE.card_kinds.filter((k) => !fit.includes(k))};
 }
 
-/** The kind a new card starts with: the lane's own kind when it fits the phase, else the phase's first. */
+/** The kind a new card starts with. A typed lane (Irritants, Touchpoints…: its cards are not plain
+ *  notes) keeps its own kind whatever the phase; a plain lane takes the phase's first kind. */
 export function defaultKindFor(phase, laneKind) {
   const {fit} = kindsFor(phase);
-  if (!fit.length || fit.includes(laneKind)) return laneKind;
+  if (laneKind !== "note" || !fit.length || fit.includes(laneKind)) return laneKind;
   return fit[0];
 }
 

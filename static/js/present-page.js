@@ -7,6 +7,7 @@ import {Chrome, identify, onChange, showGate} from "./chrome.js";
 import {PhaseBar} from "./phases.js";
 import {VotingUI} from "./voting.js";
 import {EmotionLane} from "./emotions.js";
+import {Viewport} from "./viewport.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -20,6 +21,8 @@ if (!identity) {
   const phaseBar = new PhaseBar({conn, me: identity.participant, readOnly: true, after: document.querySelector(".topbar")});
   const voting = new VotingUI({conn, me: identity.participant, board, slot: phaseBar.voteSlot, readOnly: true});
   const emotions = new EmotionLane({board, conn, me: identity.participant});
+  // The projector fits the whole map to the screen unless told otherwise; it never leads the room.
+  const viewport = new Viewport({board, conn, me: identity.participant, page: "present", defaultFit: true});
   const code = identity.workshop.join_code;
   if (code) {
     document.getElementById("join-corner").hidden = false;
@@ -33,8 +36,8 @@ if (!identity) {
     emotions.render(view);
     chrome.render(view);
     phaseBar.render(view);
-    queueMicrotask(() => voting.render(view));
+    queueMicrotask(() => { voting.render(view); viewport.render(); });
   });
-  window.parcours = {store, conn, board};
+  window.parcours = {store, conn, board, viewport};
   conn.start();
 }

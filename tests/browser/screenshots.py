@@ -1,7 +1,8 @@
 """Screenshots of the board for docs/screenshots/: `.venv/bin/python -m tests.browser.screenshots`.
 
 Builds the demo workshop in a throw-away SQLite database, serves it with the real `run.py`, and
-photographs the pages at 1366×768 (a laptop) and 1920×1080 (a projector) with Debian's Chromium.
+photographs the pages at 1366×768 (a laptop), 1920×1080 (a projector) and 390×844 (a phone) with
+Debian's Chromium.
 """
 from __future__ import annotations
 
@@ -60,6 +61,40 @@ def shoot(server: Server, demo: dict) -> None:
             present.screenshot(path=OUT / f"present-{size}.png")
             for ctx_page in (page, other, present):
                 ctx_page.context.close()
+
+        # A participant on a phone (390×844): the board, writing a card, the sheets drawer.
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                    device_scale_factor=2).new_page()
+        phone.goto(f"{server.url}/board/{map_id}#token={joined['token']}")
+        expect(phone.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+        phone.wait_for_timeout(400)
+        phone.screenshot(path=OUT / "board-phone-390x844.png")
+        cell = phone.locator("[data-cell]").nth(1)
+        cell.locator("[data-action=add-card]").tap()
+        cell.locator("textarea").fill("Je ne trouve pas le tarif à la minute")
+        phone.wait_for_timeout(300)
+        phone.screenshot(path=OUT / "board-phone-editor-390x844.png")
+        phone.keyboard.press("Escape")
+        phone.locator("[data-action=open-sheets]").tap()
+        phone.wait_for_timeout(300)
+        phone.screenshot(path=OUT / "sheets-phone-390x844.png")
+        phone.context.close()
+
+        # The facilitator leads the room's view: zoomed in, "follow me" on; a participant follows.
+        lead = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        lead.goto(f"{server.url}/board/{map_id}#token={token}")
+        expect(lead.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+        follower = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        follower.goto(f"{server.url}/board/{map_id}#token={joined['token']}")
+        expect(follower.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+        lead.click("[data-testid=zoom-out]")
+        lead.click("[data-testid=zoom-out]")
+        lead.click("[data-testid=follow-me]")
+        expect(follower.locator("[data-testid=following]")).to_be_visible()
+        follower.wait_for_timeout(3800)  # the toasts fade
+        follower.screenshot(path=OUT / "board-following-1366x768.png")
+        lead.context.close()
+        follower.context.close()
 
         page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         page.goto(f"{server.url}/")

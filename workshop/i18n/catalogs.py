@@ -66,11 +66,11 @@ FR: dict[str, str] = {
     'connection.online_hint': 'Vos modifications partent en direct.',
     'connection.offline_hint': 'Vos modifications sont gardées dans ce navigateur et partiront à la reconnexion.',
     'connection.resending': 'Reconnecté\u00a0: envoi de {n} modification(s) en attente.',
-    'stage.add': 'Ajouter une phase',
-    'stage.new_title': 'Nom de la phase',
-    'stage.none': 'Sans phase',
+    'stage.add': 'Ajouter une macro-étape',
+    'stage.new_title': 'Nom de la macro-étape',
+    'stage.none': 'Sans macro-étape',
     'stage.empty': 'Aucune étape',
-    'stage.confirm_delete': 'Supprimer la phase «\u00a0{title}\u00a0»\u00a0? Ses étapes et leurs cartes restent sur la carte.',
+    'stage.confirm_delete': 'Supprimer la macro-étape «\u00a0{title}\u00a0»\u00a0? Ses étapes et leurs cartes restent sur la carte.',
     'step.add': 'Ajouter une étape',
     'step.add_in': 'Ajouter une étape à «\u00a0{stage}\u00a0»',
     'step.new_title': 'Nom de l’étape',
@@ -497,3 +497,9 @@ from .a11y import EN as _A11Y_EN, FR as _A11Y_FR  # noqa: E402
 
 FR.update({k: v for k, v in _A11Y_FR.items() if k not in FR})
 EN.update({k: v for k, v in _A11Y_EN.items() if k not in EN})
+
+# Zoom, "bring everyone here", "follow me" and the phone layout keep theirs in board.py.
+from .board import EN as _BOARD_EN, FR as _BOARD_FR  # noqa: E402
+
+FR.update({k: v for k, v in _BOARD_FR.items() if k not in FR})
+EN.update({k: v for k, v in _BOARD_EN.items() if k not in EN})
