@@ -12,6 +12,7 @@ import {VotingUI} from "./voting.js";
 import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
+import {watchRole} from "./room.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -39,7 +40,7 @@ function start(identity) {
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
-                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code})
+                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code, identity})
     : null;
 
   document.getElementById("me").textContent = me.name;
@@ -69,13 +70,16 @@ function start(identity) {
     panel.render(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
-    banner.hidden = !locked && me.role !== "observer";
-    banner.textContent = locked ? t("board.locked_banner") : (me.role === "observer" ? t("board.observer_banner") : "");
+    const closed = view.map.phase === "closed" && me.role === "participant";
+    banner.hidden = !locked && !closed && me.role !== "observer";
+    banner.textContent = locked ? t("board.locked_banner") : closed ? t("facil.closed_banner")
+      : (me.role === "observer" ? t("board.observer_banner") : "");
   };
   onChange(store, draw);
 
   conn.addEventListener("rejected", (e) => { if (!e.detail.handled) toast(errorText(e.detail.error), "error"); });
   conn.addEventListener("unauthorized", () => showGate());
+  watchRole(conn, store, me);
   conn.addEventListener("fatal", (e) => toast(errorText(e.detail), "error"));
   conn.addEventListener("status", (e) => {
     if (e.detail === "online" && conn.unsent) toast(t("connection.resending", {n: conn.unsent}));

@@ -5,6 +5,7 @@
 import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
+import {offerSheetsFromWinners} from "./room.js";
 
 const TARGETS = ["step", "card", "chantier"];
 const DEFAULT_TARGET = {key_moments: "step", ideation: "card", selection: "card", chantiers: "chantier"};
@@ -85,6 +86,7 @@ export class VotingUI {
         if (round && !round.open) {
           this.conn.send({type: "round.promote", id: round.id, count});
           toast(t(`vote.promoted_${round.target}`, {n: count}));
+          if (round.target === "card") offerSheetsFromWinners(this.conn, count);  // room.js: one sheet per idea
         }
         break;
       }

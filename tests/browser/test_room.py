@@ -1,0 +1,172 @@
+"""Running the room (issue #9) in real browsers: a sheet field edited by two people, the closed phase
+and the structure-edits switch, the timer's pause and +1 minute, winners → sheets, the facilitator's
+link and co-facilitators, undo / redo."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import open_board
+
+pytestmark = pytest.mark.browser
+
+
+def open_sheet(page, sheet_id):
+    page.click("[data-action=open-sheets]")
+    page.click(f"#sheets .sheet-item[data-sheet-id='{sheet_id}']")
+    expect(page.locator(f"#sheets [data-sheet='{sheet_id}']")).to_be_visible()
+    return page.locator(f"#sheets [data-sheet='{sheet_id}']")
+
+
+def test_two_people_writing_the_same_sheet_field_both_see_both_texts(browser, workshop, live_server):
+    camille = workshop.join("Camille", "employee")
+    sheet_id = workshop.op("chantier.add", title="Caution remplacée")["data"]["id"]
+    a = open_board(browser, live_server, workshop.map_id, workshop.token)
+    b = open_board(browser, live_server, workshop.map_id, camille["token"])
+    sa, sb = open_sheet(a, sheet_id), open_sheet(b, sheet_id)
+    problem_a = sa.locator("[data-sheet-field=problem] textarea")
+    problem_b = sb.locator("[data-sheet-field=problem] textarea")
+
+    # Camille is writing the problem; meanwhile the facilitator writes it too and saves first.
+    problem_b.fill("Les clients attendent sept jours")
+    problem_a.fill("50 € bloqués")
+    problem_a.press("Tab")
+    # Camille is told before she saves, and her text stays under her hands.
+    expect(sb.locator("[data-sheet-field=problem] [data-testid=sheet-conflict]")).to_contain_text("50 € bloqués")
+    expect(problem_b).to_have_value("Les clients attendent sept jours")
+
+    # She saves anyway: the server refuses to replace the facilitator's text; she sees both.
+    problem_b.press("Tab")
+    note = sb.locator("[data-sheet-field=problem] [data-testid=sheet-conflict]")
+    expect(note.locator("[data-part=theirs]")).to_have_text("50 € bloqués")
+    expect(note.locator("[data-part=mine]")).to_have_text("Les clients attendent sept jours")
+    expect(problem_b).to_have_value("Les clients attendent sept jours")
+    expect(problem_a).to_have_value("50 € bloqués")
+    sheet = next(s for s in workshop.snapshot()["chantiers"] if s["id"] == sheet_id)
+    assert sheet["problem"] == "50 € bloqués"
+
+    # Keeping both: each screen shows both texts.
+    note.locator("[data-action=conflict-both]").click()
+    both = "50 € bloqués\nLes clients attendent sept jours"
+    expect(problem_a).to_have_value(both)
+    expect(problem_b).to_have_value(both)
+    expect(note).to_be_hidden()
+
+    # Two people on two different fields never get in each other's way.
+    sa.locator("[data-sheet-field=risks] textarea").fill("Fraude")
+    sb.locator("[data-sheet-field=objective] textarea").fill("Rembourser en 24 h")
+    sa.locator("[data-sheet-field=risks] textarea").press("Tab")
+    sb.locator("[data-sheet-field=objective] textarea").press("Tab")
+    expect(sa.locator("[data-sheet-field=objective] textarea")).to_have_value("Rembourser en 24 h")
+    expect(sb.locator("[data-sheet-field=risks] textarea")).to_have_value("Fraude")
+    assert b.locator("[data-testid=sheet-conflict]:visible").count() == 0
+
+
+def test_closed_phase_and_facilitator_only_steps_show_on_the_participants_board(browser, workshop, live_server):
+    nora = workshop.join("Nora")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    expect(par.locator("[data-action=rename-step]").first).to_be_visible()
+    expect(par.locator("[data-action=add-step]").first).to_be_visible()
+
+    fac.click("[data-action=structure-edits]")
+    expect(fac.locator("[data-action=structure-edits]")).to_have_attribute("aria-pressed", "true")
+    expect(par.locator("[data-action=rename-step]")).to_have_count(0)
+    expect(par.locator("[data-action=add-step]")).to_have_count(0)
+    expect(par.locator("[data-action=add-card]").first).to_be_visible()  # cards stay open
+    expect(fac.locator("[data-action=rename-step]").first).to_be_visible()
+
+    fac.locator("[data-testid=phase-select]").select_option("closed")
+    expect(par.locator("#banner")).to_have_text("L’atelier est clos\u00a0: la carte est en lecture seule.")
+    expect(par.locator("[data-action=add-card]")).to_have_count(0)
+    expect(fac.locator("[data-action=add-card]").first).to_be_visible()
+
+
+def test_the_timer_pauses_resumes_gets_a_minute_more_and_its_sound_is_a_device_choice(browser, workshop, live_server):
+    nora = workshop.join("Nora")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    fac.click("[data-action=quick-timer][data-minutes='5']")
+    expect(par.locator("[data-testid=timer]")).to_be_visible()
+    fac.click("[data-action=timer-pause]")
+    expect(par.locator("[data-testid=timer]")).to_have_class("timer paused")
+    expect(par.locator("[data-testid=timer] .timer-label")).to_contain_text("en pause")
+    frozen = par.locator("[data-testid=timer] .timer-time").inner_text()
+    assert frozen in ("5:00", "4:59"), frozen
+    fac.click("[data-action=timer-extend]")
+    expect(par.locator("[data-testid=timer] .timer-time")).to_have_text("6:00" if frozen == "5:00" else "5:59")
+    fac.click("[data-action=timer-pause]")  # now "resume"
+    expect(par.locator("[data-testid=timer]")).not_to_have_class("timer paused")
+    expect(fac.locator("[data-action=timer-pause]")).to_have_attribute("aria-pressed", "false")
+
+    # The sound is off by default, and turning it on is remembered on this device only.
+    bell = par.locator("[data-testid=timer-sound]")
+    expect(bell).to_have_attribute("aria-pressed", "false")
+    bell.click()
+    expect(bell).to_have_attribute("aria-pressed", "true")
+    par.reload()
+    expect(par.locator("[data-testid=timer-sound]")).to_have_attribute("aria-pressed", "true")
+    expect(fac.locator("[data-testid=timer-sound]")).to_have_attribute("aria-pressed", "false")
+
+
+def test_retained_ideas_become_sheets_in_one_step(browser, workshop, live_server):
+    snap = workshop.snapshot()
+    lane, step = snap["lanes"][0]["id"], snap["steps"][1]["id"]
+    ideas = [workshop.op("card.add", lane_id=lane, step_id=step, kind="idea", text=text)["data"]["id"]
+             for text in ("Remboursement en 24 h", "Un seul formulaire")]
+    round_id = workshop.op("round.open", target="card", budget=2)["data"]["id"]
+    nora = workshop.join("Nora")
+    for idea in ideas:
+        workshop.op("vote.cast", token=nora["token"], round_id=round_id, target_id=idea)
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    fac.click("[data-testid=close-round]")
+    fac.locator("[data-testid=results] input[name=count]").fill("2")
+    fac.click("[data-testid=promote]")
+    fac.click("[data-testid=winners-to-sheets] button")
+    fac.click("[data-action=open-sheets]")
+    expect(fac.locator("#sheets .sheet-item")).to_have_count(2)
+    sheets = workshop.snapshot()["chantiers"]
+    assert sorted((s["title"], s["step_ids"][0], s["card_ids"][0]) for s in sheets) == sorted(
+        [("Remboursement en 24 h", step, ideas[0]), ("Un seul formulaire", step, ideas[1])])
+
+
+def test_the_facilitator_finds_their_link_promotes_a_co_facilitator_and_revokes_a_leaked_link(
+        browser, workshop, live_server):
+    nora = workshop.join("Nora")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    # Participants have no Invite dialog and never see a facilitator link.
+    expect(par.locator("[data-action=invite]")).to_have_count(0)
+    assert workshop.token not in par.content()
+
+    fac.click("[data-action=invite]")
+    dialog = fac.locator("[data-testid=invite]")
+    expect(dialog.locator("[data-testid=facilitator-link]")).to_have_value(workshop.answer["facilitator_url"])
+
+    # Nora becomes co-facilitator: her own board reloads with the facilitator's controls.
+    dialog.locator(f"[data-testid=cofacilitators] [data-participant-id='{nora['participant']['id']}'] button").click()
+    expect(par.locator("[data-action=invite]")).to_be_visible()
+    expect(par.locator("[data-testid=phase-select]")).to_be_visible()
+
+    # A new facilitator link: the old one stops working, this browser keeps working with the new one.
+    dialog.locator("[data-action=renew-facilitator-link]").click()
+    fac.locator("[data-testid=confirm] [data-action=confirm]").click()
+    expect(dialog.locator("[data-testid=facilitator-link]")).not_to_have_value(workshop.answer["facilitator_url"])
+    new_link = dialog.locator("[data-testid=facilitator-link]").input_value()
+    r = live_server.api("GET", f"/api/maps/{workshop.map_id}", token=workshop.token)
+    assert r.status_code == 401
+    new_token = new_link.split("#token=")[1]
+    assert live_server.api("GET", f"/api/maps/{workshop.map_id}", token=new_token).status_code == 200
+    dialog.locator("form.dialog-actions button").click()
+    expect(fac.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    expect(fac.locator("[data-testid=phase-select]")).to_be_visible()
+
+    # A new join code: the old one no longer lets anyone in.
+    fac.click("[data-action=invite]")
+    dialog = fac.locator("[data-testid=invite]")
+    old_code = workshop.code
+    dialog.locator("[data-action=renew-join-code]").click()
+    fac.locator("[data-testid=confirm] [data-action=confirm]").click()
+    expect(dialog.locator(".join-code strong")).not_to_have_text(old_code)
+    r = live_server.api("POST", "/api/join", json={"code": old_code, "name": "Intrus"})
+    assert r.status_code == 404
