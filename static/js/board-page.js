@@ -13,6 +13,7 @@ import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
 import {watchRole} from "./room.js";
+import {Undo} from "./undo.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -27,6 +28,8 @@ function start(identity) {
   const store = new Store();
   store.meId = me.id;
   const conn = new Connection({mapId, token: identity.token, me, store});
+  // First, so that every op this page sends can be undone (undo.js wraps conn.send).
+  const undo = me.role === "observer" ? null : new Undo({conn, me, mapId});
   let panel = null;
   const board = new BoardView({root: document.getElementById("board"), conn, me,
                                readOnly: me.role === "observer", onOpenCard: (id) => panel.open(id)});
@@ -91,6 +94,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, sheets, tokenForMap};
+  window.parcours = {store, conn, board, sheets, tokenForMap, undo};
   conn.start();
 }

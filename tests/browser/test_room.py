@@ -170,3 +170,48 @@ def test_the_facilitator_finds_their_link_promotes_a_co_facilitator_and_revokes_
     expect(dialog.locator(".join-code strong")).not_to_have_text(old_code)
     r = live_server.api("POST", "/api/join", json={"code": old_code, "name": "Intrus"})
     assert r.status_code == 404
+
+
+def test_undo_and_redo_of_ones_own_changes_reach_every_screen_and_survive_a_reload(browser, workshop, live_server):
+    from .conftest import add_card
+
+    nora = workshop.join("Nora")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    lane, step = workshop.cell(0, 0)
+    add_card(par, lane, step, "Première idée")
+    card = fac.locator("[data-card]:has-text('Première idée'), [data-card-id]:has-text('Première idée')").first
+    expect(card).to_be_visible()
+    card_id = card.get_attribute("data-card-id")
+
+    # Ctrl+Z outside a text field takes the card back, on every screen; Ctrl+Shift+Z brings it back.
+    par.locator("body").press("Control+z")
+    expect(fac.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+    par.locator("body").press("Control+Shift+z")
+    expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Première idée")
+
+    # An edit in place, then a reload: the undo stack is still there.
+    par.locator(f"[data-card-id='{card_id}'] .card-text").dblclick()
+    par.locator(f"[data-card-id='{card_id}'] textarea").fill("Idée réécrite")
+    par.locator(f"[data-card-id='{card_id}'] textarea").press("Enter")
+    expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Idée réécrite")
+    par.reload()
+    expect(par.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    expect(par.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Idée réécrite")
+    par.locator("body").press("Control+z")
+    expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Première idée")
+
+    # A delete offers "undo" in a toast; the card comes back with its id.
+    par.locator(f"[data-card-id='{card_id}']").focus()
+    par.keyboard.press("Delete")
+    par.locator("[data-testid=confirm] [data-action=confirm]").click()
+    expect(fac.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+    par.locator("[data-testid=undo-toast] button").click()
+    expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Première idée")
+
+    # Someone else's later edit is never overwritten by an undo.
+    workshop.op("card.update", id=card_id, text="Corrigée par l'animateur")
+    expect(par.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Corrigée par l'animateur")
+    par.locator("body").press("Control+z")
+    expect(par.locator(".toast-error")).to_contain_text("Impossible d’annuler")
+    expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Corrigée par l'animateur")
