@@ -51,7 +51,7 @@ export function soundToggle(timerEl) {
   const button = h("button", {type: "button", class: "timer-sound", "data-action": "timer-sound", "data-testid": "timer-sound"});
   const draw = () => {
     button.setAttribute("aria-pressed", String(sound.on));
-    button.textContent = sound.on ? "🔔" : "🔕";
+    button.textContent = "♪";  // struck through by room.css while off
     button.title = t(sound.on ? "facil.sound_on" : "facil.sound_off");
     button.setAttribute("aria-label", t("facil.sound"));
   };

@@ -55,6 +55,10 @@ FR: dict[str, str] = {
     'facil.what.card.update': 'modification de carte',
     'facil.what.card.move': 'déplacement de carte',
     'facil.what.card.delete': 'suppression de carte',
+    'facil.what.chantier.update': 'modification de fiche',
+    'facil.what.step.update': 'modification d’étape',
+    'facil.what.stage.update': 'modification de macro-étape',
+    'facil.what.lane.update': 'modification de ligne',
 }
 
 EN: dict[str, str] = {
@@ -107,4 +111,8 @@ EN: dict[str, str] = {
     'facil.what.card.update': 'card edited',
     'facil.what.card.move': 'card moved',
     'facil.what.card.delete': 'card deleted',
+    'facil.what.chantier.update': 'sheet edited',
+    'facil.what.step.update': 'step edited',
+    'facil.what.stage.update': 'stage edited',
+    'facil.what.lane.update': 'lane edited',
 }
