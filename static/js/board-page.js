@@ -12,7 +12,7 @@ import {VotingUI} from "./voting.js";
 import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
-import {watchRole} from "./room.js";
+import {sound, watchRole} from "./room.js";
 import {Undo} from "./undo.js";
 
 const mapId = PAGE.map_id;
@@ -94,6 +94,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, sheets, tokenForMap, undo};
+  window.parcours = {store, conn, board, sheets, tokenForMap, undo, sound};
   conn.start();
 }

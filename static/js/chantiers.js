@@ -297,6 +297,10 @@ export class Sheets {
     if (ideas.length) {
       box.appendChild(h("section", {class: "selected-ideas"},
         h("h3", {}, t("card.selected"), ` · ${t("kind.idea")}`),
+        // All retained ideas at once, in one op (the server skips any that got a sheet meanwhile).
+        this.isFacilitator ? h("button", {type: "button", class: "primary small", "data-action": "sheets-from-winners",
+          onclick: () => this.conn.send({type: "chantier.from_winners", card_ids: ideas.map((c) => c.id)})},
+          t("facil.winners_make_all", {n: ideas.length})) : null,
         h("ul", {}, ideas.map((c) => h("li", {},
           h("span", {class: "idea-text"}, excerpt(c.text, 110)),
           h("button", {type: "button", class: "secondary small", "data-action": "sheet-from-idea", "data-card-id": c.id,
