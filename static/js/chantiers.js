@@ -525,6 +525,8 @@ export class Sheets {
       // Leaving the rows: draw them again if something arrived meanwhile.
       rows.addEventListener("focusout", (e) => { if (!rows.contains(e.relatedTarget)) setTimeout(() => this.render(), 0); });
       fields.set(name, (s, view) => {
+        // The version the rows were last shown from (not while the user is inside them).
+        if (!rows.contains(document.activeElement)) rows.dataset.base = String(s.version ?? "");
         const value = [s[name] ?? null, name === "step_ids" || name === "card_ids" ? this.linkSig(view) : null];
         if (rows.contains(document.activeElement) || same(value, last)) return;
         last = value;
@@ -557,8 +559,36 @@ export class Sheets {
         delete rows.dataset.dirty;
         const next = [...rows.querySelectorAll(".pair-row")].map(read).filter((x) => x[required]);
         const clean = next.map((x) => (aType === "date" ? {date: x.date || null, label: x.label} : {name: x.name, target: x.target}));
-        if (!same(clean, normalise(current()[name], aType))) send(name, clean);
+        if (!same(clean, normalise(current()[name], aType))) {
+          this.conflicts.delete(`${id}:${name}`);
+          send(name, clean, rows.dataset.base ? Number(rows.dataset.base) : undefined);
+        }
       };
+      // Rows refused because someone else changed the list first: theirs are shown, mine wait here.
+      const note = h("div", {class: "sheet-conflict", role: "alert", hidden: true, "data-testid": "sheet-conflict"});
+      const text = (list) => normalise(list, aType).map((x) => (aType === "date" ? [x.date, x.label] : [x.name, x.target])
+        .filter(Boolean).join(" — ")).join(" ; ") || "—";
+      fields.set(`_conflict_${name}`, (s) => {
+        const key = `${id}:${name}`;
+        if (!this.conflicts.has(key)) { note.hidden = true; return; }
+        const mine = normalise(this.conflicts.get(key), aType);
+        const theirs = normalise(s[name], aType);
+        const resolve = (value) => {
+          this.conflicts.delete(key);
+          note.hidden = true;
+          if (!same(value, theirs)) send(name, value, s.version);
+          else this.render();
+        };
+        clear(note).append(h("p", {}, t("facil.conflict_intro")),
+          h("p", {}, h("strong", {}, t("facil.conflict_theirs")), " ", h("span", {"data-part": "theirs"}, text(theirs))),
+          h("p", {}, h("strong", {}, t("facil.conflict_mine")), " ", h("span", {"data-part": "mine"}, text(mine))),
+          h("div", {class: "conflict-actions"},
+            h("button", {type: "button", class: "primary small", "data-action": "conflict-both",
+                         onclick: () => resolve([...theirs, ...mine.filter((x) => !theirs.some((y) => same(x, y)))])}, t("facil.conflict_both")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-mine", onclick: () => resolve(mine)}, t("facil.conflict_keep_mine")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-theirs", onclick: () => resolve(theirs)}, t("facil.conflict_take_theirs"))));
+        note.hidden = false;
+      });
       const rows = listField(name, (rowsEl, list) => {
         list.forEach((item, i) => {
           const first = h("input", {type: aType, "data-part": a, value: item[a] ?? "", readonly: ro, "aria-label": `${aLabel} ${i + 1}`,
@@ -592,7 +622,7 @@ export class Sheets {
       adder.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); add(); } });
       if (aType === "date") newA.id = `sf-${id}-${name}`;
       else newA.id = `sf-${id}-${name}`;
-      return [rows, adder];
+      return [rows, [adder, note]];
     };
 
     const steps = listField("step_ids", (rows, list, view) => {

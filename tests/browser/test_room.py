@@ -61,6 +61,26 @@ def test_two_people_writing_the_same_sheet_field_both_see_both_texts(browser, wo
     expect(sb.locator("[data-sheet-field=risks] textarea")).to_have_value("Fraude")
     assert b.locator("[data-testid=sheet-conflict]:visible").count() == 0
 
+    # Rows of a list (milestones) edited by both: the same — nothing replaced silently.
+    workshop.op("chantier.update", id=sheet_id, milestones=[{"date": "2027-01-15", "label": "Pilote"}])
+    label_a = sa.locator("[data-sheet-field=milestones] .pair-row:not(.adder) input[type=text]")
+    label_b = sb.locator("[data-sheet-field=milestones] .pair-row:not(.adder) input[type=text]")
+    expect(label_b).to_have_value("Pilote")
+    label_b.fill("Pilote à Lyon")
+    label_a.fill("Pilote à Lille")
+    label_a.press("Enter")
+    # The facilitator's save is on the server (in B's store of record) before Camille saves hers.
+    b.wait_for_function("""(id) => (window.parcours.store.state.extra.chantiers || []).some(
+        (s) => s.id === id && (s.milestones || []).some((m) => m.label === "Pilote à Lille"))""", arg=sheet_id)
+    label_b.press("Enter")
+    ms_note = sb.locator("[data-sheet-field=milestones] [data-testid=sheet-conflict]")
+    expect(ms_note.locator("[data-part=mine]")).to_contain_text("Pilote à Lyon")
+    expect(ms_note.locator("[data-part=theirs]")).to_contain_text("Pilote à Lille")
+    ms_note.locator("[data-action=conflict-both]").click()
+    expect(label_a).to_have_count(2)
+    sheet = next(s for s in workshop.snapshot()["chantiers"] if s["id"] == sheet_id)
+    assert [m["label"] for m in sheet["milestones"]] == ["Pilote à Lille", "Pilote à Lyon"]
+
 
 def test_closed_phase_and_facilitator_only_steps_show_on_the_participants_board(browser, workshop, live_server):
     nora = workshop.join("Nora")
