@@ -242,7 +242,8 @@ export class VotingUI {
       const shown = totals(round);
       const mine = myDots(view, round.id);
       const left = dotsLeft(view, round);
-      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator);
+      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator)
+        && (view.map.phase !== "closed" || this.isFacilitator);  // a closed workshop is read-only
       const cap = round.max_per_item || round.budget;
       for (const item of this.items(view, round)) {
         const host = this.hostFor(round.target, item.id);
