@@ -146,11 +146,13 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
   const wid = identity.workshop.id;
   let renewed = false;
   const linkOf = (token) => `${location.origin}/board/${mapId}#token=${token}`;
-  const myLink = h("input", {readonly: true, value: linkOf(identity.token), class: "join-link", "data-testid": "facilitator-link",
-                             "aria-label": t("facil.my_link")});
+  // Shown as text, not an input: the dialog's one input stays the join link (CONTRACT-style hooks rely on it).
+  const myLink = h("code", {class: "facilitator-link", "data-testid": "facilitator-link", "aria-label": t("facil.my_link")},
+    linkOf(identity.token));
   const copy = h("button", {type: "button", class: "secondary"}, t("fac.copy"));
   copy.addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(myLink.value); copy.textContent = t("fac.copied"); } catch { myLink.select(); }
+    try { await navigator.clipboard.writeText(myLink.textContent); copy.textContent = t("fac.copied"); }
+    catch { window.getSelection().selectAllChildren(myLink); }
   });
   const renewLink = h("button", {type: "button", class: "secondary small", "data-action": "renew-facilitator-link"}, t("facil.renew_link"));
   renewLink.addEventListener("click", async () => {
@@ -161,7 +163,7 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
       identity.token = answer.facilitator_token;
       conn.token = answer.facilitator_token;
       if (conn.socket) conn.socket.auth = {token: answer.facilitator_token};
-      myLink.value = linkOf(answer.facilitator_token);
+      myLink.textContent = linkOf(answer.facilitator_token);
       renewed = true;
       toast(t("facil.link_renewed"));
     } catch (err) { toast(String(err.message || err), "error"); }
