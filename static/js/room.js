@@ -181,10 +181,9 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
   });
 
   const people = h("ul", {class: "cofacilitators", "data-testid": "cofacilitators"});
-  const drawPeople = () => {
-    const view = conn.view();
+  const drawPeople = (everyone) => {
     people.replaceChildren();
-    const list = view ? [...view.participants.values()].filter((p) => p.role !== "observer" && p.id !== identity.participant.id) : [];
+    const list = everyone.filter((p) => p.role !== "observer" && p.id !== identity.participant.id);
     for (const p of list.sort((a, b) => a.name.localeCompare(b.name))) {
       const co = p.role === "facilitator";
       const b = h("button", {type: "button", class: "secondary small", "data-action": co ? "demote" : "promote", "data-participant-id": p.id},
@@ -204,7 +203,10 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
     }
     if (!list.length) people.appendChild(h("li", {class: "muted"}, t("facil.nobody_yet")));
   };
-  drawPeople();
+  // Everyone who joined (the store knows only those seen online), from the workshop's REST view.
+  const view = conn.view();
+  drawPeople(view ? [...view.participants.values()] : []);
+  rest("GET", `/api/workshops/${wid}`, identity.token).then((w) => drawPeople(w.participants || [])).catch(() => {});
 
   const el = h("section", {class: "facilitator-links", "data-testid": "facilitator-section"},
     h("h3", {}, t("facil.my_link")),

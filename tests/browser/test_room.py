@@ -164,12 +164,14 @@ def test_the_facilitator_finds_their_link_promotes_a_co_facilitator_and_revokes_
     expect(par.locator("[data-action=invite]")).to_have_count(0)
     assert workshop.token not in par.content()
 
+    zoe = workshop.join("Zoé")  # joined, not online: listed all the same
     fac.click("[data-action=invite]")
     dialog = fac.locator("[data-testid=invite]")
     expect(dialog.locator("[data-testid=facilitator-link]")).to_have_text(workshop.answer["facilitator_url"])
+    expect(dialog.locator(f"[data-testid=cofacilitators] li[data-participant-id='{zoe['participant']['id']}']")).to_contain_text("Zoé")
 
     # Nora becomes co-facilitator: her own board reloads with the facilitator's controls.
-    dialog.locator(f"[data-testid=cofacilitators] [data-participant-id='{nora['participant']['id']}'] button").click()
+    dialog.locator(f"[data-testid=cofacilitators] li[data-participant-id='{nora['participant']['id']}'] button").click()
     expect(par.locator("[data-action=invite]")).to_be_visible()
     expect(par.locator("[data-testid=phase-select]")).to_be_visible()
 
