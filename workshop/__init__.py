@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
-    from . import api, pages, realtime, security  # late: they import the op registry and the models
+    from . import api, facilitators, pages, realtime, security  # late: they import the op registry and the models
     from .export import routes as export_routes
     from .engine import MAX_OP_BYTES  # the contract's limit on one op or request body
     from .presence import Presence
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     socketio.start_background_task(state.presence.run_heartbeat, socketio.sleep)
     security.install(app, settings)  # after SocketIO(app): see security.install
     app.register_blueprint(api.bp)
+    app.register_blueprint(facilitators.bp)
     app.register_blueprint(export_routes.bp)
     app.register_blueprint(pages.bp)
 

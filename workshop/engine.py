@@ -19,7 +19,7 @@ from .db import Database
 from .errors import OpError, from_validation
 from .models import Map, OpLog, utcnow
 from .ops import REGISTRY
-from .ops.base import Actor, Context
+from .ops.base import Actor, Context, check_map_rules
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
         raise OpError("forbidden", f"a {actor.role} may not send {type_}")
     if m.locked and not actor.is_facilitator:
         raise OpError("locked", "the facilitator has locked the board")
+    check_map_rules(actor, REGISTRY[type_], m)
 
 
 def _next_seq(session: Any, map_id: str) -> int | None:

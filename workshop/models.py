@@ -77,6 +77,10 @@ class Map(Base):
     focus_step_id: Mapped[str | None] = mapped_column(ID)
     silent_writing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A paused timer keeps its end time and the instant it was paused (resuming pushes the end back).
+    timer_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who may add and rename steps: "all" (CONTRACT §3) or "facilitator" (ops/facilitation.py).
+    structure_edits: Mapped[str] = mapped_column(String(20), default="all", server_default="all")
 
 
 class Stage(Base):
@@ -193,6 +197,8 @@ class Chantier(Base):
     # 1 = highest, set by promoting a chantier vote's results; None = not ranked.
     priority: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Per field (title included): {"v": the sheet version that last changed it, "by": participant id}.
+    field_versions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Connection(Base):

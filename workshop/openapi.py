@@ -135,6 +135,26 @@ def openapi_document() -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": obj}}},
             "responses": {"201": _json(obj, "like POST /api/workshops, plus `imported`"),
                           **_error_responses(400, 413)}}},
+        # Who runs the room (workshop/facilitators.py): facilitators only; tokens are not map state.
+        "/api/workshops/{wid}/facilitators": {"post": {
+            "summary": "Make a participant a co-facilitator", "parameters": [wid], "security": bearer,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["participant_id"], "properties": {"participant_id": {"type": "string"}}}}}},
+            "responses": {"200": _json(obj, "{participant}"), **_error_responses(400, 401, 403, 404)}}},
+        "/api/workshops/{wid}/facilitators/{pid}": {"delete": {
+            "summary": "A co-facilitator becomes a participant again (never the workshop's creator)",
+            "parameters": [wid, {"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "security": bearer, "responses": {"200": _json(obj, "{participant}"), **_error_responses(401, 403, 404)}}},
+        "/api/workshops/{wid}/facilitator-link": {"post": {
+            "summary": "A new facilitator token for the caller; the old link stops working", "parameters": [wid],
+            "security": bearer, "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"map_id": {"type": "string"}}}}}},
+            "responses": {"200": _json(obj, "{facilitator_token, facilitator_url, map_ids}"),
+                          **_error_responses(400, 401, 403, 404)}}},
+        "/api/workshops/{wid}/join-code": {"post": {
+            "summary": "A new join code; the old code and join link stop working", "parameters": [wid],
+            "security": bearer, "responses": {"200": _json(obj, "{join_code, join_url}"),
+                                              **_error_responses(401, 403, 404)}}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
     }

@@ -20,13 +20,15 @@ def workshop(w: Workshop) -> dict[str, Any]:
 def map_(m: Map) -> dict[str, Any]:
     return {"id": m.id, "workshop_id": m.workshop_id, "type": m.type, "title": m.title,
             "locked": m.locked, "phase": m.phase, "focus_step_id": m.focus_step_id,
-            "silent_writing": m.silent_writing}
+            "silent_writing": m.silent_writing, "structure_edits": m.structure_edits or "all"}
 
 
 def timer(m: Map) -> dict[str, Any] | None:
     if m.timer_ends_at is None:
         return None
-    return {"ends_at": iso(m.timer_ends_at), "label": m.timer_label}
+    # paused_at: the countdown is frozen at ends_at − paused_at (timer.pause / timer.resume).
+    return {"ends_at": iso(m.timer_ends_at), "label": m.timer_label,
+            "paused_at": iso(m.timer_paused_at) if m.timer_paused_at else None}
 
 
 def stage(s: Stage) -> dict[str, Any]:

@@ -14,8 +14,9 @@ import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
 import {Announcer} from "./announce.js";
 import {installKeyboardHelp} from "./keyboard.js";
-
 import {Viewport} from "./viewport.js";
+import {sound, watchRole} from "./room.js";
+import {Undo} from "./undo.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -30,6 +31,8 @@ function start(identity) {
   const store = new Store();
   store.meId = me.id;
   const conn = new Connection({mapId, token: identity.token, me, store});
+  // First, so that every op this page sends can be undone (undo.js wraps conn.send).
+  const undo = me.role === "observer" ? null : new Undo({conn, me, mapId});
   let panel = null;
   const board = new BoardView({root: document.getElementById("board"), conn, me,
                                readOnly: me.role === "observer", onOpenCard: (id) => panel.open(id)});
@@ -47,7 +50,7 @@ function start(identity) {
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
-                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code})
+                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code, identity})
     : null;
 
   document.getElementById("me").textContent = me.name;
@@ -78,13 +81,16 @@ function start(identity) {
     announcer.update(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
-    banner.hidden = !locked && me.role !== "observer";
-    banner.textContent = locked ? t("board.locked_banner") : (me.role === "observer" ? t("board.observer_banner") : "");
+    const closed = view.map.phase === "closed" && me.role === "participant";
+    banner.hidden = !locked && !closed && me.role !== "observer";
+    banner.textContent = locked ? t("board.locked_banner") : closed ? t("facil.closed_banner")
+      : (me.role === "observer" ? t("board.observer_banner") : "");
   };
   onChange(store, draw);
 
   conn.addEventListener("rejected", (e) => { if (!e.detail.handled) toast(errorText(e.detail.error), "error"); });
   conn.addEventListener("unauthorized", () => showGate());
+  watchRole(conn, store, me);
   conn.addEventListener("fatal", (e) => toast(errorText(e.detail), "error"));
   conn.addEventListener("status", (e) => {
     if (e.detail === "online" && conn.unsent) toast(t("connection.resending", {n: conn.unsent}));
@@ -96,6 +102,6 @@ function start(identity) {
   });
 
   // For automated checks and debugging: the store and the connection.
-  window.parcours = {store, conn, board, sheets, viewport, tokenForMap};
+  window.parcours = {store, conn, board, sheets, viewport, tokenForMap, undo, sound};
   conn.start();
 }

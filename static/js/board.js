@@ -59,8 +59,11 @@ export class BoardView {
 
   get isFacilitator() { return this.me.role === "facilitator"; }
   canWrite(view = this.view) {
-    return !this.readOnly && this.me.role !== "observer" && !!view && (!view.map.locked || this.isFacilitator);
+    return !this.readOnly && this.me.role !== "observer" && !!view && (!view.map.locked || this.isFacilitator)
+      && (view.map.phase !== "closed" || this.isFacilitator);  // a closed workshop is read-only (ops/base.py)
   }
+  /** Adding and renaming steps: the map's `structure_edits` setting may keep them to the facilitator. */
+  canEditSteps(view = this.view) { return this.canWrite(view) && (this.isFacilitator || view.map.structure_edits !== "facilitator"); }
   canEditCard(card) { return this.canWrite() && !(card.hidden && card.author_id !== this.me.id); }
   canDeleteCard(card) { return this.canWrite() && (card.author_id === this.me.id || this.isFacilitator); }
   canEditStructure() { return this.canWrite() && this.isFacilitator; }
@@ -96,7 +99,7 @@ export class BoardView {
       orderedStages(view).map((s) => [s.id, s.title]),
       orderedSteps(view).map((s) => [s.id, s.title, s.stage_id, s.key_moment, s.description]),
       orderedLanes(view).map((l) => [l.id, l.title, l.kind]),
-      this.canWrite(view), this.isFacilitator, view.map.focus_step_id || null,
+      this.canWrite(view), this.canEditSteps(view), this.isFacilitator, view.map.focus_step_id || null,
     ]);
   }
 
@@ -217,7 +220,7 @@ export class BoardView {
                          "data-nav": `stage:${stage.id}`, "aria-label": t("a11y.stage_head", {title: stage.title})},
       h("span", {class: "stage-title"}, stage.title));
     const tools = h("span", {class: "head-tools"});
-    if (this.canWrite()) {
+    if (this.canEditSteps()) {
       tools.appendChild(h("button", {class: "icon-btn", "data-action": "add-step", "data-stage-id": stage.id,
         title: t("step.add"), "aria-label": t("step.add_in", {stage: stage.title})}, "+"));
     }
@@ -251,7 +254,7 @@ export class BoardView {
     }
     el.appendChild(h("span", {class: "step-title"}, step.title));
     const tools = h("span", {class: "head-tools"});
-    if (this.canWrite()) {
+    if (this.canEditSteps()) {
       tools.appendChild(h("button", {class: "icon-btn", "data-action": "rename-step", "data-step-id": step.id, title: t("common.rename"), "aria-label": t("common.rename")}, "✎"));
     }
     if (this.canEditStructure()) {

@@ -7,7 +7,7 @@
 // `<sheet id>:<field>` while a field has the focus.
 import {PAGE, clear, confirmDialog, h, hue, initials, t, uuid, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
-import {STATUSES} from "./sheets-state.js";
+import {STATUSES, updatedFields} from "./sheets-state.js";
 import {renderMirror} from "./emotions.js";
 import {ExportMenu} from "./exports.js";
 
@@ -98,9 +98,24 @@ export class Sheets {
     this.view = null;
     this.marks = new Marks(conn, me);
     this.marks.addEventListener("change", () => this.render());
+    // Texts the server refused because someone else changed the field first: "<sheet id>:<field>" → my text.
+    this.conflicts = new Map();
+    conn.addEventListener("rejected", (e) => this.onRejected(e.detail));
     this.buildDock();
     this.buildDrawer();
     this.onChange = onChange || (() => {});
+  }
+
+  /** A sheet save based on an outdated field: keep the text, show both versions, let the person choose. */
+  onRejected(detail) {
+    const {op, error} = detail;
+    if (op.type !== "chantier.update" || !error || error.code !== "conflict" || op.base_version === undefined) return;
+    detail.handled = true;
+    for (const name of updatedFields(op)) this.conflicts.set(`${op.id}:${name}`, op[name]);
+    const sheet = this.sheets(this.conn.view()).find((x) => x.id === op.id);
+    toast(t("facil.sheet_conflict", {title: sheet ? sheet.title : ""}), "error");
+    if (this.sheetId !== op.id) this.show("list", op.id);
+    else this.render();
   }
 
   get canWrite() { return this.board.canWrite() && this.me.role !== "observer"; }
@@ -289,6 +304,10 @@ export class Sheets {
     if (ideas.length) {
       box.appendChild(h("section", {class: "selected-ideas"},
         h("h3", {}, t("card.selected"), ` · ${t("kind.idea")}`),
+        // All retained ideas at once, in one op (the server skips any that got a sheet meanwhile).
+        this.isFacilitator ? h("button", {type: "button", class: "primary small", "data-action": "sheets-from-winners",
+          onclick: () => this.conn.send({type: "chantier.from_winners", card_ids: ideas.map((c) => c.id)})},
+          t("facil.winners_make_all", {n: ideas.length})) : null,
         h("ul", {}, ideas.map((c) => h("li", {},
           h("span", {class: "idea-text"}, excerpt(c.text, 110)),
           h("button", {type: "button", class: "secondary small", "data-action": "sheet-from-idea", "data-card-id": c.id,
@@ -366,7 +385,8 @@ export class Sheets {
     const id = sheet.id;
     const fields = new Map();
     const ro = !this.canWrite;
-    const send = (name, value) => this.conn.send({type: "chantier.update", id, [name]: value});
+    const send = (name, value, base) => this.conn.send({type: "chantier.update", id, [name]: value,
+                                                        ...(base === undefined ? {} : {base_version: base})});
     const current = () => this.sheets(this.conn.view()).find((s) => s.id === id) || {};
     const focusMark = (el, name) => {
       el.addEventListener("focusin", () => this.marks.set(`${id}:${name}`, true));
@@ -381,7 +401,8 @@ export class Sheets {
       return el;
     };
 
-    // One text value: shown from the store unless the user is in it; sent on blur (or Enter).
+    // One text value: shown from the store unless the user is in it; sent on blur (or Enter) with the
+    // sheet version it was shown from, so that the server refuses to replace a text written meanwhile.
     const textField = (name, {multiline, max, placeholder, required = false, cls = ""}) => {
       const el = multiline
         ? h("textarea", {id: `sf-${id}-${name}`, rows: "3", maxlength: String(max), placeholder, "data-field": name, readonly: ro, class: cls})
@@ -389,31 +410,84 @@ export class Sheets {
       // Only what the user changed is sent: focusing a field and leaving it sends nothing (and
       // never overwrites what someone else wrote meanwhile).
       let dirty = false;
+      let base;          // the sheet version the field's text was shown from
+      let shown = "";    // that text
+      const key = `${id}:${name}`;
       const commit = () => {
         if (!dirty) return;
         dirty = false;
         const value = el.value.trim();
         const stored = current()[name] ?? "";
-        if (ro || value === stored) return;
+        if (ro || value === stored) { clearNote(); return; }
         if (required && !value) { el.value = stored; return; }
-        send(name, value);
+        this.conflicts.delete(key);
+        send(name, value, base);
+      };
+      const note = h("div", {class: "sheet-conflict", role: "alert", hidden: true, "data-testid": "sheet-conflict"});
+      const clearNote = () => { note.hidden = true; clear(note); };
+      // Their text and mine, side by side: nothing is lost until the person chooses.
+      const showConflict = (s, mine) => {
+        const theirs = s[name] ?? "";
+        const glue = multiline ? "\n" : " / ";
+        const resolve = (value) => {
+          this.conflicts.delete(key);
+          clearNote();
+          dirty = false;
+          el.value = value;
+          if (multiline) grow(el);
+          if (value !== theirs) send(name, value, s.version);
+        };
+        clear(note).append(
+          h("p", {}, t("facil.conflict_intro")),
+          h("p", {class: "conflict-theirs"}, h("strong", {}, t("facil.conflict_theirs")), " ", h("span", {"data-part": "theirs"}, theirs || "—")),
+          h("p", {class: "conflict-mine"}, h("strong", {}, t("facil.conflict_mine")), " ", h("span", {"data-part": "mine"}, mine || "—")),
+          h("div", {class: "conflict-actions"},
+            h("button", {type: "button", class: "primary small", "data-action": "conflict-both",
+                         onclick: () => resolve(theirs && mine ? `${theirs}${glue}${mine}`.slice(0, max) : (theirs || mine))}, t("facil.conflict_both")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-mine", onclick: () => resolve(mine)}, t("facil.conflict_keep_mine")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-theirs", onclick: () => resolve(theirs)}, t("facil.conflict_take_theirs"))));
+        note.hidden = false;
+      };
+      // Someone else saved this field while it is being typed here: say so now, before the save.
+      const showOvertaken = (s) => {
+        const theirs = s[name] ?? "";
+        clear(note).append(h("p", {}, t("card.overtaken", {text: excerpt(theirs, 80)}), " ",
+          h("button", {type: "button", class: "link", "data-action": "take-theirs", onmousedown: (e) => {
+            e.preventDefault();
+            el.value = theirs; dirty = false; base = s.version; shown = theirs; clearNote();
+            if (multiline) grow(el);
+          }}, t("card.take_theirs"))));
+        note.hidden = false;
       };
       el.addEventListener("input", () => { dirty = true; if (multiline) grow(el); });
       el.addEventListener("blur", commit);
       el.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); commit(); }
-        else if (e.key === "Escape") { e.preventDefault(); dirty = false; el.value = current()[name] ?? ""; el.blur(); }
+        else if (e.key === "Escape") { e.preventDefault(); dirty = false; el.value = current()[name] ?? ""; clearNote(); el.blur(); }
       });
       fields.set(name, (s) => {
-        if (dirty && document.activeElement === el) return;
         const v = s[name] ?? "";
+        if (this.conflicts.has(key)) {
+          const mine = this.conflicts.get(key);
+          if (!dirty && document.activeElement !== el) el.value = mine;
+          base = s.version;  // both texts are in sight: a save from here is a choice, not an accident
+          showConflict(s, mine);
+          return;
+        }
+        if (dirty && document.activeElement === el) {
+          if (v !== shown && v !== el.value.trim()) showOvertaken(s);
+          return;
+        }
+        if (!note.hidden && !dirty) clearNote();
         if (el.value !== v) el.value = v;
+        base = s.version;
+        shown = v;
         if (multiline) grow(el);
       });
-      return el;
+      return [el, note];
     };
 
-    const title = textField("title", {multiline: true, max: 200, required: true, cls: "sheet-title-input"});
+    const [title, titleNote] = textField("title", {multiline: true, max: 200, required: true, cls: "sheet-title-input"});
     title.rows = 1;
     title.setAttribute("aria-label", t("field.title"));
     const status = h("select", {id: `sf-${id}-status`, "data-field": "status", disabled: ro, class: "status-select",
@@ -459,6 +533,8 @@ export class Sheets {
       // Leaving the rows: draw them again if something arrived meanwhile.
       rows.addEventListener("focusout", (e) => { if (!rows.contains(e.relatedTarget)) setTimeout(() => this.render(), 0); });
       fields.set(name, (s, view) => {
+        // The version the rows were last shown from (not while the user is inside them).
+        if (!rows.contains(document.activeElement)) rows.dataset.base = String(s.version ?? "");
         const value = [s[name] ?? null, name === "step_ids" || name === "card_ids" ? this.linkSig(view) : null];
         if (rows.contains(document.activeElement) || same(value, last)) return;
         last = value;
@@ -491,8 +567,36 @@ export class Sheets {
         delete rows.dataset.dirty;
         const next = [...rows.querySelectorAll(".pair-row")].map(read).filter((x) => x[required]);
         const clean = next.map((x) => (aType === "date" ? {date: x.date || null, label: x.label} : {name: x.name, target: x.target}));
-        if (!same(clean, normalise(current()[name], aType))) send(name, clean);
+        if (!same(clean, normalise(current()[name], aType))) {
+          this.conflicts.delete(`${id}:${name}`);
+          send(name, clean, rows.dataset.base ? Number(rows.dataset.base) : undefined);
+        }
       };
+      // Rows refused because someone else changed the list first: theirs are shown, mine wait here.
+      const note = h("div", {class: "sheet-conflict", role: "alert", hidden: true, "data-testid": "sheet-conflict"});
+      const text = (list) => normalise(list, aType).map((x) => (aType === "date" ? [x.date, x.label] : [x.name, x.target])
+        .filter(Boolean).join(" — ")).join(" ; ") || "—";
+      fields.set(`_conflict_${name}`, (s) => {
+        const key = `${id}:${name}`;
+        if (!this.conflicts.has(key)) { note.hidden = true; return; }
+        const mine = normalise(this.conflicts.get(key), aType);
+        const theirs = normalise(s[name], aType);
+        const resolve = (value) => {
+          this.conflicts.delete(key);
+          note.hidden = true;
+          if (!same(value, theirs)) send(name, value, s.version);
+          else this.render();
+        };
+        clear(note).append(h("p", {}, t("facil.conflict_intro")),
+          h("p", {}, h("strong", {}, t("facil.conflict_theirs")), " ", h("span", {"data-part": "theirs"}, text(theirs))),
+          h("p", {}, h("strong", {}, t("facil.conflict_mine")), " ", h("span", {"data-part": "mine"}, text(mine))),
+          h("div", {class: "conflict-actions"},
+            h("button", {type: "button", class: "primary small", "data-action": "conflict-both",
+                         onclick: () => resolve([...theirs, ...mine.filter((x) => !theirs.some((y) => same(x, y)))])}, t("facil.conflict_both")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-mine", onclick: () => resolve(mine)}, t("facil.conflict_keep_mine")),
+            h("button", {type: "button", class: "secondary small", "data-action": "conflict-theirs", onclick: () => resolve(theirs)}, t("facil.conflict_take_theirs"))));
+        note.hidden = false;
+      });
       const rows = listField(name, (rowsEl, list) => {
         list.forEach((item, i) => {
           const first = h("input", {type: aType, "data-part": a, value: item[a] ?? "", readonly: ro, "aria-label": `${aLabel} ${i + 1}`,
@@ -526,7 +630,7 @@ export class Sheets {
       adder.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); add(); } });
       if (aType === "date") newA.id = `sf-${id}-${name}`;
       else newA.id = `sf-${id}-${name}`;
-      return [rows, adder];
+      return [rows, [adder, note]];
     };
 
     const steps = listField("step_ids", (rows, list, view) => {
@@ -589,7 +693,7 @@ export class Sheets {
         h("button", {type: "button", class: "link back", "data-action": "back", onclick: () => this.show("list", null)}, `← ${t("sheets.back")}`),
         h("span", {class: "sheet-here"}),
         prio, h("span", {class: "sheet-votes"}), status, del),
-      h("div", {class: "sheet-titlebar", "data-sheet-field": "title"}, num, title, h("span", {class: "field-mark"})),
+      h("div", {class: "sheet-titlebar", "data-sheet-field": "title"}, num, title, h("span", {class: "field-mark"}), titleNote),
       h("div", {class: "sheet-grid"},
         box("problem", multi("problem"), {wide: true}),
         box("objective", multi("objective")),

@@ -1,6 +1,7 @@
 // What surrounds the board on every screen: title, phase, lock, timer, presence, connection.
 import {PAGE, clear, h, hue, initials, t} from "./dom.js";
 import {clock} from "./socket.js";
+import {chime, soundToggle, timerLeft} from "./room.js";
 import {forgetMap, rememberMap, rememberRecent, takeFragmentToken, tokenForMap} from "./identity.js";
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +48,7 @@ export class Chrome {
     this.lastPresence = "";
     this.connection = $("connection");
     this.timer = $("timer");
+    if (this.timer && !this.timer.querySelector(".timer-sound")) soundToggle(this.timer);
     document.title = `${identity.workshop.title} · Parcours`;
     conn.addEventListener("status", () => this.renderConnection());
     this.renderConnection();
@@ -96,7 +98,12 @@ export class Chrome {
   tick() {
     const timer = this.timerState;
     if (!timer || !timer.ends_at) { this.timer.hidden = true; document.body.classList.remove("timer-on"); return; }
-    const left = Date.parse(timer.ends_at) - clock.now();
+    const left = timerLeft(timer, clock.now());
+    // The end chime (room.js, off unless this device turned it on): once, when a running timer reaches zero.
+    if (this.lastLeft > 0 && left <= 0 && !timer.paused_at && timer.ends_at === this.lastEnds) chime();
+    this.lastLeft = left;
+    this.lastEnds = timer.ends_at;
+    this.timer.classList.toggle("paused", !!timer.paused_at);
     if (left < -60000) { this.timer.hidden = true; document.body.classList.remove("timer-on"); return; }
     this.timer.hidden = false;
     document.body.classList.add("timer-on");
@@ -104,7 +111,8 @@ export class Chrome {
     const mm = Math.floor(secs / 60);
     const ss = String(secs % 60).padStart(2, "0");
     this.timer.querySelector(".timer-time").textContent = secs > 0 ? `${mm}:${ss}` : t("timer.over");
-    this.timer.querySelector(".timer-label").textContent = timer.label || "";
+    this.timer.querySelector(".timer-label").textContent =
+      [timer.label, timer.paused_at ? t("facil.timer_paused") : null].filter(Boolean).join(" · ");
     this.timer.classList.toggle("ending", secs > 0 && secs <= 10);
     this.timer.classList.toggle("over", secs === 0);
   }

@@ -1,10 +1,13 @@
 // The facilitator's controls: phase, lock, timer, reveal, the join link with its QR code, the projector view.
 import {PAGE, h, t} from "./dom.js";
+import {StructureToggle, facilitatorSection} from "./room.js";
 
 export class FacilitatorBar {
-  constructor({el, conn, mapId, joinUrl, joinCode}) {
+  constructor({el, conn, mapId, joinUrl, joinCode, identity}) {
     this.el = el;
     this.conn = conn;
+    this.mapId = mapId;
+    this.identity = identity;
     this.joinUrl = joinUrl;
     this.joinCode = joinCode;
     this.phase = h("select", {"data-testid": "phase-select", "aria-label": t("fac.phase")},
@@ -21,7 +24,8 @@ export class FacilitatorBar {
     const invite = h("button", {class: "tool", "data-action": "invite"}, t("fac.invite"));
     invite.addEventListener("click", () => this.inviteDialog());
     const present = h("a", {class: "tool", href: `/present/${mapId}`, target: "_blank", rel: "noopener"}, t("fac.present"));
-    el.append(this.phase, this.lock, this.silent, this.timerBtn, this.reveal, invite, present);
+    this.structure = new StructureToggle(conn);
+    el.append(this.phase, this.lock, this.silent, this.structure.el, this.timerBtn, this.reveal, invite, present);
     el.hidden = false;
   }
 
@@ -35,6 +39,7 @@ export class FacilitatorBar {
     this.reveal.textContent = `${t("fac.reveal")} (${hidden})`;
     this.reveal.disabled = hidden === 0;
     this.timerRunning = !!view.timer;
+    this.structure.update(view);
   }
 
   timerDialog() {
@@ -80,15 +85,25 @@ export class FacilitatorBar {
       catch { link.select(); }
     });
     const link = h("input", {readonly: true, value: this.joinUrl, class: "join-link", "aria-label": t("fac.join_link")});
+    // Facilitators only (this bar is built for them): their own link, co-facilitators, revoking links.
+    const section = this.identity ? facilitatorSection({identity: this.identity, conn: this.conn, mapId: this.mapId,
+      onJoinCode: ({join_code: code, join_url: url}) => {
+        this.joinCode = code;
+        this.joinUrl = url;
+        link.value = url;
+        dialog.querySelector(".join-code strong").textContent = code;
+        dialog.querySelector("img.qr").src = `/qr/${code}.svg`;
+      }}) : null;
     const dialog = h("dialog", {class: "dialog invite", "data-testid": "invite"},
       h("h2", {}, t("fac.invite_title")),
       h("img", {class: "qr", src: `/qr/${this.joinCode}.svg`, alt: t("fac.qr_alt"), width: "420", height: "420"}),
       h("p", {class: "join-code"}, t("fac.code"), " ", h("strong", {}, this.joinCode)),
       h("div", {class: "inline-form"}, link, copy),
       h("p", {class: "hint"}, t("fac.invite_hint")),
+      section ? section.el : null,
       h("form", {method: "dialog", class: "dialog-actions"}, h("button", {class: "primary"}, t("common.close"))));
     document.body.appendChild(dialog);
-    dialog.addEventListener("close", () => dialog.remove());
+    dialog.addEventListener("close", () => { dialog.remove(); if (section) section.closed(); });
     dialog.showModal();
   }
 }

@@ -3,6 +3,7 @@
 // (3/5/10 min, labelled with the phase) and the release of the focus. The vote controls live in a
 // slot of this bar (voting.js fills it).
 import {PAGE, h, t} from "./dom.js";
+import {TimerTools} from "./room.js";
 
 /** The card kinds each phase asks for, best first (an empty list: nothing in particular). */
 export const PHASE_KINDS = {
@@ -53,6 +54,8 @@ export class PhaseBar {
           title: t("phasebar.timer_n", {n: m}), "aria-label": t("phasebar.timer_n", {n: m})}, `${m}′`)),
         this.stopTimer = h("button", {class: "tool small-tool", "data-action": "quick-timer-stop", hidden: true,
           title: t("fac.timer_stop"), "aria-label": t("fac.timer_stop")}, "■"));
+      this.timerTools = new TimerTools(conn);  // pause / resume, +1 minute
+      this.timers.append(...this.timerTools.el);
       this.tools.appendChild(this.timers);
       this.el.addEventListener("click", (e) => this.onClick(e));
     }
@@ -109,5 +112,6 @@ export class PhaseBar {
     } else this.focusKey = null;
 
     if (this.stopTimer) this.stopTimer.hidden = !view.timer;
+    if (this.timerTools) this.timerTools.update(view);
   }
 }

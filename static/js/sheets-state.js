@@ -88,8 +88,14 @@ export const SHEET_HANDLERS = {
   "chantier.add": (s, d) => putSheet(s, d),
   "chantier.update": (s, d) => putSheet(s, d),
   "chantier.delete": (s, d) => dropSheet(s, d.id),
+  "chantier.from_winners": (s, d) => { for (const sheet of d.chantiers || []) putSheet(s, sheet); },
   "emotion.set": setEmotion,
 };
+
+/** The field names a `chantier.update` op sets (what a conflict on it is about). */
+export function updatedFields(op) {
+  return ["title", ...CHANTIER_FIELDS].filter((name) => name in op);
+}
 
 /** A promoted chantier vote gives sheets their `priority`. */
 export function promoteSheets(s, items) {

@@ -119,6 +119,10 @@ const HANDLERS = {
   },
   "timer.start": (s, d) => { s.timer = d.timer || null; },
   "timer.stop": (s) => { s.timer = null; },
+  "timer.pause": (s, d) => { s.timer = d.timer || null; },
+  "timer.resume": (s, d) => { s.timer = d.timer || null; },
+  "timer.extend": (s, d) => { s.timer = d.timer || null; },
+  "board.settings": (s, d) => { s.map = {...s.map, ...d}; },
   ...SHEET_HANDLERS, // chantier.add/update/delete, emotion.set (sheets-state.js)
   ...VOTE_HANDLERS, // round.open/close, vote.cast/retract (vote-state.js)
 };

@@ -5,6 +5,7 @@
 import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
+import {offerSheetsFromWinners} from "./room.js";
 
 const TARGETS = ["step", "card", "chantier"];
 const DEFAULT_TARGET = {key_moments: "step", ideation: "card", selection: "card", chantiers: "chantier"};
@@ -85,6 +86,7 @@ export class VotingUI {
         if (round && !round.open) {
           this.conn.send({type: "round.promote", id: round.id, count});
           toast(t(`vote.promoted_${round.target}`, {n: count}));
+          if (round.target === "card") offerSheetsFromWinners(this.conn, count);  // room.js: one sheet per idea
         }
         break;
       }
@@ -240,7 +242,8 @@ export class VotingUI {
       const shown = totals(round);
       const mine = myDots(view, round.id);
       const left = dotsLeft(view, round);
-      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator);
+      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator)
+        && (view.map.phase !== "closed" || this.isFacilitator);  // a closed workshop is read-only
       const cap = round.max_per_item || round.budget;
       for (const item of this.items(view, round)) {
         const host = this.hostFor(round.target, item.id);

@@ -503,3 +503,9 @@ from .board import EN as _BOARD_EN, FR as _BOARD_FR  # noqa: E402
 
 FR.update({k: v for k, v in _BOARD_FR.items() if k not in FR})
 EN.update({k: v for k, v in _BOARD_EN.items() if k not in EN})
+
+# Running the room (timer, sheet conflicts, co-facilitators, undo) keeps its strings in facil.py.
+from .facil import EN as _FACIL_EN, FR as _FACIL_FR  # noqa: E402
+
+FR.update({k: v for k, v in _FACIL_FR.items() if k not in FR})
+EN.update({k: v for k, v in _FACIL_EN.items() if k not in EN})

@@ -128,22 +128,37 @@ class OpSpec:
     schema: type[OpSchema]
     handler: Handler
     roles: frozenset[str]
+    # A change to the map's structure (steps): the map's `structure_edits` setting may reserve it.
+    structure: bool = False
 
 
 REGISTRY: dict[str, OpSpec] = {}
 H = TypeVar("H", bound=Handler)
 
 
-def op(type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS) -> Callable[[H], H]:
+def op(type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS, *,
+       structure: bool = False) -> Callable[[H], H]:
     """Register a handler for one op type; `roles` may send it (observers never may)."""
 
     def register(handler: H) -> H:
         if type_ in REGISTRY:
             raise RuntimeError(f"op type {type_} registered twice")
-        REGISTRY[type_] = OpSpec(type_, schema, handler, roles)
+        REGISTRY[type_] = OpSpec(type_, schema, handler, roles, structure)
         return handler
 
     return register
+
+
+def check_map_rules(actor: Actor, spec: OpSpec, m: Map) -> None:
+    """What the map's own state allows besides roles (the engine calls this while authorising):
+    a closed workshop is read-only for all but the facilitator, and structure edits may be
+    reserved to the facilitator by the map's `structure_edits` setting (`board.settings`)."""
+    if actor.is_facilitator:
+        return
+    if m.phase == "closed":
+        raise OpError("locked", "the workshop is closed: the board is read-only")
+    if spec.structure and m.structure_edits == "facilitator":
+        raise OpError("forbidden", "only the facilitator may add or rename steps on this map")
 
 
 def reorder(items: list[Any], item: Any, position: int | None) -> None:

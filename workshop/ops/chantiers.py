@@ -1,4 +1,11 @@
-"""Chantier sheets (work packages): co-edited field by field, last writer wins per field."""
+"""Chantier sheets (work packages): co-edited field by field.
+
+Last writer wins per field, unless the writer says which version its text was based on
+(`base_version` of `chantier.update`): then a field changed by someone else since that version
+answers `conflict` instead of silently replacing their text. Each field remembers the sheet
+version that last changed it and who changed it, so two people editing different fields (or one
+person saving the same field twice in a row) never conflict.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -63,10 +70,17 @@ class ChantierAdd(ChantierFields):
 class ChantierUpdate(ChantierFields):
     id: Id
     title: Title | None = None
+    # The sheet `version` the sent fields were edited from; omitted: last writer wins (CONTRACT §3).
+    base_version: int | None = Field(default=None, ge=0)
+
+
+class FromWinners(OpSchema):
+    # Omitted: every retained (selected) idea of the map.
+    card_ids: list[Id] | None = Field(default=None, max_length=200)
 
 
 def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
-    sent = o.model_fields_set - {"id", "title"}
+    sent = o.model_fields_set - {"id", "title", "base_version"}
     values = o.model_dump(mode="json", include=sent)
     for name, model in (("step_ids", Step), ("card_ids", Card)):
         for i, id_ in enumerate(values.get(name) or []):
@@ -87,14 +101,67 @@ def chantier_add(ctx: Context, o: ChantierAdd) -> dict[str, Any]:
     return shapes.chantier(sheet)
 
 
+def _changed(o: ChantierUpdate) -> list[str]:
+    names = sorted(o.model_fields_set - {"id", "base_version"})
+    return [n for n in names if n != "title" or o.title is not None]
+
+
+def _check_base(ctx: Context, sheet: Chantier, o: ChantierUpdate, names: list[str]) -> None:
+    """Refuse to overwrite a field someone else changed after the version this edit started from."""
+    if o.base_version is None:
+        return
+    seen = sheet.field_versions or {}
+    stale = [n for n in names if seen.get(n, {}).get("v", 0) > o.base_version and seen[n].get("by") != ctx.actor.id]
+    if stale:
+        raise OpError("conflict", f"{', '.join(stale)}: changed by someone else since version {o.base_version}",
+                      stale[0])
+
+
+def _stamp(ctx: Context, sheet: Chantier, names: list[str]) -> None:
+    stamp = {"v": sheet.version, "by": ctx.actor.id}
+    sheet.field_versions = {**(sheet.field_versions or {}), **{n: stamp for n in names}}
+
+
 @op("chantier.update", ChantierUpdate, MEMBERS)
 def chantier_update(ctx: Context, o: ChantierUpdate) -> dict[str, Any]:
     sheet = ctx.get(Chantier, o.id)
+    names = _changed(o)
+    _check_base(ctx, sheet, o, names)
     if o.title is not None:
         sheet.title = o.title
     _set_fields(ctx, sheet, o)
     sheet.version += 1
+    _stamp(ctx, sheet, names)
     return shapes.chantier(sheet)
+
+
+def _first_line(text: str) -> str:
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    return line if len(line) <= 200 else f"{line[:199]}…"
+
+
+@op("chantier.from_winners", FromWinners, FACILITATOR)
+def chantier_from_winners(ctx: Context, o: FromWinners) -> dict[str, Any]:
+    """One sheet per retained idea (its text as title and solution, its step and the card linked).
+    An idea already linked to a sheet gets no second one: sending it again creates nothing new."""
+    if o.card_ids is None:
+        cards = ctx.rows(Card, Card.selected.is_(True), Card.visibility == "all", order=Card.position)
+    else:
+        cards = [ctx.get(Card, id_, f"card_ids.{i}") for i, id_ in enumerate(dict.fromkeys(o.card_ids))]
+    sheets = ctx.rows(Chantier, order=Chantier.position)
+    linked = {cid for sheet in sheets for cid in (sheet.fields or {}).get("card_ids") or []}
+    created = []
+    for card in cards:
+        if card.id in linked or card.visibility != "all" or not (card.text or "").strip():
+            continue
+        sheet = Chantier(map_id=ctx.map.id, workshop_id=ctx.map.workshop_id, title=_first_line(card.text),
+                         position=len(sheets) + len(created),
+                         fields={"status": "draft", "solution": card.text, "step_ids": [card.step_id],
+                                 "card_ids": [card.id]})
+        ctx.session.add(sheet)
+        created.append(sheet)
+    ctx.session.flush()
+    return {"chantiers": [shapes.chantier(s) for s in created]}
 
 
 @op("chantier.delete", ById, FACILITATOR)

@@ -94,7 +94,7 @@ def _stage_steps(ctx: Context, stage_id: str | None, exclude: str | None = None)
     return [s for s in ctx.rows(Step, where, order=Step.position) if s.id != exclude]
 
 
-@op("step.add", StepAdd, MEMBERS)
+@op("step.add", StepAdd, MEMBERS, structure=True)
 def step_add(ctx: Context, o: StepAdd) -> dict[str, Any]:
     if o.stage_id:
         ctx.get(Stage, o.stage_id, "stage_id")
@@ -104,7 +104,7 @@ def step_add(ctx: Context, o: StepAdd) -> dict[str, Any]:
     return shapes.step(step)
 
 
-@op("step.update", StepUpdate, MEMBERS)
+@op("step.update", StepUpdate, MEMBERS, structure=True)
 def step_update(ctx: Context, o: StepUpdate) -> dict[str, Any]:
     step = ctx.get(Step, o.id)
     if o.key_moment is not None:
