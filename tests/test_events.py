@@ -95,6 +95,20 @@ def _step_delete(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
     return s.fac, "step.delete", {"id": s.step}
 
 
+def _winners(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
+    idea = s.card(text="Remboursement en 24 h")
+    r = s.ok(s.fac, "round.open", target="card", budget=3)
+    s.ok(s.alice, "vote.cast", round_id=r["id"], target_id=idea["id"])
+    s.ok(s.fac, "round.close", id=r["id"])
+    s.ok(s.fac, "round.promote", id=r["id"], count=1)
+    return s.fac, "chantier.from_winners", {}
+
+
+def _paused(s: Scene) -> Actor:
+    s.ok(s.fac, "timer.start", seconds=120, label="Silence")
+    return s.ok(s.fac, "timer.pause") and s.fac
+
+
 CASES: dict[str, tuple[str, Case]] = {
     "card.add": ("card.add", lambda s: (s.alice, "card.add", {"lane_id": s.lane, "step_id": s.step,
                                                               "kind": "irritant", "text": "Attente"})),
@@ -120,6 +134,8 @@ CASES: dict[str, tuple[str, Case]] = {
     "emotion.set employee": ("emotion.set", lambda s: (
         s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.bob, "emotion.set",
         {"step_id": s.step, "score": 1})),
+    "emotion.set facilitator without a side": ("emotion.set", lambda s: (s.fac, "emotion.set", {
+        "step_id": s.step, "score": 1})),
     "emotion.set cleared": ("emotion.set", lambda s: (
         s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.alice, "emotion.set",
         {"step_id": s.step, "score": None})),
@@ -155,6 +171,16 @@ CASES: dict[str, tuple[str, Case]] = {
     "vote.cast secret": ("vote.cast", lambda s: _cast_in(s, True)),
     "vote.retract": ("vote.retract", lambda s: _retract_in(s, False)),
     "vote.retract secret": ("vote.retract", lambda s: _retract_in(s, True)),
+    "chantier.update base_version": ("chantier.update", lambda s: (s.bob, "chantier.update", {
+        "id": (sheet := s.ok(s.alice, "chantier.add", title="Fiche"))["id"], "problem": "Attente",
+        "base_version": sheet["version"]})),
+    "chantier.from_winners": ("chantier.from_winners", _winners),
+    "timer.pause": ("timer.pause", lambda s: (s.ok(s.fac, "timer.start", seconds=120) and s.fac, "timer.pause", {})),
+    "timer.resume": ("timer.resume", lambda s: (_paused(s), "timer.resume", {})),
+    "timer.extend": ("timer.extend", lambda s: (s.ok(s.fac, "timer.start", seconds=120) and s.fac, "timer.extend",
+                                                {"seconds": 60})),
+    "timer.extend paused": ("timer.extend", lambda s: (_paused(s), "timer.extend", {})),
+    "board.settings": ("board.settings", lambda s: (s.fac, "board.settings", {"structure_edits": "facilitator"})),
 }
 
 
