@@ -12,6 +12,7 @@ import {VotingUI} from "./voting.js";
 import {EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
+import {ListeningPanel} from "./listening-panel.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -36,6 +37,7 @@ function start(identity) {
   const marks = new EditingMarks({conn, board, me});
   const sheets = new Sheets({conn, board, me, identity, mapId});
   const emotions = new EmotionLane({board, conn, me});
+  new ListeningPanel({conn, me, identity, mapId});  // draws itself at the end of the Mirror tab
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,

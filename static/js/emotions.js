@@ -153,6 +153,9 @@ export class EmotionLane {
   }
 }
 
+/** Blocks drawn after the mirror's own, `(box, view) => …` (the Mirror listening panel adds itself here). */
+export const MIRROR_ADDONS = [];
+
 /** The mirror view: the two curves, one's own ratings with participation per silo, the resonance matrix. */
 export function renderMirror(box, view, {canRate, onRate, perspective}) {
   const steps = orderedSteps(view);
@@ -240,4 +243,5 @@ export function renderMirror(box, view, {canRate, onRate, perspective}) {
   }
   box.appendChild(h("section", {class: "mirror-block"}, h("h3", {}, t("mirror.matrix")), grid,
     undecided.length ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · ")) : null));
+  for (const addon of MIRROR_ADDONS) addon(box, view);
 }

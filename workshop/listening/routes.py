@@ -1,6 +1,7 @@
 """REST and the respondent's page for Mirror listening (CONTRACT.md §7); thin over `service`."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -106,3 +107,20 @@ def page(code: str) -> Response:
         return _not_found(_lang(), "listen.wrong_code")
     _lid, _mid, silo, locale = info
     return _page("listen.html", _lang(locale), page={"code": code.strip().upper(), "silo": silo})
+
+
+@bp.get("/qr/listen/<code>.svg")
+def qr(code: str) -> Response:
+    """A listening link as an SVG QR code, drawn like the board's join QR code (pages.qr)."""
+    import qrcode
+    import qrcode.image.svg
+
+    if service.code_info(state().db, code) is None:
+        return Response(status=404)
+    image = qrcode.make(f"{base_url()}/listen/{code.strip().upper()}", image_factory=qrcode.image.svg.SvgPathImage,
+                        border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = io.BytesIO()
+    image.save(buf)
+    response = Response(buf.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
