@@ -324,3 +324,29 @@ def test_members_joined_to_the_map_get_a_merged_listening_event_with_the_counts(
                        "silos": {"customer": {"responses": 5}, "employee": {"responses": 1}}}
     assert len(got) <= 3  # six responses, merged
     client.disconnect()
+
+
+def test_the_demo_has_a_closed_listening_with_customer_and_employee_responses(tmp_path):
+    from sqlalchemy import select
+
+    from workshop.auth import actor_of
+    from workshop.db import Database
+    from workshop.demo import create_demo
+    from workshop.listening import service
+    from workshop.models import Listening, Participant
+
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.migrate()
+    demo = create_demo(db)
+    with db.read() as s:
+        li = s.scalar(select(Listening).where(Listening.map_id == demo["map_id"]))
+        fac = actor_of(s.scalar(select(Participant).where(Participant.workshop_id == demo["workshop_id"],
+                                                          Participant.role == "facilitator")))
+    got = service.get(db, fac, li.id, "http://x")
+    assert got["listening"]["status"] == "closed"
+    silos = got["results"]["silos"]
+    assert silos["customer"]["responses"] == 40 and silos["employee"]["responses"] == 12
+    assert 0 < silos["customer"]["participation"] < 1
+    assert {r["category"] for r in got["results"]["steps"]} & {"pain", "blindness", "dead_end", "wrong_fight"}
+    assert {v["silo"] for v in got["results"]["verbatims"]} == {"customer", "employee"}
+    db.dispose()
