@@ -350,3 +350,11 @@ def test_the_demo_has_a_closed_listening_with_customer_and_employee_responses(tm
     assert {r["category"] for r in got["results"]["steps"]} & {"pain", "blindness", "dead_end", "wrong_fight"}
     assert {v["silo"] for v in got["results"]["verbatims"]} == {"customer", "employee"}
     db.dispose()
+
+
+def test_the_openapi_document_describes_every_listening_route(app, http):
+    doc = http.get("/api/openapi.json").get_json()
+    rules = {str(r.rule).replace("<", "{").replace(">", "}") for r in app.url_map.iter_rules()
+             if r.endpoint.startswith("listening.") and not r.rule.startswith("/qr/")}
+    assert rules <= set(doc["paths"])
+    assert "ResponseBody" in doc["components"]["schemas"] and "Answer" in doc["components"]["schemas"]
