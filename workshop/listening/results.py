@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Listening, ListeningAnswer, Step
+from ..models import Listening, ListeningAnswer, Stage, Step
 from ..views import category
 from .schemas import SILOS
 
@@ -74,8 +74,9 @@ def verbatims(session: Session, listening: Listening, *, hidden: bool = False,
     stmt = (_on_existing_steps(listening)
             .add_columns(ListeningAnswer.id, ListeningAnswer.silo, ListeningAnswer.step_id,
                          ListeningAnswer.score, ListeningAnswer.verbatim)
+            .outerjoin(Stage, Stage.id == Step.stage_id)
             .where(ListeningAnswer.verbatim.is_not(None), ListeningAnswer.hidden.is_(hidden))
-            .order_by(Step.position, ListeningAnswer.id))
+            .order_by(Stage.position, Step.position, ListeningAnswer.id))
     if limit:
         stmt = stmt.limit(limit)
     return [{"id": vid, "silo": silo, "step_id": sid, "score": score, "text": text}

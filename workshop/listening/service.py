@@ -212,9 +212,10 @@ def get_response(db: Database, code: str, rid: str) -> dict[str, Any]:
 
 
 def _answers_of(s: Session, r: ListeningResponse, map_id: str) -> list[ListeningAnswer]:
-    return list(s.scalars(select(ListeningAnswer).join(Step, Step.id == ListeningAnswer.step_id)
-                          .where(ListeningAnswer.response_id == r.id, Step.map_id == map_id)
-                          .order_by(Step.position)))
+    """The response's answers on existing steps, in board order."""
+    order = {st["id"]: i for i, st in enumerate(ordered_steps(s, map_id))}
+    rows = s.scalars(select(ListeningAnswer).where(ListeningAnswer.response_id == r.id))
+    return sorted((a for a in rows if a.step_id in order), key=lambda a: order[a.step_id])
 
 
 def _checked(body: ResponseBody, step_ids: set[str]) -> list[Any]:
