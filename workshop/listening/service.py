@@ -123,7 +123,7 @@ def get(db: Database, actor: Actor, lid: str, base_url: str, *, moderation: bool
         steps = [st["id"] for st in ordered_steps(s, li.map_id)]
         answer = {"listening": listening_shape(li, actor, base_url), "results": agg.results(s, li, steps)}
         if moderation and actor.is_facilitator:
-            answer["hidden_verbatims"] = agg.verbatims(s, li, hidden=True)
+            answer["hidden_verbatims"] = agg.verbatims(s, li, steps, hidden=True)
         return answer
 
 

@@ -62,7 +62,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('response_id', 'step_id', name='uq_listening_answers_step')
     )
     with op.batch_alter_table('listening_answers', schema=None) as batch_op:
-        batch_op.create_index('ix_listening_answers_agg', ['listening_id', 'step_id', 'silo'], unique=False)
+        batch_op.create_index('ix_listening_answers_agg', ['listening_id', 'step_id', 'silo', 'score', 'important'],
+                              unique=False)
+        batch_op.create_index('ix_listening_answers_verbatims', ['listening_id'], unique=False,
+                              sqlite_where=sa.text('verbatim IS NOT NULL'),
+                              postgresql_where=sa.text('verbatim IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_listening_answers_response_id'), ['response_id'], unique=False)
 
 
