@@ -358,3 +358,39 @@ def test_the_openapi_document_describes_every_listening_route(app, http):
              if r.endpoint.startswith("listening.") and not r.rule.startswith("/qr/")}
     assert rules <= set(doc["paths"])
     assert "ResponseBody" in doc["components"]["schemas"] and "Answer" in doc["components"]["schemas"]
+
+
+def test_workshop_json_carries_listenings_and_responses_without_rids_and_an_import_gives_the_same_results(http, ws):
+    li = create_listening(http, ws, title="Vague 1", invited={"customer": 10})
+    rids = [str(uuid.uuid4()) for _ in range(3)]
+    put(http, li["codes"]["customer"], rids[0], [{"step_id": ws["steps"][0], "score": -2, "verbatim": "Trop cher"}])
+    put(http, li["codes"]["customer"], rids[1], [{"step_id": ws["steps"][0], "score": 1, "verbatim": "Caché"}])
+    put(http, li["codes"]["employee"], rids[2], [{"step_id": ws["steps"][1], "score": 2, "important": True}])
+    hidden = next(v for v in results(http, ws, li["id"])["verbatims"] if v["text"] == "Caché")
+    fac = auth(ws["facilitator_token"])
+    http.patch(f"/api/listenings/{li['id']}/verbatims/{hidden['id']}", json={"hidden": True}, headers=fac)
+    res = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=fac)
+    text = res.get_data(as_text=True)
+    assert not any(rid in text for rid in rids) and li["codes"]["customer"] not in text and "Caché" not in text
+    [exported] = res.get_json()["maps"][0]["listenings"]
+    assert exported["title"] == "Vague 1" and len(exported["responses"]) == 3
+    alice = http.post("/api/join", json={"code": ws["join_code"], "name": "Alice"}).get_json()
+    theirs = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(alice["token"]))
+    [seen] = theirs.get_json()["maps"][0]["listenings"]
+    assert "responses" not in seen and seen["results"]["silos"] == exported["results"]["silos"]
+
+    imported = http.post("/api/workshops/import", json=res.get_json())
+    assert imported.status_code == 201, imported.get_json()
+    new = imported.get_json()
+    listed = http.get(f"/api/maps/{new['map']['id']}/listenings",
+                      headers=auth(new["facilitator_token"])).get_json()["listenings"]
+    [copy] = listed
+    assert copy["codes"]["customer"] != li["codes"]["customer"] and copy["invited"]["customer"] == 10
+    again = http.get(f"/api/listenings/{copy['id']}", headers=auth(new["facilitator_token"])).get_json()["results"]
+    before = exported["results"]
+    assert again["silos"] == before["silos"]
+    assert [(r["customer"], r["employee"], r["category"]) for r in again["steps"]] == \
+        [(r["customer"], r["employee"], r["category"]) for r in before["steps"]]
+    assert [v["text"] for v in again["verbatims"]] == ["Trop cher"]
+    # The old respondent keys open nothing on the imported listening.
+    assert put(http, copy["codes"]["customer"], rids[0], [{"step_id": again["steps"][0]["step_id"], "score": 1}]).status_code == 201

@@ -84,7 +84,10 @@ def verbatims(session: Session, listening: Listening, step_ids: list[str], *, hi
     # Steps are filtered here, not in SQL: with `step_id IN` the planner leaves the partial index for
     # the covering one and reads every answer's row.
     order = {sid: i for i, sid in enumerate(step_ids)}
-    rows = sorted((r for r in session.execute(stmt) if r.step_id in order), key=lambda r: (order[r.step_id], r.id))
+    # In step order, then by silo and text: an order that does not depend on ids, so that an export
+    # and the export of its import list them alike.
+    rows = sorted((r for r in session.execute(stmt) if r.step_id in order),
+                  key=lambda r: (order[r.step_id], r.silo, r.verbatim, r.id))
     return [{"id": vid, "silo": silo, "step_id": sid, "score": score, "text": text}
             for vid, silo, sid, score, text in rows[:limit]]
 
