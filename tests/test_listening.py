@@ -394,3 +394,17 @@ def test_workshop_json_carries_listenings_and_responses_without_rids_and_an_impo
     assert [v["text"] for v in again["verbatims"]] == ["Trop cher"]
     # The old respondent keys open nothing on the imported listening.
     assert put(http, copy["codes"]["customer"], rids[0], [{"step_id": again["steps"][0]["step_id"], "score": 1}]).status_code == 201
+
+
+def test_report_pdf_has_a_mirror_listening_section_once_a_listening_has_answers(http, ws):
+    from pypdf import PdfReader
+
+    fac = auth(ws["facilitator_token"])
+    li = create_listening(http, ws, title="Vague de mai", invited={"customer": 4})
+    url = f"/api/workshops/{ws['workshop']['id']}/export/report.pdf"
+    before = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(http.get(url, headers=fac).data)).pages)
+    assert "Vague de mai" not in before  # no answers yet: no section
+    put(http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": ws["steps"][0], "score": 2, "verbatim": "Parfait"}])
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(http.get(url, headers=fac).data)).pages)
+    assert "Vague de mai".upper() in text.upper() and "Participation par silo" in text and "25 %" in text.replace("\u00a0", " ")
+    assert "Parfait" in text
