@@ -408,3 +408,19 @@ def test_report_pdf_has_a_mirror_listening_section_once_a_listening_has_answers(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(http.get(url, headers=fac).data)).pages)
     assert "Vague de mai".upper() in text.upper() and "Participation par silo" in text and "25 %" in text.replace("\u00a0", " ")
     assert "Parfait" in text
+
+
+def test_closing_a_listening_tells_the_members_panels(app, http, ws):
+    li = create_listening(http, ws)
+    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                   auth={"token": ws["facilitator_token"]})
+    assert client.emit("join", {"map_id": ws["map"]["id"]}, callback=True)["ok"]
+    client.get_received()
+    http.patch(f"/api/listenings/{li['id']}", json={"status": "closed"}, headers=auth(ws["facilitator_token"]))
+    got: list = []
+    deadline = time.monotonic() + 10
+    while not got and time.monotonic() < deadline:
+        got = [p["args"][0] for p in client.get_received() if p["name"] == "listening"]
+        time.sleep(0.1)
+    assert got and got[0]["listening_id"] == li["id"]
+    client.disconnect()

@@ -98,7 +98,7 @@ export class ListeningPanel {
 
   /** Counters move at once; the curves and verbatims follow with one fetch (events come ≤ 1 a second). */
   onEvent(ev) {
-    if (!ev || ev.map_id !== this.mapId) return;
+    if (!ev || ev.map_id !== this.mapId || !this.loaded) return;  // fetched when the Mirror tab first opens
     if (!this.listenings.some((l) => l.id === ev.listening_id)) { this.refresh(); return; }
     if (ev.listening_id !== this.selectedId) return;
     if (this.results) {

@@ -46,7 +46,9 @@ def validation_error(exc: ValidationError) -> Any:
 
 @bp.post("/api/maps/<mid>/listenings")
 def create(mid: str) -> Any:
-    return jsonify({"listening": service.create(state().db, current_actor(), mid, _json_body(), base_url())}), 201
+    listening = service.create(state().db, current_actor(), mid, _json_body(), base_url())
+    _ext().notifier.touch(listening["id"], listening["map_id"])  # other members' panels list it
+    return jsonify({"listening": listening}), 201
 
 
 @bp.get("/api/maps/<mid>/listenings")
@@ -62,13 +64,16 @@ def get(lid: str) -> Any:
 
 @bp.patch("/api/listenings/<lid>")
 def update(lid: str) -> Any:
-    return jsonify({"listening": service.update(state().db, current_actor(), lid, _json_body(), base_url())})
+    listening = service.update(state().db, current_actor(), lid, _json_body(), base_url())
+    _ext().notifier.touch(listening["id"], listening["map_id"])  # closed or reopened: panels follow
+    return jsonify({"listening": listening})
 
 
 @bp.patch("/api/listenings/<lid>/verbatims/<vid>")
 def moderate(lid: str, vid: str) -> Any:
     actor = current_actor()
-    answer = service.moderate(state().db, actor, lid, vid, _json_body())
+    answer, map_id = service.moderate(state().db, actor, lid, vid, _json_body())
+    _ext().notifier.touch(lid, map_id)  # the hidden verbatim leaves every panel
     return jsonify({"verbatim": answer})
 
 

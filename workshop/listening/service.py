@@ -147,8 +147,9 @@ def update(db: Database, actor: Actor, lid: str, body: Any, base_url: str) -> di
         return listening_shape(li, actor, base_url)
 
 
-def moderate(db: Database, actor: Actor, lid: str, verbatim_id: str, body: Any) -> dict[str, Any]:
-    """Hide (or show again) one verbatim; a hidden one leaves the results and the exports."""
+def moderate(db: Database, actor: Actor, lid: str, verbatim_id: str, body: Any) -> tuple[dict[str, Any], str]:
+    """Hide (or show again) one verbatim; a hidden one leaves the results and the exports.
+    Answers the verbatim's new state and the listening's map id."""
     req = validate(VerbatimModeration, body)
     with db.write() as s:
         li = _listening_of(s, actor, lid)
@@ -157,7 +158,7 @@ def moderate(db: Database, actor: Actor, lid: str, verbatim_id: str, body: Any) 
         if a is None or a.listening_id != li.id or a.verbatim is None:
             raise OpError("not_found", "no such verbatim")
         a.hidden = req.hidden
-        return {"id": a.id, "hidden": a.hidden}
+        return {"id": a.id, "hidden": a.hidden}, li.map_id
 
 
 # -- the respondent's side ----------------------------------------------------------------------------
