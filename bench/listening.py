@@ -187,8 +187,9 @@ def survey_run(args: argparse.Namespace) -> dict:
 # -- results for many responses -----------------------------------------------------------------------
 
 
-def results_time(url: str, n: int) -> tuple[float, float]:
-    """Fill `url` with n responses of 12 answers each, then time the results (median and max of 5)."""
+def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
+    """Fill `url` with n responses of 12 answers each (a comment on `verbatim_rate` of the responses),
+    then time the results (median and max of 5)."""
     from sqlalchemy import insert
 
     from workshop import services
@@ -201,19 +202,21 @@ def results_time(url: str, n: int) -> tuple[float, float]:
     answer, fac = services.create_workshop(db, {"title": "Bench"}, "")
     map_id = answer["map"]["id"]
     with db.read() as s:
+        missing = STEPS - len(service.ordered_steps(s, map_id))
+    services.apply_all(db, map_id, fac, [{"type": "step.add", "title": f"Étape {i}"} for i in range(missing)])
+    with db.read() as s:
         steps = [st["id"] for st in service.ordered_steps(s, map_id)]
+    assert len(steps) == STEPS
     li = service.create(db, fac, map_id, {"invited": {"customer": n, "employee": n}}, "")
     for chunk in range(0, n, 1000):
         responses, answers = [], []
         for i in range(chunk, min(n, chunk + 1000)):
             rid, silo = str(uuid.uuid4()), ("customer", "employee")[i % 2]
             responses.append({"id": rid, "listening_id": li["id"], "rid": str(uuid.uuid4()), "silo": silo})
-            for k, sid in enumerate((steps * 2)[:STEPS]):
-                if k >= len(steps):
-                    break
+            for k, sid in enumerate(steps):
                 answers.append({"id": str(uuid.uuid4()), "response_id": rid, "listening_id": li["id"], "silo": silo,
                                 "step_id": sid, "score": (i * 7 + k) % 5 - 2, "important": (i + k) % 3 == 0,
-                                "verbatim": "Un commentaire" if (i + k) % 10 == 0 else None})
+                                "verbatim": f"Un commentaire {i}" if k == i % STEPS and (i * 7919 % 1000) < verbatim_rate * 1000 else None})
         with db.write() as s:
             s.execute(insert(ListeningResponse), responses)
             s.execute(insert(ListeningAnswer), answers)
@@ -233,6 +236,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=50.0, help="spread the respondents' arrivals over this")
     parser.add_argument("--rounds", type=int, default=10, help="baseline rounds of the ten board clients")
     parser.add_argument("--results", type=int, default=10000)
+    parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
     parser.add_argument("--skip-survey", action="store_true")
     args = parser.parse_args()
@@ -247,11 +251,11 @@ def main() -> None:
               f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |", flush=True)
         print(f"board ops measured alone / during: {r['board_ops']}")
     with tempfile.TemporaryDirectory() as tmp:
-        med, worst = results_time(f"sqlite:///{tmp}/results.db", args.results)
-        print(f"results for {args.results} responses on SQLite: median {ms(med)} ms, max {ms(worst)} ms", flush=True)
+        med, worst = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
+        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median {ms(med)} ms, max {ms(worst)} ms", flush=True)
     if args.pg:
-        med, worst = results_time(args.pg, args.results)
-        print(f"results for {args.results} responses on PostgreSQL: median {ms(med)} ms, max {ms(worst)} ms")
+        med, worst = results_time(args.pg, args.results, args.verbatim_rate)
+        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on PostgreSQL: median {ms(med)} ms, max {ms(worst)} ms")
     print(f"load average after: {os.getloadavg()}")
 
 
