@@ -22,7 +22,7 @@ from ..models import (Listening, ListeningAnswer, ListeningResponse, Map, Stage,
                       utcnow)
 from ..ops.base import Actor
 from . import results as agg
-from .schemas import SILOS, ListeningCreate, ListeningUpdate, ResponseBody, VerbatimModeration
+from .schemas import ListeningCreate, ListeningUpdate, ResponseBody, VerbatimModeration
 
 # Codes are read from a link or a QR code, rarely typed: 12 characters of the join codes' alphabet (60 bits).
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
