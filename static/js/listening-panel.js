@@ -62,7 +62,7 @@ export class ListeningPanel {
   attach(box, view) {
     this.view = view;
     box.appendChild(this.el);
-    if (!this.loaded) { this.loaded = true; this.refresh(); } else this.draw();
+    if (!this.loaded) { this.loaded = true; this.refresh(); } else if (this.stale) { this.stale = false; this.fetchResults().catch(() => {}); } else this.draw();
   }
 
   async api(method, path, body) {
@@ -105,9 +105,13 @@ export class ListeningPanel {
       for (const side of SIDES) if (ev.silos[side]) this.results.silos[side].responses = ev.silos[side].responses;
       this.drawCounts();
     }
+    // The full results only for a panel in sight: a closed drawer fetches them when it opens again.
+    if (!this.visible) { this.stale = true; return; }
     clearTimeout(this.fetchTimer);
     this.fetchTimer = setTimeout(() => this.fetchResults().catch(() => {}), 250);
   }
+
+  get visible() { return this.el.isConnected && !this.el.closest("[hidden]"); }
 
   // -- the facilitator's controls --------------------------------------------------------------------
 
