@@ -35,6 +35,13 @@ def test_a_phone_sized_respondent_answers_and_the_board_shows_the_count_and_the_
     block.locator(f"input[name='score-{first}'][value='-2']").check(force=True)
     page.locator(f"input[name='important-{first}']").check()
     page.locator(f"textarea[name='verbatim-{first}']").fill("=Attente interminable")
+    # Keyboard only on the second step: the faces are one radio group, arrows move the choice.
+    second = steps[1]["id"]
+    page.locator(f"input[name='score-{second}'][value='-2']").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"input[name='score-{second}'][value='-1']")).to_be_checked()
+    expect(page.get_by_role("group", name=steps[1]["title"])).to_be_visible()  # the fieldset's legend names it
     page.locator("[data-action=listen-submit]").click()
     expect(page.locator("[data-testid=thanks]")).to_be_visible()
 
