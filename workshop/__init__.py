@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(facilitators.bp)
     app.register_blueprint(export_routes.bp)
     app.register_blueprint(pages.bp)
+    from .listening import register as register_listening  # Mirror listening (CONTRACT.md §7)
+    register_listening(app, socketio)
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -149,4 +149,6 @@ def finish_demo(db: Database, workshop_id: str) -> str:
         owner = people.get(sheet["owner"], facilitator)
         run(owner, {"type": "chantier.add", **fields, "step_ids": [step(t) for t in sheet["steps"]],
                     "card_ids": [card(t) for t in sheet["cards"]]})
+    from .listening.demo import seed_demo_listening  # Mirror listening (CONTRACT.md §7)
+    seed_demo_listening(db, facilitator, map_id)
     return map_id

@@ -12,6 +12,7 @@ HTTP_STATUS = {
     "locked": 409,
     "budget_exceeded": 409,
     "round_closed": 409,
+    "closed": 409,  # a closed listening (CONTRACT.md §7)
     "too_large": 413,
     "rate_limited": 429,
 }

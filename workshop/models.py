@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -238,3 +239,62 @@ class OpLog(Base):
     # The event's data, unredacted; views.redact() shapes it per viewer.
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- Mirror listening (CONTRACT.md §7): the same questions put to customers and employees in two silos.
+
+
+class Listening(Base):
+    """A survey of a map's steps, answered through two secret codes (one per silo)."""
+
+    __tablename__ = "listenings"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    workshop_id: Mapped[str] = mapped_column(ID, index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    invited_customer: Mapped[int | None] = mapped_column(Integer)
+    invited_employee: Mapped[int | None] = mapped_column(Integer)
+    code_customer: Mapped[str] = mapped_column(String(32), unique=True)
+    code_employee: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ListeningResponse(Base):
+    """One respondent's answers. `rid` is the respondent's own key: never shown, never exported.
+    No IP address nor user agent is stored, on purpose."""
+
+    __tablename__ = "listening_responses"
+    __table_args__ = (UniqueConstraint("listening_id", "rid", name="uq_listening_responses_rid"),)
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    listening_id: Mapped[str] = mapped_column(ForeignKey("listenings.id", ondelete="CASCADE"))
+    rid: Mapped[str] = mapped_column(String(36))
+    silo: Mapped[str] = mapped_column(String(10))  # customer | employee
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ListeningAnswer(Base):
+    """One answer of a response for one step; `listening_id` and `silo` are copied from the response
+    so that results are one GROUP BY over this table (joined to `steps`: a deleted step drops out)."""
+
+    __tablename__ = "listening_answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "step_id", name="uq_listening_answers_step"),
+        # Covers the results' GROUP BY: read from the index alone, never the rows.
+        Index("ix_listening_answers_agg", "listening_id", "step_id", "silo", "score", "important"),
+        # The few answers with a comment, found without scanning the others.
+        Index("ix_listening_answers_verbatims", "listening_id", sqlite_where=sql_text("verbatim IS NOT NULL"),
+              postgresql_where=sql_text("verbatim IS NOT NULL")),
+    )
+    # Opaque: the id a verbatim is shown and moderated by.
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    response_id: Mapped[str] = mapped_column(ForeignKey("listening_responses.id", ondelete="CASCADE"), index=True)
+    listening_id: Mapped[str] = mapped_column(ID)
+    silo: Mapped[str] = mapped_column(String(10))
+    step_id: Mapped[str] = mapped_column(ID)
+    score: Mapped[int | None] = mapped_column(Integer)
+    important: Mapped[bool] = mapped_column(Boolean, default=False)
+    verbatim: Mapped[str | None] = mapped_column(Text)
+    # Moderation: a hidden verbatim leaves results and exports; it stays hidden if the respondent edits.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -158,6 +158,8 @@ def openapi_document() -> dict[str, Any]:
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
     }
+    from .listening.openapi import paths as listening_paths  # Mirror listening (CONTRACT.md §7)
+    paths.update(listening_paths(schemas, _component, _json, _file, _error_responses))
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parcours", "version": "1.0.0",

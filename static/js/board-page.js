@@ -17,6 +17,7 @@ import {installKeyboardHelp} from "./keyboard.js";
 import {Viewport} from "./viewport.js";
 import {sound, watchRole} from "./room.js";
 import {Undo} from "./undo.js";
+import {ListeningPanel} from "./listening-panel.js";
 
 const mapId = PAGE.map_id;
 const identity = await identify(mapId);
@@ -45,8 +46,8 @@ function start(identity) {
   const emotions = new EmotionLane({board, conn, me});
   const announcer = new Announcer({el: document.getElementById("announcer"), board, me});
   installKeyboardHelp({board});
-
   const viewport = new Viewport({board, conn, me, lead: true});
+  new ListeningPanel({conn, me, identity, mapId});  // draws itself at the end of the Mirror tab
   panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
   const facilitator = me.role === "facilitator"
     ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,

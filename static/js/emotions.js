@@ -153,6 +153,9 @@ export class EmotionLane {
   }
 }
 
+/** Blocks drawn after the mirror's own, `(box, view) => …` (the Mirror listening panel adds itself here). */
+export const MIRROR_ADDONS = [];
+
 /** The mirror view: the two curves, one's own ratings with participation per silo, the resonance matrix. */
 export function renderMirror(box, view, options) {
   const {canRate, onRate, perspective, me} = options;
@@ -242,6 +245,7 @@ export function renderMirror(box, view, options) {
   }
   box.appendChild(h("section", {class: "mirror-block"}, h("h3", {}, t("mirror.matrix")), grid,
     undecided.length ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · ")) : null));
+  for (const addon of MIRROR_ADDONS) addon(box, view);
 }
 
 /** The facilitator's side (CONTRACT.md §6): none by default, so its ratings count in no average until

@@ -60,6 +60,8 @@ def _map_document(session: Any, m: Map, viewer: Actor, people_rank: dict[str, in
         else:
             shape["votes"] = [{"participant_id": p, "target_id": t} for p, t in session.execute(
                 select(Vote.participant_id, Vote.target_id).where(Vote.round_id == r.id).order_by(Vote.ts, Vote.id))]
+    from ..listening.export import map_document as listenings_of  # Mirror listening (CONTRACT.md §7)
+    snap["listenings"] = listenings_of(session, m.id, viewer)
     _canonical_order(snap, people_rank)
     return snap
 

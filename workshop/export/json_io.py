@@ -67,6 +67,7 @@ class InMap(_Loose):
     ratings: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ITEMS)
     rounds: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)
     chantiers: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ITEMS)
+    listenings: list[dict[str, Any]] = Field(default_factory=list, max_length=1000)  # workshop.listening.export
 
 
 class InDocument(_Loose):
@@ -152,6 +153,8 @@ class _Replay:
             self.op(f, "map.silent_writing", {"type": "board.silent", "silent": True})
         if meta.locked:
             self.op(f, "map.locked", {"type": "board.lock", "locked": True})
+        from ..listening.export import import_listenings  # Mirror listening (CONTRACT.md §7)
+        import_listenings(self.db, self.map_id, m.listenings, self.ids)
 
     def _cards(self, m: InMap) -> None:
         pending = list(enumerate(m.cards))

@@ -378,6 +378,8 @@ def map_context(doc: dict[str, Any], map_id: str) -> dict[str, Any]:
     ctx = _base(doc)
     m = next(m for m in doc["maps"] if m["map"]["id"] == map_id)
     ctx.update(view=_map_view(doc, m, idx, ctx["L"]), lane_head_mm=LANE_HEAD_MM)
+    from ..listening.pdf import add_survey_curves  # Mirror listening (CONTRACT.md §7)
+    add_survey_curves(ctx["view"], m, ctx["locale"])
     return ctx
 
 
@@ -419,6 +421,8 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
     ctx.update(by_department=sorted(by_department.items(), key=lambda kv: (kv[0] == lab["no_department"], kv[0])),
                maps=maps, sheets=sheets, matrix=_matrix_svg(sheets, lab), people=idx["people"],
                facilitators=[p for p in doc["participants"] if p["role"] == "facilitator"])
+    from ..listening.pdf import report_labels, report_sections  # Mirror listening (CONTRACT.md §7)
+    ctx.update(listening_sections=report_sections(doc), LL=report_labels(ctx["locale"]))
     return ctx
 
 

@@ -509,3 +509,9 @@ from .facil import EN as _FACIL_EN, FR as _FACIL_FR  # noqa: E402
 
 FR.update({k: v for k, v in _FACIL_FR.items() if k not in FR})
 EN.update({k: v for k, v in _FACIL_EN.items() if k not in EN})
+
+# Mirror listening (the respondent's page and the board's panel) keeps its strings in listening.py.
+from .listening import EN as _LISTENING_EN, FR as _LISTENING_FR  # noqa: E402
+
+FR.update({k: v for k, v in _LISTENING_FR.items() if k not in FR})
+EN.update({k: v for k, v in _LISTENING_EN.items() if k not in EN})

@@ -1,0 +1,270 @@
+"""Mirror listening at scale (issue #10, point 6), against one real server process.
+
+    .venv/bin/python bench/listening.py [--respondents 1000] [--seconds 50] [--results 10000] [--pg URL]
+
+1. Starts run.py (eventlet) on a free port with a fresh SQLite database; a board with 12 steps and
+   ten participants connected with python-socketio.
+2. Baseline: the ten participants take turns sending `card.add`; fan-out = emit → the event has
+   reached all ten (as bench/latency.py).
+3. Same again while `--respondents` respondents (distinct rids, 12 answers each) PUT their response,
+   their arrivals spread evenly over `--seconds`, from a separate process (32 threads) so that the
+   respondents' Python does not slow the board's clients. Measures PUT latency.
+4. Checks that every response is stored once (counts from the API and rows in the database).
+5. Results for `--results` responses: fills a fresh database (SQLite, and PostgreSQL with --pg) with
+   that many responses of 12 answers, then times `GET /api/listenings/{lid}`'s computation in-process.
+Prints one table; compare the ratios within one run (the machine is shared and noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.server import Server  # noqa: E402
+
+STEPS = 12
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))] if values else float("nan")
+
+
+def ms(v: float) -> float:
+    return round(v * 1000, 1)
+
+
+# -- the respondents, in their own process ------------------------------------------------------------
+
+
+def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, out: "multiprocessing.Queue") -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    session_local = threading.local()
+    start = time.perf_counter()
+
+    def one(i: int) -> tuple[int, float]:
+        delay = start + i * seconds / n - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        http = getattr(session_local, "http", None) or requests.Session()
+        session_local.http = http
+        rid = str(uuid.uuid4())
+        body = {"answers": [{"step_id": s, "score": (i + k) % 5 - 2, "important": (i + k) % 4 == 0}
+                            for k, s in enumerate(steps)]}
+        t0 = time.perf_counter()
+        res = http.put(f"{url}/api/listen/{code}/responses/{rid}", json=body, timeout=60)
+        return res.status_code, time.perf_counter() - t0
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(one, range(n)))
+    out.put({"statuses": [s for s, _ in results], "latencies": [t for _, t in results],
+             "elapsed": time.perf_counter() - start})
+
+
+# -- the board --------------------------------------------------------------------------------------
+
+
+class Board:
+    def __init__(self, server: Server):
+        self.server = server
+        ws = server.api("POST", "/api/workshops", json={"title": "Bench", "map_type": "journey"}).json()
+        self.map_id, self.token = ws["map"]["id"], ws["facilitator_token"]
+        snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
+        for i in range(len(snap["steps"]), STEPS):
+            server.api("POST", f"/api/maps/{self.map_id}/ops", token=self.token,
+                       json={"op_id": str(uuid.uuid4()), "type": "step.add", "title": f"Étape {i + 1}"})
+        snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
+        self.steps = [s["id"] for s in snap["steps"]][:STEPS]
+        self.lane = snap["lanes"][0]["id"]
+        self.arrived: dict[int, float] = {}
+        self.seen: dict[int, int] = {}
+        self.listening_events = 0
+        self.lock = threading.Lock()
+        self.clients = []
+        for i in range(10):
+            token = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"B{i}"}).json()["token"]
+            sio = socketio.Client()
+            sio.on("event", self._on_event)
+            sio.on("listening", self._on_listening)
+            sio.connect(server.url, auth={"token": token}, transports=["websocket"])
+            sio.call("join", {"map_id": self.map_id})
+            self.clients.append(sio)
+
+    def _on_event(self, event: dict) -> None:
+        with self.lock:
+            self.seen[event["seq"]] = self.seen.get(event["seq"], 0) + 1
+            if self.seen[event["seq"]] == 10:
+                self.arrived[event["seq"]] = time.perf_counter()
+
+    def _on_listening(self, _event: dict) -> None:
+        with self.lock:
+            self.listening_events += 1
+
+    def edit(self, stop: threading.Event | None = None, rounds: int = 10, pause: float = 0.05) -> list[float]:
+        """Fan-out times of card.add ops, each client in turn, until `stop` (or `rounds` rounds)."""
+        fanouts = []
+        n = 0
+        while (stop is None and n < rounds) or (stop is not None and not stop.is_set()):
+            n += 1
+            for sio in self.clients:
+                start = time.perf_counter()
+                ack = sio.call("op", {"map_id": self.map_id, "op_id": str(uuid.uuid4()), "type": "card.add",
+                                      "lane_id": self.lane, "step_id": self.steps[0], "text": f"carte {n}"})
+                deadline = time.perf_counter() + 5
+                while ack["seq"] not in self.arrived and time.perf_counter() < deadline:
+                    time.sleep(0.0005)
+                fanouts.append(self.arrived.get(ack["seq"], deadline) - start)
+                time.sleep(pause)
+        return fanouts
+
+    def close(self) -> None:
+        for sio in self.clients:
+            sio.disconnect()
+
+
+def survey_run(args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/bench.db"
+        server = Server(db_url, log_path=Path(tmp) / "server.log").start()
+        try:
+            board = Board(server)
+            li = server.api("POST", f"/api/maps/{board.map_id}/listenings", token=board.token,
+                            json={"invited": {"customer": args.respondents}}).json()["listening"]
+            board.edit(rounds=2)  # warm up
+            alone = board.edit(rounds=args.rounds)
+            out: multiprocessing.Queue = multiprocessing.Queue()
+            proc = multiprocessing.Process(target=_respondents, args=(server.url, li["codes"]["customer"], board.steps,
+                                                                      args.respondents, args.seconds, out))
+            stop = threading.Event()
+            proc.start()
+            holder: dict = {}
+            editor = threading.Thread(target=lambda: holder.setdefault("f", board.edit(stop=stop)))
+            editor.start()
+            survey = out.get(timeout=args.seconds + 300)
+            proc.join()
+            stop.set()
+            editor.join()
+            time.sleep(1.5)
+            during = holder["f"]
+            results = server.api("GET", f"/api/listenings/{li['id']}", token=board.token).json()["results"]
+            board.close()
+        finally:
+            server.stop()
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT count(*), count(DISTINCT rid) FROM listening_responses")).one()
+            answers = conn.execute(text("SELECT count(*) FROM listening_answers")).scalar()
+        engine.dispose()
+    lat = survey["latencies"]
+    return {
+        "respondents": args.respondents, "seconds": round(survey["elapsed"], 1),
+        "created": survey["statuses"].count(201), "other": len(lat) - survey["statuses"].count(201),
+        "stored": rows[0], "distinct": rows[1], "answers": answers,
+        "api_count": results["silos"]["customer"]["responses"],
+        "put_p50": ms(statistics.median(lat)), "put_p99": ms(pct(lat, 0.99)),
+        "alone_p50": ms(statistics.median(alone)), "alone_p99": ms(pct(alone, 0.99)),
+        "during_p50": ms(statistics.median(during)), "during_p99": ms(pct(during, 0.99)),
+        "ratio_p99": round(pct(during, 0.99) / pct(alone, 0.99), 2),
+        "board_ops": (len(alone), len(during)), "listening_events": board.listening_events // 10,
+    }
+
+
+# -- results for many responses -----------------------------------------------------------------------
+
+
+def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
+    """Fill `url` with n responses of 12 answers each (a comment on `verbatim_rate` of the responses),
+    then time the results (median and max of 5)."""
+    from sqlalchemy import insert, text
+
+    from workshop import services
+    from workshop.db import Database
+    from workshop.listening import service
+    from workshop.models import ListeningAnswer, ListeningResponse
+
+    db = Database(url)
+    db.migrate()
+    answer, fac = services.create_workshop(db, {"title": "Bench"}, "")
+    map_id = answer["map"]["id"]
+    with db.read() as s:
+        missing = STEPS - len(service.ordered_steps(s, map_id))
+    services.apply_all(db, map_id, fac, [{"type": "step.add", "title": f"Étape {i}"} for i in range(missing)])
+    with db.read() as s:
+        steps = [st["id"] for st in service.ordered_steps(s, map_id)]
+    assert len(steps) == STEPS
+    li = service.create(db, fac, map_id, {"invited": {"customer": n, "employee": n}}, "")
+    for chunk in range(0, n, 1000):
+        responses, answers = [], []
+        for i in range(chunk, min(n, chunk + 1000)):
+            rid, silo = str(uuid.uuid4()), ("customer", "employee")[i % 2]
+            responses.append({"id": rid, "listening_id": li["id"], "rid": str(uuid.uuid4()), "silo": silo})
+            for k, sid in enumerate(steps):
+                answers.append({"id": str(uuid.uuid4()), "response_id": rid, "listening_id": li["id"], "silo": silo,
+                                "step_id": sid, "score": (i * 7 + k) % 5 - 2, "important": (i + k) % 3 == 0,
+                                "verbatim": f"Un commentaire {i}" if k == i % STEPS and (i * 7919 % 1000) < verbatim_rate * 1000 else None})
+        with db.write() as s:
+            s.execute(insert(ListeningResponse), responses)
+            s.execute(insert(ListeningAnswer), answers)
+    times, scans = [], []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        got = service.get(db, fac, li["id"], "")
+        times.append(time.perf_counter() - t0)
+        # A yardstick measured alongside, for a load-independent ratio: one full read of every answer row.
+        t0 = time.perf_counter()
+        with db.read() as s:
+            s.execute(text("SELECT sum(length(verbatim)), sum(score) FROM listening_answers")).all()
+        scans.append(time.perf_counter() - t0)
+    assert got["results"]["silos"]["customer"]["responses"] + got["results"]["silos"]["employee"]["responses"] == n
+    db.dispose()
+    return statistics.median(times), max(times), statistics.median(scans)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--respondents", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=50.0, help="spread the respondents' arrivals over this")
+    parser.add_argument("--rounds", type=int, default=10, help="baseline rounds of the ten board clients")
+    parser.add_argument("--results", type=int, default=10000)
+    parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
+    parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
+    parser.add_argument("--skip-survey", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    if not args.skip_survey:
+        r = survey_run(args)
+        print("| respondents | within (s) | 201 | other | rows | distinct rids | answers | API count "
+              "| PUT p50 / p99 (ms) | board fan-out alone p50 / p99 | during survey p50 / p99 | p99 ratio | listening events |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print(f"| {r['respondents']} | {r['seconds']} | {r['created']} | {r['other']} | {r['stored']} | {r['distinct']} "
+              f"| {r['answers']} | {r['api_count']} | {r['put_p50']} / {r['put_p99']} | {r['alone_p50']} / {r['alone_p99']} "
+              f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |", flush=True)
+        print(f"board ops measured alone / during: {r['board_ops']}")
+    with tempfile.TemporaryDirectory() as tmp:
+        med, worst, scan = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
+        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median "
+              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms", flush=True)
+    if args.pg:
+        med, worst, scan = results_time(args.pg, args.results, args.verbatim_rate)
+        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on PostgreSQL: median "
+              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Slowing a runaway respondent down without refusing a crowd (CONTRACT.md §7, issue #10 point 5).
+
+Respondents have no account and may share one office address, so the buckets are keyed by what
+a request names, not by its address: one bucket per `rid` (one device) and one per code (one link).
+A thousand distinct respondents on one link fit in the code's bucket; a script hammering one rid,
+or a flood on one link, gets 429 with the seconds to wait. Buckets live in memory, per process,
+and their number is bounded.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+from ..errors import OpError
+
+# One device: a few saves a minute is normal (answers then corrections); bursts of 10.
+RID_PER_SECOND, RID_BURST = 0.5, 10.0
+# One link: hundreds of respondents in minutes (§7's scale target: 1,000 in 60 s), bursts of 500.
+CODE_PER_SECOND, CODE_BURST = 100.0, 500.0
+# Reads of the page and of one's own response are cheap but still bounded.
+MAX_BUCKETS = 100_000
+
+
+class RateLimited(OpError):
+    def __init__(self, retry_after: float):
+        super().__init__("rate_limited", "too many saves: wait a moment and try again")
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+class Buckets:
+    """Token buckets by key, the least recently used dropped beyond `MAX_BUCKETS`."""
+
+    def __init__(self, per_second: float, burst: float, max_keys: int = MAX_BUCKETS):
+        self.per_second, self.burst, self.max_keys = per_second, burst, max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """0 when allowed (a token taken), else the seconds until one is available."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.per_second)
+            wait = 0.0
+            if tokens < 1:
+                wait = (1 - tokens) / self.per_second
+            else:
+                tokens -= 1
+            self._buckets[key] = (tokens, now)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+            return wait
+
+
+class ResponseLimiter:
+    def __init__(self) -> None:
+        self.by_rid = Buckets(RID_PER_SECOND, RID_BURST)
+        self.by_code = Buckets(CODE_PER_SECOND, CODE_BURST)
+
+    def check(self, code: str, rid: str) -> None:
+        wait = self.by_rid.take(f"{code}:{rid}") or self.by_code.take(code)
+        if wait:
+            raise RateLimited(wait)

@@ -1,0 +1,97 @@
+"""Results of a listening, aggregated by the database (CONTRACT.md §7); never every response in Python.
+
+Only answers on the map's existing steps count (`step_id IN` the map's steps), so a deleted step's
+answers drop out. The GROUP BY reads the covering index `ix_listening_answers_agg` alone; the response
+counts probe each response's answers through the (response_id, step_id) unique index; the verbatims
+come from the partial index of answers with a comment.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Listening, ListeningAnswer, ListeningResponse, Step
+from ..views import category
+from .schemas import SILOS
+
+_SCORES = (-2, -1, 0, 1, 2)
+
+
+def step_ids_of(session: Session, map_id: str) -> list[str]:
+    return list(session.scalars(select(Step.id).where(Step.map_id == map_id)))
+
+
+def response_counts(session: Session, listening: Listening, step_ids: list[str] | None = None) -> dict[str, int]:
+    """Per silo, the responses with at least one answer on an existing step."""
+    step_ids = step_ids_of(session, listening.map_id) if step_ids is None else step_ids
+    on_a_step = exists().where(ListeningAnswer.response_id == ListeningResponse.id,
+                               ListeningAnswer.step_id.in_(step_ids))
+    stmt = (select(ListeningResponse.silo, func.count())
+            .where(ListeningResponse.listening_id == listening.id, on_a_step)
+            .group_by(ListeningResponse.silo))
+    counts = {silo: 0 for silo in SILOS}
+    for silo, n in session.execute(stmt):
+        counts[silo] = n
+    return counts
+
+
+def _participation(responses: int, invited: int | None) -> float | None:
+    return round(responses / invited, 2) if invited else None
+
+
+def silos(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, dict[str, Any]]:
+    counts = response_counts(session, listening, step_ids)
+    invited = {"customer": listening.invited_customer, "employee": listening.invited_employee}
+    return {silo: {"responses": counts[silo], "invited": invited[silo],
+                   "participation": _participation(counts[silo], invited[silo])} for silo in SILOS}
+
+
+def _empty_side() -> dict[str, Any]:
+    return {"average": None, "count": 0, "distribution": [0, 0, 0, 0, 0], "important": 0}
+
+
+def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> list[dict[str, Any]]:
+    """Per step (in the order given) and per silo: average, count, distribution, important."""
+    score = ListeningAnswer.score
+    stmt = (select(ListeningAnswer.step_id, ListeningAnswer.silo, func.avg(score), func.count(score),
+                   *[func.sum(case((score == s, 1), else_=0)) for s in _SCORES],
+                   func.sum(case((ListeningAnswer.important.is_(True), 1), else_=0)))
+            .where(ListeningAnswer.listening_id == listening.id, ListeningAnswer.step_id.in_(step_ids))
+            .group_by(ListeningAnswer.step_id, ListeningAnswer.silo))
+    by_step: dict[str, dict[str, dict[str, Any]]] = {sid: {silo: _empty_side() for silo in SILOS} for sid in step_ids}
+    for step_id, silo, avg, count, *rest in session.execute(stmt):
+        if step_id not in by_step or silo not in SILOS:
+            continue
+        distribution, important = [int(n or 0) for n in rest[:5]], int(rest[5] or 0)
+        by_step[step_id][silo] = {"average": round(float(avg), 2) if avg is not None else None,
+                                  "count": int(count), "distribution": distribution, "important": important}
+    out = []
+    for sid in step_ids:
+        c, e = by_step[sid]["customer"], by_step[sid]["employee"]
+        out.append({"step_id": sid, "customer": c, "employee": e, "category": category(c["average"], e["average"])})
+    return out
+
+
+def verbatims(session: Session, listening: Listening, step_ids: list[str], *, hidden: bool = False,
+              limit: int | None = None) -> list[dict[str, Any]]:
+    """The comments (not the hidden ones, unless asked for moderation) in step order; ids are the answers'."""
+    stmt = (select(ListeningAnswer.id, ListeningAnswer.silo, ListeningAnswer.step_id, ListeningAnswer.score,
+                   ListeningAnswer.verbatim)
+            .where(ListeningAnswer.listening_id == listening.id, ListeningAnswer.verbatim.is_not(None),
+                   ListeningAnswer.hidden.is_(hidden)))
+    # Steps are filtered here, not in SQL: with `step_id IN` the planner leaves the partial index for
+    # the covering one and reads every answer's row.
+    order = {sid: i for i, sid in enumerate(step_ids)}
+    # In step order, then by silo and text: an order that does not depend on ids, so that an export
+    # and the export of its import list them alike.
+    rows = sorted((r for r in session.execute(stmt) if r.step_id in order),
+                  key=lambda r: (order[r.step_id], r.silo, r.verbatim, r.id))
+    return [{"id": vid, "silo": silo, "step_id": sid, "score": score, "text": text}
+            for vid, silo, sid, score, text in rows[:limit]]
+
+
+def results(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
+    return {"silos": silos(session, listening, step_ids), "steps": step_rows(session, listening, step_ids),
+            "verbatims": verbatims(session, listening, step_ids)}
