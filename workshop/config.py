@@ -43,4 +43,9 @@ class Settings:
     # The burst is large so that a client flushing the ops it queued while offline gets through.
     rate_per_second: float = 30.0
     rate_burst: int = 300
+    # Snapshots and replays (join, sync, leave) and editing marks, per participant, checked on arrival.
+    read_rate_per_second: float = 2.0
+    read_burst: int = 20
+    editing_rate_per_second: float = 10.0
+    editing_burst: int = 40
     exports_dir: Path = ROOT / "exports"

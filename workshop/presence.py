@@ -33,6 +33,7 @@ class Presence:
         self._actors: dict[str, Actor] = {}
         self._stopped = threading.Event()
         self._editing: dict[str, set[tuple[str, str]]] = {}
+        self._joined: dict[str, set[str]] = {}  # sid -> maps it joined, for checks without a query
 
     # -- this process's sockets -------------------------------------------------------------------
 
@@ -43,14 +44,21 @@ class Presence:
     def actor(self, sid: str) -> Actor | None:
         return self._actors.get(sid)
 
+    def has_joined(self, sid: str, map_id: str) -> bool:
+        return map_id in self._joined.get(sid, ())
+
     def join(self, sid: str, map_id: str) -> None:
         actor = self._actors[sid]
+        with self._lock:
+            self._joined.setdefault(sid, set()).add(map_id)
         with self.db.write() as s:
             if s.get(Connection, (sid, map_id)) is None:
                 s.add(Connection(sid=sid, map_id=map_id, participant_id=actor.id,
                                  workshop_id=actor.workshop_id, server_id=self.server_id))
 
     def leave(self, sid: str, map_id: str) -> None:
+        with self._lock:
+            self._joined.get(sid, set()).discard(map_id)
         with self.db.write() as s:
             s.execute(delete(Connection).where(Connection.sid == sid, Connection.map_id == map_id))
 
@@ -58,6 +66,7 @@ class Presence:
         """Forget a socket; answer its actor and the maps it had joined."""
         with self._lock:
             actor = self._actors.pop(sid, None)
+            self._joined.pop(sid, None)
         with self.db.write() as s:
             maps = list(s.scalars(select(Connection.map_id).where(Connection.sid == sid)))
             s.execute(delete(Connection).where(Connection.sid == sid))

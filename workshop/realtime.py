@@ -12,11 +12,11 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 from sqlalchemy import select
 
-from . import engine, shapes, views
+from . import admission, engine, shapes, views
 from .auth import actor_of, participant_for
 from .errors import OpError
 from .models import Map, Participant
-from .ops.base import Actor
+from .ops.base import MEMBERS, Actor
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def _error(err: OpError) -> dict[str, Any]:
     return {"ok": False, **err.body()}
 
 
-def register(socketio: SocketIO, state: AppState) -> None:
+def register(socketio: SocketIO, state: AppState) -> admission.Admission:
+    """The handlers, behind the admission gate that limits every event on arrival."""
+    gate = admission.install(socketio, state, admission.Limits(workers=state.db.socket_workers))
     def current_actor() -> Actor:
         actor = state.presence.actor(request.sid)
         if actor is None:
@@ -146,7 +148,6 @@ def register(socketio: SocketIO, state: AppState) -> None:
         map_id = payload.get("map_id")
         if not isinstance(map_id, str):
             raise OpError("invalid", "map_id: required", "map_id")
-        state.limiter.check(actor.id)
         outcome = engine.apply(state.db, map_id, actor, payload)
         if outcome.event is not None:
             broadcast(socketio, state, outcome.event, actor.workshop_id)
@@ -155,14 +156,21 @@ def register(socketio: SocketIO, state: AppState) -> None:
     @socketio.on("editing")
     @guarded
     def on_editing(payload: Any) -> dict[str, Any]:
-        """A transient mark: someone has a card (or sheet) open in an editor. No seq, not stored."""
+        """A transient mark: someone has a card (or sheet) open in an editor. No seq, not stored,
+        no query: the socket must have joined the map (checked then), and only members edit."""
         actor = current_actor()
-        m = member_map(actor, payload)
+        if actor.role not in MEMBERS:
+            raise OpError("forbidden", f"a {actor.role} may not edit")
+        if not isinstance(payload, dict) or not isinstance(payload.get("map_id"), str):
+            raise OpError("invalid", "map_id: required", "map_id")
+        map_id = payload["map_id"]
+        if not state.presence.has_joined(request.sid, map_id):
+            raise OpError("not_found", "join the map first", "map_id")
         target_id, editing = payload.get("target_id"), payload.get("editing", True)
         if not isinstance(target_id, str) or len(target_id) > 64 or not isinstance(editing, bool):
             raise OpError("invalid", "target_id: an id, editing: a boolean", "target_id")
-        state.presence.mark_editing(request.sid, m.id, target_id, editing)
-        socketio.emit("editing", _editing_event(actor, m.id, target_id, editing), to=m.id, skip_sid=request.sid)
+        state.presence.mark_editing(request.sid, map_id, target_id, editing)
+        socketio.emit("editing", _editing_event(actor, map_id, target_id, editing), to=map_id, skip_sid=request.sid)
         return {"ok": True}
 
     @socketio.on("sync")
