@@ -116,7 +116,9 @@ def test_a_thousand_ops_in_a_tenth_of_a_second_are_mostly_refused_and_another_bo
     calm.finish()
     counts = codes(flooder)
     counts["ok"] -= 1  # the join
-    assert counts.get("rate_limited", 0) >= 500, counts
+    # Refused on arrival: only what one socket may have in flight gets through. (Checked inside the
+    # handler, the bucket refilled while the queue drained: 300 + 30/s of queueing got applied.)
+    assert counts.get("rate_limited", 0) >= 900, counts
     assert set(counts) <= {"ok", "rate_limited"}, counts  # never `internal`, nothing lost unanswered
     # What was acknowledged is on the board, once each.
     board = server.api("GET", f"/api/maps/{map_id}", ws["facilitator_token"]).json()
