@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from . import views
 from .db import Database
@@ -72,11 +72,17 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
         raise OpError("locked", "the facilitator has locked the board")
 
 
-def _next_seq(session: Any, map_id: str) -> int | None:
-    """Bump the map's seq and return it; on PostgreSQL the row stays locked until commit,
-    so ops on one map are applied one at a time across every process."""
-    stmt = update(Map).where(Map.id == map_id).values(seq=Map.seq + 1).returning(Map.seq)
-    return session.execute(stmt, execution_options={"synchronize_session": False}).scalar()
+# Built once: constructing a statement costs more Python than executing its cached compiled form.
+_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op")).scalar_subquery()
+_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map, _EARLIER)
+
+
+def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
+    """One round trip: bump the map's seq, load the map, and look for an earlier op with this op_id.
+    On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a time
+    across every process. Answers (map, seq of the earlier op) or (None, None) for no such map."""
+    row = session.execute(_CLAIM, {"p_map": map_id, "p_op": op_id}).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -95,19 +101,20 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
 def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: str, fields: Any) -> Outcome:
     try:
         with db.write() as session:
-            seq = _next_seq(session, map_id)
-            m = session.get(Map, map_id) if seq is not None else None
+            m, earlier = _claim_seq(session, map_id, op_id)
             if m is None or m.workshop_id != actor.workshop_id:
                 # Another workshop's map answers exactly like a missing one.
                 raise OpError("not_found", "no such map", "map_id")
-            previous = session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.op_id == op_id))
-            if previous is not None:
-                raise _Duplicate(previous)
+            if earlier is not None:
+                raise _Duplicate(session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.seq == earlier)))
+            seq = m.seq
             _authorise(actor, type_, m)
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
-            session.add(OpLog(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
-                              payload=fields.model_dump(mode="json", exclude_unset=True), data=data, ts=now))
+            # A Core insert: the log row needs none of the ORM's bookkeeping.
+            session.execute(insert(OpLog).values(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
+                                                 payload=fields.model_dump(mode="json", exclude_unset=True),
+                                                 data=data, ts=now))
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)
