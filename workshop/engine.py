@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from . import views
 from .db import Database
-from .errors import OpError, from_validation
+from .errors import OpError, from_validation, unavailable
 from .models import Map, OpLog, utcnow
 from .ops import REGISTRY
 from .ops.base import Actor, Context
@@ -93,7 +93,11 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
         return _apply_parsed(db, map_id, actor, op_id, type_, fields)
     except OpError as err:
         return Outcome({"ok": False, **err.body()})
-    except Exception:  # a bug or a lost database must not take the server down
+    except Exception as exc:  # a bug or a lost database must not take the server down
+        passing = unavailable(exc)
+        if passing is not None:
+            log.warning("op on map %s: database unavailable (%s)", map_id, type(exc).__name__)
+            return Outcome({"ok": False, **passing.body()})
         log.exception("op %r on map %s failed", raw.get("type") if isinstance(raw, dict) else raw, map_id)
         return Outcome({"ok": False, "error": {"code": "internal", "message": "the server could not apply this op"}})
 

@@ -14,6 +14,7 @@ HTTP_STATUS = {
     "round_closed": 409,
     "too_large": 413,
     "rate_limited": 429,
+    "unavailable": 503,
 }
 
 
@@ -44,3 +45,14 @@ def from_validation(exc: Any) -> OpError:
     code = "too_large" if first.get("type") in ("string_too_long", "too_long") else "invalid"
     message = first.get("msg", "invalid value")
     return OpError(code, f"{field}: {message}" if field else message, field)
+
+
+def unavailable(exc: BaseException) -> OpError | None:
+    """A lost, restarting or saturated database is a passing condition, not a bug: the request is
+    answered `unavailable` (503) so the client sends it again, never `internal` nor a 500."""
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.TimeoutError)) or (
+            isinstance(exc, sa.DBAPIError) and exc.connection_invalidated):
+        return OpError("unavailable", "the database is unreachable for a moment: send it again")
+    return None

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from . import admission, engine, shapes, views
 from .auth import actor_of, participant_for
-from .errors import OpError
+from .errors import OpError, unavailable
 from .models import Map, Participant
 from .ops.base import MEMBERS, Actor
 from .state import AppState
@@ -99,7 +99,11 @@ def register(socketio: SocketIO, state: AppState) -> admission.Admission:
                 return handler(payload)
             except OpError as err:
                 return _error(err)
-            except Exception:
+            except Exception as exc:
+                passing = unavailable(exc)
+                if passing is not None:
+                    log.warning("socket %s: database unavailable (%s)", handler.__name__, type(exc).__name__)
+                    return _error(passing)
                 log.exception("socket handler %s failed", handler.__name__)
                 return {"ok": False, "error": {"code": "internal", "message": "server error"}}
 
