@@ -22,12 +22,14 @@ CALM_OPS = 20
 CALM_DEADLINE = 60
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=["sqlite", "postgres", "sqlite-threading"])
 def server(request, tmp_path_factory) -> Iterator[Server]:
-    """One real server per database for the whole module; each test opens its own workshops."""
+    """One real server per database (eventlet), and one in threading mode, for the whole module;
+    each test opens its own workshops."""
     tmp = tmp_path_factory.mktemp("flood")
-    if request.param == "sqlite":
-        srv = Server(f"sqlite:///{tmp / 'flood.db'}", log_path=tmp / "server.log").start()
+    if request.param.startswith("sqlite"):
+        mode = "threading" if request.param.endswith("threading") else "eventlet"
+        srv = Server(f"sqlite:///{tmp / 'flood.db'}", async_mode=mode, log_path=tmp / "server.log").start()
         yield srv
         srv.stop()
         return
