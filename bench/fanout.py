@@ -187,7 +187,7 @@ def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float) ->
             url = f"sqlite:///{tmp}/bench.db" if kind == "sqlite" else None
             if url is None:
                 url, drop = pg_database()
-            server = Server(url, async_mode=mode, log_path=Path(tmp) / "server.log").start()
+            server = Server(url, async_mode=mode, log_path=Path(tmp) / "server.log").start(timeout=180)
             plan = parcours_boards(server, boards)
         try:
             return asyncio.run(Load(server.url, plan).run(server.proc.pid, warmup, seconds))
