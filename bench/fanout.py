@@ -104,11 +104,12 @@ class Load:
                           wait_timeout=30)
         await sio.call("join", {"map_id": board["map_id"]}, timeout=60)
         card = None
-        if token:  # Parcours: a card of one's own to edit
-            ack = await sio.call("op", {"map_id": board["map_id"], "op_id": str(uuid.uuid4()), "type": "card.add",
-                                        "lane_id": board["lane"], "step_id": board["step"], "text": "ma carte"},
-                                 timeout=60)
-            card = ack["data"]["id"]
+        if token:  # Parcours: a card of one's own to edit (the same op until acknowledged)
+            op = {"map_id": board["map_id"], "op_id": str(uuid.uuid4()), "type": "card.add",
+                  "lane_id": board["lane"], "step_id": board["step"], "text": "ma carte"}
+            while card is None:
+                ack = await sio.call("op", op, timeout=60)
+                card = ack["data"]["id"] if ack.get("ok") else await asyncio.sleep(0.5)
         await asyncio.sleep(random.random() * PERIOD)
         n = 0
         while time.perf_counter() < stop:
@@ -177,7 +178,12 @@ def pg_database() -> tuple[str, Any]:
     return f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", drop
 
 
-def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float) -> dict[str, Any]:
+def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float, root: Path | None = None
+            ) -> dict[str, Any]:
+    """One row; `root` runs another checkout's run.py (e.g. main, to compare before and after)."""
+    import tests.server
+
+    tests.server.ROOT = root or ROOT  # Server.start() runs ROOT/run.py
     with tempfile.TemporaryDirectory() as tmp:
         drop = None
         if kind == "relay":
@@ -197,6 +203,12 @@ def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float) ->
                 drop()
 
 
+def row(name: str, mode: str, boards: int, r: dict[str, Any], ratio: float) -> None:
+    print(f"| {name} | {mode} | {boards} | {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
+          f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
+          f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--boards", type=int, nargs="+", default=[10, 30])
@@ -204,6 +216,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=["eventlet", "threading"])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--compare", type=Path, help="another checkout (e.g. main) measured in the same run, SQLite")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     print("| server | mode | boards × 10 | ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
@@ -218,9 +231,10 @@ def main() -> None:
                     relay_cost = r["cpu_ms_op"]
                 ratio = r["cpu_ms_op"] / relay_cost if relay_cost else float("nan")
                 name = "bare Flask-SocketIO relay" if kind == "relay" else f"Parcours, {kind}"
-                print(f"| {name} | {mode} | {boards} | {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
-                      f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
-                      f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} |", flush=True)
+                row(name, mode, boards, r, ratio)
+            if args.compare:
+                r = measure("sqlite", mode, boards, args.warmup, args.seconds, args.compare.resolve())
+                row(f"{args.compare.name}, sqlite", mode, boards, r, r["cpu_ms_op"] / relay_cost)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 
 

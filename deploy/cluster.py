@@ -41,8 +41,8 @@ def haproxy_config(bind: str, ports: list[int]) -> str:
     text = TEMPLATE.read_text()
     text = re.sub(r"(?m)^(\s*)bind \S+", lambda m: f"{m.group(1)}bind {bind}", text, count=1)
     servers = "".join(f"    server p{i} 127.0.0.1:{port} cookie p{i}\n" for i, port in enumerate(ports, 1))
-    return re.sub(r"(?s)(# servers:begin\n).*?(\s*# servers:end)", lambda m: m.group(1) + servers + m.group(2).lstrip("\n"),
-                  text)
+    return re.sub(r"(?s)(# servers:begin\n).*?(\s*# servers:end)",
+                  lambda m: m.group(1) + servers + m.group(2).lstrip("\n"), text)
 
 
 def ensure_database(url: str) -> None:
@@ -110,8 +110,8 @@ class Cluster:
             self.start_process(i)
         cfg = self.log_dir / "haproxy.cfg"
         cfg.write_text(haproxy_config(f"127.0.0.1:{self.port}", self.ports))
-        self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=open(self.log_dir / "haproxy.log", "ab"),
-                                        stderr=subprocess.STDOUT)
+        self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stderr=subprocess.STDOUT,
+                                        stdout=open(self.log_dir / "haproxy.log", "ab"))
         wait_healthy(self.url, self.haproxy)
         return self
 

@@ -73,7 +73,8 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op")).scalar_subquery()
+_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"),
+                                   OpLog.op_id == bindparam("p_op")).scalar_subquery()
 _CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map, _EARLIER)
 
 
