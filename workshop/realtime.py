@@ -113,9 +113,14 @@ def register(socketio: SocketIO, state: AppState) -> admission.Admission:
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None
-        with state.db.read() as s:
-            p = participant_for(s, token)
-            actor = actor_of(p) if p else None
+        try:
+            with state.db.read() as s:
+                p = participant_for(s, token)
+                actor = actor_of(p) if p else None
+        except Exception as exc:
+            if unavailable(exc) is None:
+                raise
+            raise ConnectionRefusedError("unavailable") from None  # the client reconnects a little later
         if actor is None:
             raise ConnectionRefusedError("unauthorized")
         state.presence.connect(request.sid, actor)
@@ -124,7 +129,14 @@ def register(socketio: SocketIO, state: AppState) -> admission.Admission:
     @socketio.on("disconnect")
     def on_disconnect(*_args: Any) -> None:
         editing = state.presence.stop_editing(request.sid)
-        actor, maps = state.presence.disconnect(request.sid)
+        try:
+            actor, maps = state.presence.disconnect(request.sid)
+        except Exception as exc:
+            if unavailable(exc) is None:
+                raise
+            # Presence deletes its rows at the next heartbeat; the others see it at their next presence.
+            log.warning("disconnect of %s: database unavailable (%s)", request.sid, type(exc).__name__)
+            return
         if actor is None:
             return
         for map_id, target_id in editing:
