@@ -73,17 +73,21 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"),
-                                   OpLog.op_id == bindparam("p_op")).scalar_subquery()
-_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map, _EARLIER)
+_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map)
+_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op"))
 
 
 def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
-    """One round trip: bump the map's seq, load the map, and look for an earlier op with this op_id.
-    On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a time
-    across every process. Answers (map, seq of the earlier op) or (None, None) for no such map."""
-    row = session.execute(_CLAIM, {"p_map": map_id, "p_op": op_id}).first()
-    return (row[0], row[1]) if row else (None, None)
+    """Bump the map's seq and load the map in one round trip, then look for an earlier op with this
+    op_id. On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a
+    time across every process. The op_id lookup must be its own statement, after the lock: a
+    statement that waited for the lock still reads with the snapshot it started with (READ
+    COMMITTED), so a subquery in the UPDATE would miss the very op whose commit it waited for.
+    Answers (map, seq of the earlier op) or (None, None) for no such map."""
+    m = session.execute(_CLAIM, {"p_map": map_id}).scalar()
+    if m is None:
+        return None, None
+    return m, session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
