@@ -103,7 +103,8 @@ class Load:
         sio.on("event", on_event)
         await sio.connect(self.url, auth={"token": token} if token else None, transports=["websocket"],
                           wait_timeout=30)
-        await sio.call("join", {"map_id": board["map_id"]}, timeout=60)
+        while not (await sio.call("join", {"map_id": board["map_id"]}, timeout=60)).get("ok"):
+            await asyncio.sleep(1)  # refused while the server is busy: the same join a little later
         card = None
         if token:  # Parcours: a card of one's own to edit (the same op until acknowledged)
             op = {"map_id": board["map_id"], "op_id": str(uuid.uuid4()), "type": "card.add",

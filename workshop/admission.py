@@ -48,7 +48,10 @@ class Limits:
     in_flight: int = 256         # the same for the whole process
     reads_per_member: int = 2    # snapshots or replays computed at once for one participant
     workers: int = 8             # handlers using the database at once
-    worker_wait: float = 2.0     # seconds an admitted event may wait for a worker
+    worker_wait: float = 2.0     # seconds an admitted op may wait for a worker (the client resends)
+    # Reads wait longer: a join refused is an error screen in today's browser client, and a
+    # reconnect storm (300 sockets after a restart) must get through. Below its 10 s ack timeout.
+    read_wait: float = 8.0
 
 
 @dataclass
@@ -114,7 +117,8 @@ class Admission:
             if not ticket.needs_db:
                 handler()
                 return
-            if not self._workers.acquire(timeout=self.limits.worker_wait):
+            wait = self.limits.read_wait if ticket.read else self.limits.worker_wait
+            if not self._workers.acquire(timeout=wait):
                 refuse(OpError("rate_limited", "the server is busy: try again in a moment"))
                 return
             try:
