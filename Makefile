@@ -5,18 +5,22 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-fast clean system-packages
+PROCESSES ?= 3
+CLUSTER_PORT ?= 8000
+
+.PHONY: setup run test test-fast clean system-packages cluster
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
-# Debian's Chromium (browser tests) and poppler-utils (PDF page images); installed when run as root.
+# Debian's Chromium (browser tests), poppler-utils (PDF page images) and HAProxy (`make cluster`, the
+# cluster fault tests); installed when run as root.
 system-packages:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing chromium and poppler-utils with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	    echo "Installing chromium, poppler-utils and haproxy with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils haproxy >/dev/null; \
 	  else \
-	    echo "Note: chromium/poppler-utils missing and not root: browser tests will be skipped (run 'sudo apt-get install chromium poppler-utils')"; \
+	    echo "Note: chromium/poppler-utils/haproxy missing and not root: browser and cluster tests will be skipped (run 'sudo apt-get install chromium poppler-utils haproxy')"; \
 	  fi; \
 	fi
 
@@ -35,6 +39,10 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# N processes on PostgreSQL + Redis behind HAProxy on one port (docs/operations.md).
+cluster: setup
+	$(PY) deploy/cluster.py --processes $(PROCESSES) --port $(CLUSTER_PORT)
 
 # Unit, engine and socket tests only: no server process, no browser.
 test-fast: setup

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .config import ROOT, Settings
 from .db import Database
+from .errors import unavailable
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
+        passing = unavailable(exc)
+        if passing is not None:  # the database is away for a moment: 503, the client tries again
+            log.warning("%s: database unavailable (%s)", request.path, type(exc).__name__)
+            return jsonify(passing.body()), passing.status
         log.exception("unhandled error on %s", request.path)
         return jsonify({"error": {"code": "internal", "message": "server error"}}), 500
 

@@ -73,6 +73,11 @@ class Settings:
     # The burst is large so that a client flushing the ops it queued while offline gets through.
     rate_per_second: float = 30.0
     rate_burst: int = 300
+    # Snapshots and replays (join, sync, leave) and editing marks, per participant, checked on arrival.
+    read_rate_per_second: float = 2.0
+    read_burst: int = 20
+    editing_rate_per_second: float = 10.0
+    editing_burst: int = 40
     exports_dir: Path = ROOT / "exports"
     throttles: dict[str, Limit] = field(default_factory=_throttles)
     # Host names this server answers to (Host header); empty: any, and links follow the Host header

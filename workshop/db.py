@@ -16,6 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POOL_SIZE, POOL_OVERFLOW = 10, 20
+# A request that cannot get a connection fails after this long instead of hanging.
+POOL_TIMEOUT = 10
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
@@ -47,7 +50,11 @@ class Database:
             self.writer = _sqlite_engine(url, immediate=True)
             self.reader = _sqlite_engine(url, immediate=False)
         else:
-            self.writer = self.reader = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.writer = self.reader = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                                                      pool_timeout=POOL_TIMEOUT, pool_pre_ping=True)
+        # Socket handlers hold at most this many connections at once (admission.py): the rest of
+        # the pool stays free for REST requests and the presence heartbeat. SQLite writes one at a time.
+        self.socket_workers = 4 if self.is_sqlite else (POOL_SIZE + POOL_OVERFLOW) // 2
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
 

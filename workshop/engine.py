@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from . import views
 from .db import Database
-from .errors import OpError, from_validation
+from .errors import OpError, from_validation, unavailable
 from .models import Map, OpLog, utcnow
 from .ops import REGISTRY
 from .ops.base import Actor, Context, check_map_rules
@@ -73,11 +73,22 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
     check_map_rules(actor, REGISTRY[type_], m)
 
 
-def _next_seq(session: Any, map_id: str) -> int | None:
-    """Bump the map's seq and return it; on PostgreSQL the row stays locked until commit,
-    so ops on one map are applied one at a time across every process."""
-    stmt = update(Map).where(Map.id == map_id).values(seq=Map.seq + 1).returning(Map.seq)
-    return session.execute(stmt, execution_options={"synchronize_session": False}).scalar()
+# Built once: constructing a statement costs more Python than executing its cached compiled form.
+_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map)
+_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op"))
+
+
+def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
+    """Bump the map's seq and load the map in one round trip, then look for an earlier op with this
+    op_id. On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a
+    time across every process. The op_id lookup must be its own statement, after the lock: a
+    statement that waited for the lock still reads with the snapshot it started with (READ
+    COMMITTED), so a subquery in the UPDATE would miss the very op whose commit it waited for.
+    Answers (map, seq of the earlier op) or (None, None) for no such map."""
+    m = session.execute(_CLAIM, {"p_map": map_id}).scalar()
+    if m is None:
+        return None, None
+    return m, session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -88,7 +99,11 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
         return _apply_parsed(db, map_id, actor, op_id, type_, fields)
     except OpError as err:
         return Outcome({"ok": False, **err.body()})
-    except Exception:  # a bug or a lost database must not take the server down
+    except Exception as exc:  # a bug or a lost database must not take the server down
+        passing = unavailable(exc)
+        if passing is not None:
+            log.warning("op on map %s: database unavailable (%s)", map_id, type(exc).__name__)
+            return Outcome({"ok": False, **passing.body()})
         log.exception("op %r on map %s failed", raw.get("type") if isinstance(raw, dict) else raw, map_id)
         return Outcome({"ok": False, "error": {"code": "internal", "message": "the server could not apply this op"}})
 
@@ -96,19 +111,20 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
 def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: str, fields: Any) -> Outcome:
     try:
         with db.write() as session:
-            seq = _next_seq(session, map_id)
-            m = session.get(Map, map_id) if seq is not None else None
+            m, earlier = _claim_seq(session, map_id, op_id)
             if m is None or m.workshop_id != actor.workshop_id:
                 # Another workshop's map answers exactly like a missing one.
                 raise OpError("not_found", "no such map", "map_id")
-            previous = session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.op_id == op_id))
-            if previous is not None:
-                raise _Duplicate(previous)
+            if earlier is not None:
+                raise _Duplicate(session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.seq == earlier)))
+            seq = m.seq
             _authorise(actor, type_, m)
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
-            session.add(OpLog(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
-                              payload=fields.model_dump(mode="json", exclude_unset=True), data=data, ts=now))
+            # A Core insert: the log row needs none of the ORM's bookkeeping.
+            session.execute(insert(OpLog).values(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
+                                                 payload=fields.model_dump(mode="json", exclude_unset=True),
+                                                 data=data, ts=now))
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)

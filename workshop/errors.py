@@ -15,6 +15,7 @@ HTTP_STATUS = {
     "closed": 409,  # a closed listening (CONTRACT.md §7)
     "too_large": 413,
     "rate_limited": 429,
+    "unavailable": 503,
 }
 
 
@@ -45,3 +46,14 @@ def from_validation(exc: Any) -> OpError:
     code = "too_large" if first.get("type") in ("string_too_long", "too_long") else "invalid"
     message = first.get("msg", "invalid value")
     return OpError(code, f"{field}: {message}" if field else message, field)
+
+
+def unavailable(exc: BaseException) -> OpError | None:
+    """A lost, restarting or saturated database is a passing condition, not a bug: the request is
+    answered `unavailable` (503) so the client sends it again, never `internal` nor a 500."""
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.TimeoutError)) or (
+            isinstance(exc, sa.DBAPIError) and exc.connection_invalidated):
+        return OpError("unavailable", "the database is unreachable for a moment: send it again")
+    return None

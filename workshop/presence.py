@@ -33,6 +33,8 @@ class Presence:
         self._actors: dict[str, Actor] = {}
         self._stopped = threading.Event()
         self._editing: dict[str, set[tuple[str, str]]] = {}
+        self._joined: dict[str, set[str]] = {}  # sid -> maps it joined, for checks without a query
+        self._orphans: set[str] = set()  # sids whose rows a failed disconnect left; the heartbeat retries
 
     # -- this process's sockets -------------------------------------------------------------------
 
@@ -43,14 +45,21 @@ class Presence:
     def actor(self, sid: str) -> Actor | None:
         return self._actors.get(sid)
 
+    def has_joined(self, sid: str, map_id: str) -> bool:
+        return map_id in self._joined.get(sid, ())
+
     def join(self, sid: str, map_id: str) -> None:
         actor = self._actors[sid]
+        with self._lock:
+            self._joined.setdefault(sid, set()).add(map_id)
         with self.db.write() as s:
             if s.get(Connection, (sid, map_id)) is None:
                 s.add(Connection(sid=sid, map_id=map_id, participant_id=actor.id,
                                  workshop_id=actor.workshop_id, server_id=self.server_id))
 
     def leave(self, sid: str, map_id: str) -> None:
+        with self._lock:
+            self._joined.get(sid, set()).discard(map_id)
         with self.db.write() as s:
             s.execute(delete(Connection).where(Connection.sid == sid, Connection.map_id == map_id))
 
@@ -58,9 +67,15 @@ class Presence:
         """Forget a socket; answer its actor and the maps it had joined."""
         with self._lock:
             actor = self._actors.pop(sid, None)
-        with self.db.write() as s:
-            maps = list(s.scalars(select(Connection.map_id).where(Connection.sid == sid)))
-            s.execute(delete(Connection).where(Connection.sid == sid))
+            self._joined.pop(sid, None)
+        try:
+            with self.db.write() as s:
+                maps = list(s.scalars(select(Connection.map_id).where(Connection.sid == sid)))
+                s.execute(delete(Connection).where(Connection.sid == sid))
+        except Exception:
+            with self._lock:
+                self._orphans.add(sid)
+            raise
         return actor, maps
 
     def mark_editing(self, sid: str, map_id: str, target_id: str, editing: bool) -> None:
@@ -98,7 +113,11 @@ class Presence:
     def beat(self) -> None:
         """Say this process is alive and sweep the rows of processes that are not."""
         now = utcnow()
+        with self._lock:
+            orphans = set(self._orphans)
         with self.db.write() as s:
+            if orphans:
+                s.execute(delete(Connection).where(Connection.sid.in_(orphans)))
             me = s.get(Server, self.server_id)
             if me is None:
                 s.add(Server(id=self.server_id, seen_at=now))
@@ -108,6 +127,8 @@ class Presence:
             if dead:
                 s.execute(delete(Connection).where(Connection.server_id.in_(dead)))
                 s.execute(delete(Server).where(Server.id.in_(dead)))
+        with self._lock:
+            self._orphans -= orphans
 
     def run_heartbeat(self, sleep: Callable[[float], None]) -> None:
         """The background task's body; `sleep` is the async mode's own (socketio.sleep)."""

@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from . import engine, shapes, views, viewport
+from . import admission, engine, shapes, views, viewport
 from .auth import actor_of, participant_for
-from .errors import OpError
+from .errors import OpError, unavailable
 from .models import Map, Participant
-from .ops.base import Actor
+from .ops.base import MEMBERS, Actor
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -26,20 +26,34 @@ def viewer_room(map_id: str, participant_id: str) -> str:
     return f"{map_id}:{participant_id}"
 
 
+# The columns actor_of() reads, for every participant of a workshop; built once.
+_VIEWERS = select(Participant.id, Participant.workshop_id, Participant.role, Participant.perspective,
+                  Participant.name).where(Participant.workshop_id == bindparam("p_workshop"))
+
+
 def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], workshop_id: str) -> None:
-    """Send an event to every member of the map's room, each getting the copy it may see."""
+    """Send an event to every member of the map's room, each getting the copy it may see.
+    Viewers who may see the same copy get it in one emit (one encoding, one message-queue publish)."""
     map_id = event["map_id"]
     if not views.needs_redaction(event["type"]):
         socketio.emit("event", event, to=map_id)
         return
     with state.db.read() as s:
-        people = list(s.scalars(select(Participant).where(Participant.workshop_id == workshop_id)))
-    copies = {p.id: views.redact(event, actor_of(p)) for p in people}
-    if all(copy == event for copy in copies.values()):
+        rows = s.execute(_VIEWERS, {"p_workshop": workshop_id}).all()
+    groups: list[tuple[dict[str, Any], list[str]]] = []
+    for row in rows:
+        copy = views.redact(event, actor_of(row))  # a row of the same columns: no ORM objects to build
+        for shown, rooms in groups:
+            if shown == copy:
+                rooms.append(viewer_room(map_id, row.id))
+                break
+        else:
+            groups.append((copy, [viewer_room(map_id, row.id)]))
+    if len(groups) == 1 and groups[0][0] == event:
         socketio.emit("event", event, to=map_id)
         return
-    for pid, copy in copies.items():
-        socketio.emit("event", copy, to=viewer_room(map_id, pid))
+    for shown, rooms in groups:
+        socketio.emit("event", shown, to=rooms)
 
 
 def _presence_event(state: AppState, map_id: str, workshop_id: str) -> dict[str, Any]:
@@ -59,7 +73,9 @@ def _error(err: OpError) -> dict[str, Any]:
     return {"ok": False, **err.body()}
 
 
-def register(socketio: SocketIO, state: AppState) -> None:
+def register(socketio: SocketIO, state: AppState) -> admission.Admission:
+    """The handlers, behind the admission gate that limits every event on arrival."""
+    gate = admission.install(socketio, state, admission.Limits(workers=state.db.socket_workers))
     def current_actor() -> Actor:
         actor = state.presence.actor(request.sid)
         if actor is None:
@@ -83,7 +99,11 @@ def register(socketio: SocketIO, state: AppState) -> None:
                 return handler(payload)
             except OpError as err:
                 return _error(err)
-            except Exception:
+            except Exception as exc:
+                passing = unavailable(exc)
+                if passing is not None:
+                    log.warning("socket %s: database unavailable (%s)", handler.__name__, type(exc).__name__)
+                    return _error(passing)
                 log.exception("socket handler %s failed", handler.__name__)
                 return {"ok": False, "error": {"code": "internal", "message": "server error"}}
 
@@ -93,9 +113,14 @@ def register(socketio: SocketIO, state: AppState) -> None:
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None
-        with state.db.read() as s:
-            p = participant_for(s, token)
-            actor = actor_of(p) if p else None
+        try:
+            with state.db.read() as s:
+                p = participant_for(s, token)
+                actor = actor_of(p) if p else None
+        except Exception as exc:
+            if unavailable(exc) is None:
+                raise
+            raise ConnectionRefusedError("unavailable") from None  # the client reconnects a little later
         if actor is None:
             raise ConnectionRefusedError("unauthorized")
         state.presence.connect(request.sid, actor)
@@ -104,7 +129,14 @@ def register(socketio: SocketIO, state: AppState) -> None:
     @socketio.on("disconnect")
     def on_disconnect(*_args: Any) -> None:
         editing = state.presence.stop_editing(request.sid)
-        actor, maps = state.presence.disconnect(request.sid)
+        try:
+            actor, maps = state.presence.disconnect(request.sid)
+        except Exception as exc:
+            if unavailable(exc) is None:
+                raise
+            # Presence deletes its rows at the next heartbeat; the others see it at their next presence.
+            log.warning("disconnect of %s: database unavailable (%s)", request.sid, type(exc).__name__)
+            return
         if actor is None:
             return
         for map_id, target_id in editing:
@@ -146,7 +178,6 @@ def register(socketio: SocketIO, state: AppState) -> None:
         map_id = payload.get("map_id")
         if not isinstance(map_id, str):
             raise OpError("invalid", "map_id: required", "map_id")
-        state.limiter.check(actor.id)
         outcome = engine.apply(state.db, map_id, actor, payload)
         if outcome.event is not None:
             broadcast(socketio, state, outcome.event, actor.workshop_id)
@@ -155,14 +186,21 @@ def register(socketio: SocketIO, state: AppState) -> None:
     @socketio.on("editing")
     @guarded
     def on_editing(payload: Any) -> dict[str, Any]:
-        """A transient mark: someone has a card (or sheet) open in an editor. No seq, not stored."""
+        """A transient mark: someone has a card (or sheet) open in an editor. No seq, not stored,
+        no query: the socket must have joined the map (checked then), and only members edit."""
         actor = current_actor()
-        m = member_map(actor, payload)
+        if actor.role not in MEMBERS:
+            raise OpError("forbidden", f"a {actor.role} may not edit")
+        if not isinstance(payload, dict) or not isinstance(payload.get("map_id"), str):
+            raise OpError("invalid", "map_id: required", "map_id")
+        map_id = payload["map_id"]
+        if not state.presence.has_joined(request.sid, map_id):
+            raise OpError("not_found", "join the map first", "map_id")
         target_id, editing = payload.get("target_id"), payload.get("editing", True)
         if not isinstance(target_id, str) or len(target_id) > 64 or not isinstance(editing, bool):
             raise OpError("invalid", "target_id: an id, editing: a boolean", "target_id")
-        state.presence.mark_editing(request.sid, m.id, target_id, editing)
-        socketio.emit("editing", _editing_event(actor, m.id, target_id, editing), to=m.id, skip_sid=request.sid)
+        state.presence.mark_editing(request.sid, map_id, target_id, editing)
+        socketio.emit("editing", _editing_event(actor, map_id, target_id, editing), to=map_id, skip_sid=request.sid)
         return {"ok": True}
 
     @socketio.on("viewport")
@@ -171,8 +209,10 @@ def register(socketio: SocketIO, state: AppState) -> None:
         """The facilitator's zoom and centre, to every other screen of the map (viewport.py says why
         it is a transient signal and how it is bounded)."""
         actor = current_actor()
-        m = member_map(actor, payload)
-        socketio.emit("viewport", viewport.signal(actor, payload), to=m.id, skip_sid=request.sid)
+        signal = viewport.signal(actor, payload)
+        if not state.presence.has_joined(request.sid, signal["map_id"]):
+            raise OpError("not_found", "join the map first", "map_id")
+        socketio.emit("viewport", signal, to=signal["map_id"], skip_sid=request.sid)
         return {"ok": True}
 
     @socketio.on("sync")

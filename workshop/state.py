@@ -1,4 +1,4 @@
-"""What one running app holds: settings, database, presence and the rate limiter."""
+"""What one running app holds: settings, database, presence and the rate limiters."""
 from __future__ import annotations
 
 import threading
@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 class RateLimiter:
     """A token bucket per actor: bursts of edits are fine, a runaway script is not."""
 
-    def __init__(self, per_second: float, burst: int):
+    def __init__(self, per_second: float, burst: int, what: str = "ops"):
         self.per_second = per_second
         self.burst = burst
+        self.message = f"too many {what}: slow down a little"
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -30,7 +31,7 @@ class RateLimiter:
             tokens = min(self.burst, tokens + (now - last) * self.per_second)
             if tokens < 1:
                 self._buckets[key] = (tokens, now)
-                raise OpError("rate_limited", "too many ops: slow down a little")
+                raise OpError("rate_limited", self.message)
             self._buckets[key] = (tokens - 1, now)
 
 
@@ -40,6 +41,11 @@ class AppState:
     db: Database
     presence: "Presence"
     limiter: RateLimiter = field(init=False)
+    read_limiter: RateLimiter = field(init=False)
+    editing_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.rate_per_second, self.settings.rate_burst)
+        s = self.settings
+        self.limiter = RateLimiter(s.rate_per_second, s.rate_burst)
+        self.read_limiter = RateLimiter(s.read_rate_per_second, s.read_burst, "joins and syncs")
+        self.editing_limiter = RateLimiter(s.editing_rate_per_second, s.editing_burst, "editing marks")

@@ -53,17 +53,35 @@ class LiveClient:
                 if self.rejoin.is_set():
                     self.join()
                 ack = self.sio.call("op", op, timeout=5)
-                if ack.get("error", {}).get("code") != "rate_limited":
+                if ack.get("error", {}).get("code") not in ("rate_limited", "unavailable"):
                     return ack
-                time.sleep(0.5)  # slowed down by the server: same op, a little later
+                time.sleep(0.5)  # slowed down, or the database is away: same op, a little later
             except Exception:
                 if time.monotonic() > stop:
                     raise
                 time.sleep(0.2)
 
-    def wait_for_seq(self, seq: int, timeout: float = 30) -> None:
+    def catch_up(self) -> None:
+        """What the browser does on a gap in seqs or after a reconnect: rejoin if needed, then sync."""
+        if self.rejoin.is_set():
+            self.join()
+            return
+        answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
+        if "snapshot" in answer:
+            self.store = BoardStore(answer["snapshot"])
+        for event in answer.get("events", []):
+            self.store.receive(event)
+
+    def wait_for_seq(self, seq: int, timeout: float = 30, catch_up: bool = False) -> None:
+        """Wait until the store reaches `seq`; with catch_up, sync as the browser does when it sees a
+        gap or has reconnected."""
         stop = time.monotonic() + timeout
         while self.store is None or self.store.seq < seq:
+            if catch_up and self.store is not None and (self.rejoin.is_set() or self.store.early):
+                try:
+                    self.catch_up()
+                except Exception:  # reconnecting: next round
+                    pass
             if time.monotonic() > stop:
                 have = self.store.seq if self.store else None
                 raise AssertionError(f"client stuck at seq {have}, expected {seq}")

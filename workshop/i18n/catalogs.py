@@ -480,6 +480,10 @@ EN: dict[str, str] = {
     'error.unknown': 'Something went wrong.',
 }
 
+# Engineer "scale": a database that is unreachable for a moment (code `unavailable`, HTTP 503).
+FR.update({'error.unavailable': 'Serveur momentanément indisponible\u00a0: nouvel essai dans un instant.'})
+EN.update({'error.unavailable': 'Server briefly unavailable: trying again in a moment.'})
+
 # The chantier sheets, emotion curves, mirror and exports keep their strings in sheets.py.
 from .sheets import EN as _SHEETS_EN, FR as _SHEETS_FR  # noqa: E402
 
