@@ -9,7 +9,12 @@ import {SHEET_PREDICT} from "./sheets-state.js";
 import {predictVote} from "./vote-state.js";
 
 const ACK_TIMEOUT = 10000;
-const RETRY_CODES = new Set(["rate_limited", "internal"]);
+// Refusals that say "not now" rather than "no": the same op is sent again (same op_id) after a pause.
+// A busy or briefly unreachable server never makes a sticky note disappear, however long it lasts;
+// a server fault ("internal") is tried a few times only.
+const TRANSIENT_CODES = new Set(["rate_limited", "unavailable"]);
+const RETRY_CODES = new Set([...TRANSIENT_CODES, "internal"]);
+const backoff = (attempts) => Math.min(10000, 1000 * attempts) * (0.75 + Math.random() / 2);
 
 /** Server time = Date.now() + clock.offset; every estimate is a lower bound, keep the largest. */
 export const clock = {
@@ -153,10 +158,16 @@ export class Connection extends EventTarget {
     this.setState("connecting");
     this.socket.timeout(ACK_TIMEOUT).emit("join", {map_id: this.mapId}, (err, ack) => {
       if (err || !ack) { this.socket.disconnect(); setTimeout(() => this.socket.connect(), 1000); return; }
+      if (!ack.ok && TRANSIENT_CODES.has(ack.error && ack.error.code)) {
+        this.joinAttempts = (this.joinAttempts || 0) + 1;
+        setTimeout(() => this.join(), backoff(this.joinAttempts));
+        return;
+      }
       if (!ack.ok) {
         this.dispatchEvent(new CustomEvent("fatal", {detail: ack.error}));
         return;
       }
+      this.joinAttempts = 0;
       this.store.reset(ack.snapshot);
       // The editing marks already open when we (re)joined, handed to the same listeners as live ones.
       for (const mark of ack.editing || []) for (const fn of this.socket.listeners("editing")) fn(mark);
@@ -231,8 +242,9 @@ export class Connection extends EventTarget {
       if (ack.ok) {
         item.seq = ack.seq;
         this.done.add(item.op.op_id);
-      } else if (RETRY_CODES.has(ack.error && ack.error.code) && item.attempts < 6) {
-        this.retry(1000 * item.attempts);
+      } else if (RETRY_CODES.has(ack.error && ack.error.code)
+                 && (TRANSIENT_CODES.has(ack.error.code) || item.attempts < 6)) {
+        this.retry(backoff(item.attempts));
         return;
       } else {
         this.pending = this.pending.filter((x) => x !== item);

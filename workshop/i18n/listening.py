@@ -4,6 +4,7 @@ Merged into catalogs.FR / catalogs.EN like sheets.py. French typography: ’ and
 """
 
 FR: dict[str, str] = {
+    'error.closed': 'Cette écoute est close : les réponses ne sont plus reçues.',
     'listen.title': 'Votre avis, étape par étape',
     'listen.lead_customer': 'Comment avez-vous vécu chacune de ces étapes\u00a0? Vos réponses sont anonymes.',
     'listen.lead_employee': 'Comment vivez-vous chacune de ces étapes dans votre travail\u00a0? Vos réponses sont anonymes.',
@@ -72,6 +73,7 @@ FR: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    'error.closed': 'This listening is closed: answers are no longer taken.',
     'listen.title': 'Your view, step by step',
     'listen.lead_customer': 'How did you feel at each of these steps? Your answers are anonymous.',
     'listen.lead_employee': 'How do you experience each of these steps in your work? Your answers are anonymous.',
