@@ -17,11 +17,14 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import api
 from ..errors import OpError
+from ..i18n import LANGS, translate
 from ..offload import in_subprocess
 from . import collect, csv_export, json_io
+from .limits import Busy, limits, prune
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,13 @@ bp = Blueprint("exports", __name__, url_prefix="/api")
 bp.register_error_handler(OpError, api.op_error)
 bp.register_error_handler(ValidationError, api.validation_error)
 
-IMPORT_MAX_BYTES = 16 * 1024 * 1024
+
+@bp.errorhandler(Busy)
+def busy(err: Busy) -> Any:
+    response, status = api.op_error(err)
+    response.headers["Retry-After"] = str(err.retry_after)
+    return response, status
+
 
 _WORDS = {
     "fr": {"chantiers": "chantiers", "map": "carte", "report": "compte-rendu", "cards": "cartes", "workshop": "atelier"},
@@ -54,18 +63,20 @@ def filename(doc: dict[str, Any], kind: str, ext: str, map_title: str | None = N
 
 
 def _keep(name: str, data: bytes) -> None:
-    """A copy under exports/ (ignored by git); a full disk never fails the download."""
+    """A copy under exports/ (ignored by git), only the newest few (limits.EXPORTS_KEPT); a full disk
+    never fails the download."""
     folder: Path = api.state().settings.exports_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     except OSError:
         log.warning("could not keep a copy of %s under %s", name, folder, exc_info=True)
+    prune(folder)
 
 
-def _file(data: bytes, name: str, mimetype: str) -> Response:
+def _file(data: bytes, name: str, content_type: str) -> Response:
     _keep(name, data)
-    res = Response(data, mimetype=mimetype)
+    res = Response(data, content_type=content_type)  # as given: mimetype= would add a second charset
     res.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     res.headers["Cache-Control"] = "private, no-store"
     res.headers["X-Content-Type-Options"] = "nosniff"
@@ -88,24 +99,33 @@ def _map_title(doc: dict[str, Any], mid: str) -> str:
     return next(m["map"]["title"] for m in doc["maps"] if m["map"]["id"] == mid)
 
 
+def _render_pdf(doc: dict[str, Any], target: str, *args: Any) -> bytes:
+    """Render in a child process, within the PDF gate (limits.py): a member renders one PDF at a time
+    and the server a couple; beyond, 429 with Retry-After rather than a queue of CPU-bound work."""
+    actor = api.current_actor()
+    locale = doc["workshop"].get("locale") or "fr"
+    with limits().pdf.enter(actor.id, translate(locale, "export.busy", seconds=5)):
+        return in_subprocess(target, doc, *args)
+
+
 @bp.get("/workshops/<wid>/export/chantiers.pdf")
 def chantiers_pdf(wid: str) -> Response:
     doc = _workshop_doc(wid)
-    data = in_subprocess("workshop.export.pdf:render_chantiers", doc)
+    data = _render_pdf(doc, "workshop.export.pdf:render_chantiers")
     return _file(data, filename(doc, "chantiers", "pdf"), "application/pdf")
 
 
 @bp.get("/maps/<mid>/export/map.pdf")
 def map_pdf(mid: str) -> Response:
     doc = _map_doc(mid)
-    data = in_subprocess("workshop.export.pdf:render_map", doc, mid)
+    data = _render_pdf(doc, "workshop.export.pdf:render_map", mid)
     return _file(data, filename(doc, "map", "pdf", _map_title(doc, mid)), "application/pdf")
 
 
 @bp.get("/workshops/<wid>/export/report.pdf")
 def report_pdf(wid: str) -> Response:
     doc = _workshop_doc(wid)
-    data = in_subprocess("workshop.export.pdf:render_report", doc)
+    data = _render_pdf(doc, "workshop.export.pdf:render_report")
     return _file(data, filename(doc, "report", "pdf"), "application/pdf")
 
 
@@ -123,12 +143,44 @@ def cards_csv(mid: str) -> Response:
     return _file(data, filename(doc, "cards", "csv", _map_title(doc, mid)), "text/csv; charset=utf-8")
 
 
+def _import_lang() -> str:
+    """The importer's language: ?lang=, then the browser's, then French."""
+    if request.args.get("lang") in LANGS:
+        return request.args["lang"]
+    return request.accept_languages.best_match(LANGS) or "fr"
+
+
+def _importer(lang: str) -> Any:
+    """A facilitator of any workshop on this server (CONTRACT.md §2: a facilitator's token may be required)."""
+    try:
+        actor = api.current_actor()
+    except OpError:
+        raise OpError("unauthorized", translate(lang, "impex.err.token")) from None
+    if not actor.is_facilitator:
+        raise OpError("forbidden", translate(lang, "impex.err.not_facilitator"))
+    return actor
+
+
+def _import_body(lang: str) -> bytes:
+    too_large = OpError("too_large", translate(lang, "impex.err.too_large", mb=json_io.MAX_BYTES // (1024 * 1024)))
+    if (request.content_length or 0) > json_io.MAX_BYTES:
+        raise too_large
+    request.max_content_length = json_io.MAX_BYTES  # a workshop.json is larger than one op
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise too_large from None
+
+
 @bp.post("/workshops/import")
 def import_workshop() -> Any:
-    request.max_content_length = IMPORT_MAX_BYTES  # a workshop.json is larger than one op
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise OpError("invalid", "the body must be a workshop.json document")
-    answer = json_io.import_workshop(api.state().db, body, api.base_url(),
-                                     pause=current_app.extensions["socketio"].sleep)
+    """A new workshop from a workshop.json (json_io). Checked in this order, cheapest first: a
+    facilitator's token, the address's import rate, the size, then one import at a time per importer."""
+    lang = _import_lang()
+    actor = _importer(lang)
+    limits().check_import_rate(request.remote_addr or "?", lang)
+    data = _import_body(lang)
+    with limits().imports.enter(actor.id, translate(lang, "impex.err.busy", seconds=5)):
+        answer = json_io.import_workshop(api.state().db, data, api.base_url(), lang,
+                                         pause=current_app.extensions["socketio"].sleep)
     return jsonify(answer), 201

@@ -485,3 +485,9 @@ from .sheets import EN as _SHEETS_EN, FR as _SHEETS_FR  # noqa: E402
 
 FR.update({k: v for k, v in _SHEETS_FR.items() if k not in FR})
 EN.update({k: v for k, v in _SHEETS_EN.items() if k not in EN})
+
+# The import's errors and notes, and the exports' limits, keep their strings in impex.py.
+from .impex import EN as _IMPEX_EN, FR as _IMPEX_FR  # noqa: E402
+
+FR.update({k: v for k, v in _IMPEX_FR.items() if k not in FR})
+EN.update({k: v for k, v in _IMPEX_EN.items() if k not in EN})

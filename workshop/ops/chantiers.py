@@ -7,7 +7,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import shapes
-from ..errors import OpError
 from ..models import Card, Chantier, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Short, Text, Title, op
 
@@ -63,16 +62,18 @@ class ChantierAdd(ChantierFields):
 class ChantierUpdate(ChantierFields):
     id: Id
     title: Title | None = None
+    # The rank a chantier vote's promotion gives (1 = first); the facilitator's, like promoting.
+    priority: int | None = Field(default=None, ge=1, le=50)
 
 
 def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
-    sent = o.model_fields_set - {"id", "title"}
+    sent = o.model_fields_set - {"id", "title", "priority"}
     values = o.model_dump(mode="json", include=sent)
     for name, model in (("step_ids", Step), ("card_ids", Card)):
         for i, id_ in enumerate(values.get(name) or []):
             ctx.get(model, id_, f"{name}.{i}")
-    if values.get("start") and values.get("end") and values["end"] < values["start"]:
-        raise OpError("invalid", "end: before start", "end")
+    # An end before the start is kept, not refused: the board edits one field at a time, so any
+    # order of dates can be entered; the sheet and the PDF flag it instead (issue #9).
     # A new dict: the JSON column sees the change.
     sheet.fields = {**(sheet.fields or {}), **values}
 
@@ -92,6 +93,9 @@ def chantier_update(ctx: Context, o: ChantierUpdate) -> dict[str, Any]:
     sheet = ctx.get(Chantier, o.id)
     if o.title is not None:
         sheet.title = o.title
+    if "priority" in o.model_fields_set:
+        ctx.require_facilitator("rank sheets", "priority")
+        sheet.priority = o.priority
     _set_fields(ctx, sheet, o)
     sheet.version += 1
     return shapes.chantier(sheet)
