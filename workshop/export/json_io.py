@@ -26,7 +26,6 @@ field of `InMap` or `InDocument`.
 """
 from __future__ import annotations
 
-import bisect
 import heapq
 import json
 import time
@@ -54,7 +53,9 @@ MAX_BYTES = 8 * 1024 * 1024   # the body of POST /api/workshops/import (413 abov
 MAX_ITEMS = 30_000            # stages, steps, lanes, cards, comments, ratings, rounds, votes, sheets: all maps together
 MAX_MAPS = 50
 MAX_PEOPLE = 1000
-SLICE_SECONDS = 0.05          # ops applied in one transaction before the import lets the others in
+SLICE_OPS = 200               # at most this many ops in one transaction before the import lets the others in,
+SLICE_SECONDS = 0.05          # or fewer once this time has passed (but never fewer than SLICE_MIN_OPS)
+SLICE_MIN_OPS = 10
 SECTIONS = ("stages", "steps", "lanes", "cards", "comments", "ratings", "rounds", "chantiers")
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -268,10 +269,11 @@ def _raw_titles(body: dict[str, Any]) -> list[str]:
             for m in maps]
 
 
-def read_document(data: bytes, lang: str) -> InDocument:
-    """The document's frame, or a 400 saying what is wrong with the file."""
+def read_document(data: bytes | dict[str, Any], lang: str) -> InDocument:
+    """The document's frame (from the body's bytes, or an already parsed dict), or a 400 saying what
+    is wrong with the file."""
     try:
-        body = json.loads(data)
+        body = json.loads(data) if isinstance(data, (bytes, str)) else data
     except RecursionError:
         raise OpError("invalid", translate(lang, "impex.err.too_deep")) from None
     except (ValueError, UnicodeDecodeError):
@@ -423,36 +425,52 @@ class _Planner:
                 self.add(m, None, ("maps", m, "steps", i), "step.update", id=self.ids[st.id], key_moment=True)
 
     def _plan_cards(self, m: int, d: InMap) -> None:
+        """Each cell's cards in position order, so that every card.add appends (no renumbering); a card
+        that builds on one made later gets its link by card.update once both exist, in creation order
+        (then the engine's loop check walks one link). Loops are refused before anything is made."""
         cards = d.cards
-        for i, c in enumerate(cards):  # ids first: a card may build on one listed after it
+        for i, c in enumerate(cards):
             self.new(c.id, ("maps", m, "cards", i))
-        placed: dict[tuple[str, str], list[int]] = {}
+        self._refuse_loops(m, cards)
+        order = sorted(range(len(cards)), key=lambda i: (cards[i].lane_id, cards[i].step_id, cards[i].position))
+        made: set[str] = set()
+        later: list[int] = []
         dropped = 0
-        for i in self._card_order(m, cards):
+        for i in order:
             c, where = cards[i], ("maps", m, "cards", i)
             hidden = c.text is None and (c.hidden or c.visibility == "author")
-            cell = (self.ref(c.lane_id, where, "lane_id"), self.ref(c.step_id, where, "step_id"))
-            ranks = placed.setdefault(cell, [])
-            index = bisect.bisect_right(ranks, c.position)
-            ranks.insert(index, c.position)
-            builds_on = self.ids.get(c.builds_on) if c.builds_on else None
-            dropped += bool(c.builds_on and builds_on is None)
-            self.add(m, self.writer(c.author_id), where, "card.add", id=self.ids[c.id], lane_id=cell[0],
-                     step_id=cell[1], kind=c.kind,
-                     text=translate(self.locale, "impex.hidden_card") if hidden else c.text,
+            builds_on = None
+            if c.builds_on is not None and c.builds_on not in self.ids:
+                dropped += 1  # on a card deleted before the export
+            elif c.builds_on is not None and c.builds_on in made:
+                builds_on = self.ids[c.builds_on]
+            elif c.builds_on is not None:
+                later.append(i)
+            self.add(m, self.writer(c.author_id), where, "card.add", id=self.ids[c.id],
+                     lane_id=self.ref(c.lane_id, where, "lane_id"), step_id=self.ref(c.step_id, where, "step_id"),
+                     kind=c.kind, text=translate(self.locale, "impex.hidden_card") if hidden else c.text,
                      perspective=c.perspective, channel=c.channel, builds_on=builds_on,
-                     visibility="author" if hidden else c.visibility, position=index)
+                     visibility="author" if hidden else c.visibility)
+            made.add(c.id)
+        for i in self._in_order(later, order):
+            c = cards[i]
+            self.add(m, self.writer(c.author_id), ("maps", m, "cards", i), "card.update", id=self.ids[c.id],
+                     builds_on=self.ids[c.builds_on])
         for i, c in enumerate(cards):
             if c.selected and not (c.hidden or c.visibility == "author"):
                 self.add(m, None, ("maps", m, "cards", i), "card.update", id=self.ids[c.id], selected=True)
         self.dropped(m, dropped)
 
-    def _card_order(self, m: int, cards: list[InCard]) -> list[int]:
-        """Indexes of `cards` such that a card comes after the card it builds on; linear time (each card
-        names at most one other, so following the links visits each card once). A loop is refused."""
+    @staticmethod
+    def _in_order(items: list[int], order: list[int]) -> list[int]:
+        rank = {i: r for r, i in enumerate(order)}
+        return sorted(items, key=rank.__getitem__)
+
+    def _refuse_loops(self, m: int, cards: list[InCard]) -> None:
+        """Cards building on each other in a loop (the board never makes one); linear time: each card
+        names at most one other, so following the links visits each card once."""
         index = {c.id: i for i, c in enumerate(cards)}
-        state = [0] * len(cards)  # 0 not seen, 1 on the current chain, 2 placed
-        order: list[int] = []
+        state = [0] * len(cards)  # 0 not seen, 1 on the chain being followed, 2 checked
         for start in range(len(cards)):
             chain, i = [], start
             while i is not None and state[i] == 0:
@@ -461,12 +479,9 @@ class _Planner:
                 parent = cards[i].builds_on
                 i = index.get(parent) if parent is not None else None
             if i is not None and state[i] == 1:
-                raise self.refuse(("maps", m, "cards", i), ("builds_on",), "impex.err.value_error",
-                                  detail="a loop of cards building on each other")
-            for j in reversed(chain):
+                raise self.refuse(("maps", m, "cards", i), ("builds_on",), "impex.err.loop")
+            for j in chain:
                 state[j] = 2
-                order.append(j)
-        return order
 
     def _plan_chantiers(self, m: int, d: InMap) -> None:
         dropped = 0
@@ -614,7 +629,7 @@ class _Refused(Exception):
         self.planned, self.error = planned, error
 
 
-def import_workshop(db: Database, data: bytes, base_url: str, lang: str = "fr",
+def import_workshop(db: Database, data: bytes | dict[str, Any], base_url: str, lang: str = "fr",
                     pause: Callable[[float], None] = lambda _seconds: None) -> dict[str, Any]:
     """A new workshop from a workshop.json body; the answer of POST /api/workshops plus `imported`."""
     doc = read_document(data, lang)
@@ -651,9 +666,9 @@ def _apply(db: Database, the_plan: Plan, map_ids: list[str], people: dict[str, A
            pause: Callable[[float], None]) -> None:
     ops, i = the_plan.ops, 0
     while i < len(ops):
-        deadline = time.monotonic() + SLICE_SECONDS
+        deadline, start = time.monotonic() + SLICE_SECONDS, i
         with _Batch(db).open() as batch:
-            while i < len(ops) and (time.monotonic() < deadline):
+            while i < len(ops) and i - start < SLICE_OPS and (i - start < SLICE_MIN_OPS or time.monotonic() < deadline):
                 planned = ops[i]
                 actor = people.get(planned.who or "", facilitator)
                 outcome = engine.apply(batch, map_ids[planned.map_index], actor,  # type: ignore[arg-type]

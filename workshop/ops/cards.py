@@ -37,6 +37,7 @@ class CardUpdate(OpSchema):
     perspective: Perspective | None = None
     # Retained idea (set by promoting a selection vote, or directly by the facilitator: an import).
     selected: bool | None = None
+    builds_on: Id | None = None
 
 
 class CardMove(OpSchema):
@@ -71,9 +72,9 @@ def _editable(ctx: Context, card: Card) -> None:
 def _place(ctx: Context, card: Card, position: int | None) -> None:
     """Put a new card in its cell; appending (the common case, and every card of an import) counts
     the cell instead of loading it, so a full cell costs one indexed count, not all its rows."""
+    ctx.session.flush()  # the new card gets its id and its row: the count below includes it
     count = ctx.session.scalar(select(func.count()).select_from(Card).where(
-        Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id,
-        Card.id != card.id))
+        Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id)) - 1
     if position is None or position >= count:
         card.position = count
         return
@@ -97,12 +98,25 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
     return shapes.card(card)
 
 
+def _check_builds_on(ctx: Context, card: Card, target_id: str) -> None:
+    """A card builds on another card of the map, never (through others) on itself."""
+    seen = 0
+    target: Card | None = ctx.get(Card, target_id, "builds_on")
+    while target is not None:
+        if target.id == card.id or seen > 100_000:
+            raise OpError("invalid", "builds_on: a card cannot build on itself", "builds_on")
+        target = ctx.session.get(Card, target.builds_on) if target.builds_on else None
+        seen += 1
+
+
 @op("card.update", CardUpdate, MEMBERS)
 def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
     card = ctx.get(Card, o.id)
     _editable(ctx, card)
     if o.selected is not None:
         ctx.require_facilitator("retain ideas", "selected")
+    if o.builds_on is not None:
+        _check_builds_on(ctx, card, o.builds_on)
     # Only the fields the client sent change: concurrent edits of other fields survive.
     for name in o.model_fields_set - {"id"}:
         setattr(card, name, getattr(o, name))
