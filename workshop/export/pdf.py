@@ -293,8 +293,13 @@ def _sheets(doc: dict[str, Any], idx: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def export_locale(doc: dict[str, Any]) -> str:
+    """The language of an export: the one asked for (`lang`, set by the route from ?lang=), else the workshop's."""
+    return doc.get("lang") or doc["workshop"].get("locale") or "fr"
+
+
 def _base(doc: dict[str, Any]) -> dict[str, Any]:
-    locale = doc["workshop"].get("locale") or "fr"
+    locale = export_locale(doc)
     return {"locale": locale, "L": labels(locale), "workshop": doc["workshop"], "today": date.today(),
             "participants": [p for p in doc["participants"]]}
 
@@ -363,7 +368,7 @@ def _map_view(doc: dict[str, Any], m: dict[str, Any], idx: dict[str, Any], lab: 
         has_curve = any(a is not None or b is not None for a, b in points)
         pages.append({
             "groups": groups, "steps": steps, "col_w": col_w,
-            "curve": _curve_svg(points, col_w, 30.0, doc["workshop"].get("locale") or "fr") if steps else Markup(""),
+            "curve": _curve_svg(points, col_w, 30.0, export_locale(doc)) if steps else Markup(""),
             "has_curve": has_curve,
         })
     emotion_lane = next((l for l in m["lanes"] if l["kind"] == "emotions"), None)

@@ -54,7 +54,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def filename(doc: dict[str, Any], kind: str, ext: str, map_title: str | None = None) -> str:
-    locale = doc["workshop"].get("locale") or "fr"
+    locale = doc.get("lang") or doc["workshop"].get("locale") or "fr"
     parts = [slug(doc["workshop"]["title"])]
     if map_title and map_title != doc["workshop"]["title"]:
         parts.append(slug(map_title, 40))
@@ -83,16 +83,22 @@ def _file(data: bytes, name: str, content_type: str) -> Response:
     return res
 
 
+def _with_lang(doc: dict[str, Any]) -> dict[str, Any]:
+    """Exports speak the workshop's language, or the one asked for with ?lang= (file name and text)."""
+    lang = request.args.get("lang")
+    return {**doc, "lang": lang} if lang in LANGS else doc
+
+
 def _workshop_doc(wid: str) -> dict[str, Any]:
     actor = api.current_actor()
-    return collect.workshop_document(api.state().db, actor, wid)
+    return _with_lang(collect.workshop_document(api.state().db, actor, wid))
 
 
 def _map_doc(mid: str) -> dict[str, Any]:
     actor = api.current_actor()
     db = api.state().db
     wid = collect.map_workshop_id(db, actor, mid)
-    return collect.workshop_document(db, actor, wid)
+    return _with_lang(collect.workshop_document(db, actor, wid))
 
 
 def _map_title(doc: dict[str, Any], mid: str) -> str:
@@ -103,7 +109,7 @@ def _render_pdf(doc: dict[str, Any], target: str, *args: Any) -> bytes:
     """Render in a child process, within the PDF gate (limits.py): a member renders one PDF at a time
     and the server a couple; beyond, 429 with Retry-After rather than a queue of CPU-bound work."""
     actor = api.current_actor()
-    locale = doc["workshop"].get("locale") or "fr"
+    locale = doc.get("lang") or doc["workshop"].get("locale") or "fr"
     with limits().pdf.enter(actor.id, translate(locale, "export.busy", seconds=5)):
         return in_subprocess(target, doc, *args)
 
@@ -132,7 +138,8 @@ def report_pdf(wid: str) -> Response:
 @bp.get("/workshops/<wid>/export/workshop.json")
 def workshop_json(wid: str) -> Response:
     doc = _workshop_doc(wid)
-    data = current_app.json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    data = current_app.json.dumps({k: v for k, v in doc.items() if k != "lang"}, ensure_ascii=False,
+                                  indent=1).encode("utf-8")
     return _file(data, filename(doc, "workshop", "json"), "application/json")
 
 
