@@ -107,14 +107,14 @@ def openapi_document() -> dict[str, Any]:
         # Exports and import (workshop/export/routes.py); any member of the workshop may export.
         "/api/workshops/{wid}/export/chantiers.pdf": {"get": {
             "summary": "Chantier sheets as PDF: a cover, then one A4 page per sheet", "parameters": [wid],
-            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404, 429)}}},
         "/api/maps/{mid}/export/map.pdf": {"get": {
             "summary": "The whole map as PDF (A3 landscape), emotion curves included", "parameters": [mid],
-            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404, 429)}}},
         "/api/workshops/{wid}/export/report.pdf": {"get": {
             "summary": "Workshop report as PDF: objective, participants, key moments, votes, resonance, sheets",
             "parameters": [wid], "security": bearer,
-            "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
+            "responses": {"200": _file("application/pdf"), **_error_responses(401, 404, 429)}}},
         "/api/workshops/{wid}/export/workshop.json": {"get": {
             "summary": "The complete workshop (maps, cards, votes, sheets, participants without tokens)",
             "parameters": [wid], "security": bearer,
@@ -124,9 +124,14 @@ def openapi_document() -> dict[str, Any]:
             "security": bearer, "responses": {"200": _file("text/csv"), **_error_responses(401, 404)}}},
         "/api/workshops/import": {"post": {
             "summary": "A new workshop from a workshop.json document (new ids, new facilitator token)",
+            "description": "Needs a facilitator's token of any workshop on this server; at most 8 MB "
+                           "(see docs/api.md, Exports and import).",
+            "parameters": [{"name": "lang", "in": "query", "required": False,
+                            "schema": {"type": "string", "enum": ["fr", "en"]}}],
+            "security": bearer,
             "requestBody": {"required": True, "content": {"application/json": {"schema": obj}}},
             "responses": {"201": _json(obj, "like POST /api/workshops, plus `imported`"),
-                          **_error_responses(400, 413)}}},
+                          **_error_responses(400, 401, 403, 413, 429)}}},
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
     }
