@@ -87,3 +87,30 @@ def test_the_csv_calls_a_lane_what_the_board_calls_it(http, french):
         header = next(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
         assert word in header and "Couloir" not in header
         assert word.lower() in translate(lang, "lane.add").lower()
+
+
+def test_a_long_map_fills_its_pages_evenly():
+    from workshop.export.pdf import _map_pages
+
+    def grid(sizes: list[int]) -> dict[str, Any]:
+        stages = [{"id": f"s{i}", "title": str(i)} for i in range(len(sizes))]
+        return {"stages": stages, "steps": [{"id": f"{i}-{j}", "stage_id": f"s{i}"}
+                                            for i, n in enumerate(sizes) for j in range(n)]}
+
+    def fill(sizes: list[int]) -> list[int]:
+        return [sum(len(g["steps"]) for g in page) for page in _map_pages(grid(sizes))]
+
+    assert fill([11]) == [6, 5]          # not 10 and a lone step on page 2
+    assert fill([5, 4, 3]) == [5, 7]     # whole stages, pages near the average
+    assert fill([3, 4, 2]) == [9]
+
+
+def test_curve_labels_stay_inside_the_chart_and_apart():
+    from workshop.export.pdf import _label_y
+
+    height = 30.0
+    for cy, other in ((5.0, 5.0), (5.0, 6.0), (25.0, 25.0), (25.0, 24.0), (15.0, None)):
+        mine, theirs = _label_y(cy, other, True, height), (_label_y(other, cy, False, height) if other else None)
+        assert 2.0 <= mine <= height - 0.3
+        if theirs is not None:
+            assert abs(mine - theirs) >= 2.4  # two 2.4 mm labels of one column never overlap

@@ -297,7 +297,7 @@ def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
     assert res.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(res.data.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(snap["cards"])
-    assert list(rows[0])[:8] == ["Macro-étape", "Étape", "Moment clé", "Couloir", "Type", "Texte", "Auteur", "Direction"]
+    assert list(rows[0])[:8] == ["Macro-étape", "Étape", "Moment clé", "Ligne", "Type", "Texte", "Auteur", "Direction"]
     by_text = {r["Texte"]: r for r in rows}
     caution = next(r for t, r in by_text.items() if t.startswith("Remplacer la caution de 50"))
     assert caution["Étape"] == "Installer l’appli et s’inscrire" and caution["Auteur"] == "Inès Lefèvre"
