@@ -39,9 +39,9 @@ def normalise(doc: Any) -> Any:
     return walk(doc)
 
 
-@pytest.fixture
-def database(sqlite_url):
-    db = Database(sqlite_url)
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request):
+    db = Database(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
     db.migrate()
     yield db
     db.dispose()
