@@ -114,3 +114,13 @@ def test_curve_labels_stay_inside_the_chart_and_apart():
         assert 2.0 <= mine <= height - 0.3
         if theirs is not None:
             assert abs(mine - theirs) >= 2.4  # two 2.4 mm labels of one column never overlap
+
+
+def test_every_export_format_is_one_row_that_makes_its_route_and_its_openapi_path(http):
+    from workshop.export.formats import FORMATS
+    from workshop.openapi import openapi_document
+
+    rules = {r.rule for r in http.application.url_map.iter_rules() if "/export/" in r.rule}
+    assert rules == {"/api" + f.flask_path for f in FORMATS}
+    documented = {p for p in openapi_document()["paths"] if "/export/" in p}
+    assert documented == {f.openapi_path for f in FORMATS}

@@ -8,12 +8,14 @@ export (facilitator, participants, observers), and sees in the export what the b
 """
 from __future__ import annotations
 
+import importlib
+import json
 import logging
 import re
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
@@ -23,7 +25,8 @@ from .. import api
 from ..errors import OpError
 from ..i18n import LANGS, translate
 from ..offload import in_subprocess
-from . import collect, csv_export, json_io
+from . import collect, json_io
+from .formats import FORMATS, Format
 from .limits import Busy, limits, prune
 
 log = logging.getLogger(__name__)
@@ -89,65 +92,50 @@ def _with_lang(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "lang": lang} if lang in LANGS else doc
 
 
-def _workshop_doc(wid: str) -> dict[str, Any]:
-    actor = api.current_actor()
-    return _with_lang(collect.workshop_document(api.state().db, actor, wid))
-
-
-def _map_doc(mid: str) -> dict[str, Any]:
-    actor = api.current_actor()
-    db = api.state().db
-    wid = collect.map_workshop_id(db, actor, mid)
-    return _with_lang(collect.workshop_document(db, actor, wid))
-
-
 def _map_title(doc: dict[str, Any], mid: str) -> str:
     return next(m["map"]["title"] for m in doc["maps"] if m["map"]["id"] == mid)
 
 
-def _render_pdf(doc: dict[str, Any], target: str, *args: Any) -> bytes:
+def _callable(target: str) -> Callable[..., bytes]:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def render_json(doc: dict[str, Any]) -> bytes:
+    """workshop.json: the document itself (without the export's `lang`, which is not content)."""
+    return json.dumps({k: v for k, v in doc.items() if k != "lang"}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _render_pdf(actor: Any, doc: dict[str, Any], target: str, *args: Any) -> bytes:
     """Render in a child process, within the PDF gate (limits.py): a member renders one PDF at a time
     and the server a couple; beyond, 429 with Retry-After rather than a queue of CPU-bound work."""
-    actor = api.current_actor()
     locale = doc.get("lang") or doc["workshop"].get("locale") or "fr"
     with limits().pdf.enter(actor.id, translate(locale, "export.busy", seconds=5)):
         return in_subprocess(target, doc, *args)
 
 
-@bp.get("/workshops/<wid>/export/chantiers.pdf")
-def chantiers_pdf(wid: str) -> Response:
-    doc = _workshop_doc(wid)
-    data = _render_pdf(doc, "workshop.export.pdf:render_chantiers")
-    return _file(data, filename(doc, "chantiers", "pdf"), "application/pdf")
+def _export_view(fmt: Format) -> Callable[[str], Response]:
+    """The endpoint of one format (formats.FORMATS): read the document as this member may see it,
+    render it, answer it as a named file."""
+
+    def view(scope_id: str) -> Response:
+        actor = api.current_actor()
+        db = api.state().db
+        map_id = scope_id if fmt.scope == "map" else None
+        workshop_id = collect.map_workshop_id(db, actor, scope_id) if map_id else scope_id
+        doc = _with_lang(collect.workshop_document(db, actor, workshop_id))
+        args = (map_id,) if map_id else ()
+        data = _render_pdf(actor, doc, fmt.render, *args) if fmt.pdf else _callable(fmt.render)(doc, *args)
+        name = filename(doc, fmt.key, fmt.ext, _map_title(doc, map_id) if map_id else None)
+        return _file(data, name, fmt.content_type)
+
+    view.__name__ = f"export_{fmt.key}"
+    view.__doc__ = fmt.summary
+    return view
 
 
-@bp.get("/maps/<mid>/export/map.pdf")
-def map_pdf(mid: str) -> Response:
-    doc = _map_doc(mid)
-    data = _render_pdf(doc, "workshop.export.pdf:render_map", mid)
-    return _file(data, filename(doc, "map", "pdf", _map_title(doc, mid)), "application/pdf")
-
-
-@bp.get("/workshops/<wid>/export/report.pdf")
-def report_pdf(wid: str) -> Response:
-    doc = _workshop_doc(wid)
-    data = _render_pdf(doc, "workshop.export.pdf:render_report")
-    return _file(data, filename(doc, "report", "pdf"), "application/pdf")
-
-
-@bp.get("/workshops/<wid>/export/workshop.json")
-def workshop_json(wid: str) -> Response:
-    doc = _workshop_doc(wid)
-    data = current_app.json.dumps({k: v for k, v in doc.items() if k != "lang"}, ensure_ascii=False,
-                                  indent=1).encode("utf-8")
-    return _file(data, filename(doc, "workshop", "json"), "application/json")
-
-
-@bp.get("/maps/<mid>/export/cards.csv")
-def cards_csv(mid: str) -> Response:
-    doc = _map_doc(mid)
-    data = csv_export.cards_csv(doc, mid)
-    return _file(data, filename(doc, "cards", "csv", _map_title(doc, mid)), "text/csv; charset=utf-8")
+for _fmt in FORMATS:
+    bp.add_url_rule(_fmt.flask_path, endpoint=f"export_{_fmt.key}", view_func=_export_view(_fmt), methods=["GET"])
 
 
 def _import_lang() -> str:
