@@ -14,11 +14,13 @@ from pypdf import PdfReader
 
 from workshop import create_app, demo
 from workshop.config import Settings
-from workshop.demo_content import DEMO_SHEETS
+from workshop.demo import demo_document
 from workshop.export import collect, pdf
 from workshop.export.csv_export import safe_cell
 from workshop.export.pdf import FetchRefused, SafeFetcher
 from workshop.export.typography import NBSP, NNBSP, french
+
+DEMO_SHEETS = demo_document()["maps"][0]["chantiers"]
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
