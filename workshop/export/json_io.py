@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 from sqlalchemy.orm import Session
 
 from .. import engine, services, shapes
@@ -614,6 +614,7 @@ class _Batch:
     @contextmanager
     def open(self) -> Iterator["_Batch"]:
         with self.db.write() as session:
+            _hold_references(session)
             self.session = session
             yield self
 
@@ -621,6 +622,19 @@ class _Batch:
     def write(self) -> Iterator[Session]:
         assert self.session is not None
         yield self.session
+
+
+def _hold_references(session: Session) -> None:
+    """Keep every object the slice loads until the slice ends. The session's identity map holds its
+    objects weakly: without this, the map, lanes and steps each op looks up would be forgotten as soon
+    as the op returns and read again from the database by the next one (SQLAlchemy's documented
+    "strong reference" recipe, for this session only)."""
+    held = session.info.setdefault("held", set())
+
+    @event.listens_for(session, "pending_to_persistent")
+    @event.listens_for(session, "loaded_as_persistent")
+    def hold(_session: Session, instance: Any) -> None:
+        held.add(instance)
 
 
 class _Refused(Exception):

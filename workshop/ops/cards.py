@@ -72,9 +72,9 @@ def _editable(ctx: Context, card: Card) -> None:
 def _place(ctx: Context, card: Card, position: int | None) -> None:
     """Put a new card in its cell; appending (the common case, and every card of an import) counts
     the cell instead of loading it, so a full cell costs one indexed count, not all its rows."""
-    ctx.session.flush()  # the new card gets its id and its row: the count below includes it
-    count = ctx.session.scalar(select(func.count()).select_from(Card).where(
-        Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id)) - 1
+    with ctx.session.no_autoflush:  # the new card is not written yet: the count is of the others
+        count = ctx.session.scalar(select(func.count()).select_from(Card).where(
+            Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id))
     if position is None or position >= count:
         card.position = count
         return
