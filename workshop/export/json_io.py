@@ -312,6 +312,8 @@ class Plan:
     titles: list[str]
     ops: list[PlannedOp] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)  # the document's ids → the new ones (for sections
+    #                                                   loaded after the ops, e.g. listenings)
 
 
 CHANTIER_CONTENT = tuple(name for name in ChantierFields.model_fields if name not in ("step_ids", "card_ids"))
@@ -323,7 +325,7 @@ class _Planner:
         self.locale = doc.workshop.locale if doc.workshop.locale in ("fr", "en") else "fr"
         self.titles = [str(m.map.title or "") for m in doc.maps]
         self.plan = Plan(doc, lang, self.titles)
-        self.ids: dict[str, str] = {}
+        self.ids: dict[str, str] = self.plan.ids
         self.people = {p.id: p for p in doc.participants}
         self.lead = next((p.id for p in doc.participants if p.role == "facilitator"), None)
 
