@@ -4,7 +4,9 @@ from __future__ import annotations
 from workshop import views
 from workshop.db import Database
 from workshop.demo import ensure_demo
-from workshop.demo_content import DEMO
+from workshop.demo import demo_document
+
+DEMO = demo_document()["maps"][0]
 from workshop.maptypes import CARD_KINDS
 from workshop.models import Map, Participant
 from workshop.auth import actor_of
@@ -25,7 +27,7 @@ def test_demo_is_made_once_and_its_links_survive_a_restart(tmp_path):
         people = list(s.scalars(select(Participant).where(Participant.workshop_id == m.workshop_id)))
         facilitator = next(p for p in people if p.role == "facilitator")
         snap = views.snapshot_for(s, m, actor_of(facilitator))
-    assert len(people) == len(DEMO["participants"]) + 1
+    assert len(people) == len(demo_document()["participants"])
     assert m.phase == "chantiers"
     assert {c["kind"] for c in snap["cards"]} == set(CARD_KINDS)
     assert len(snap["cards"]) == len(DEMO["cards"]) and len(snap["steps"]) == len(DEMO["steps"])
@@ -38,7 +40,7 @@ def test_demo_is_made_once_and_its_links_survive_a_restart(tmp_path):
 
 def test_demo_ends_the_day_with_votes_key_moments_selected_ideas_and_sheets(tmp_path):
     from workshop.demo import create_demo
-    from workshop.demo_content import DEMO_SHEETS
+    DEMO_SHEETS = DEMO["chantiers"]
 
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
     db.migrate()

@@ -14,11 +14,13 @@ from pypdf import PdfReader
 
 from workshop import create_app, demo
 from workshop.config import Settings
-from workshop.demo_content import DEMO_SHEETS
+from workshop.demo import demo_document
 from workshop.export import collect, pdf
 from workshop.export.csv_export import safe_cell
 from workshop.export.pdf import FetchRefused, SafeFetcher
 from workshop.export.typography import NBSP, NNBSP, french
+
+DEMO_SHEETS = demo_document()["maps"][0]["chantiers"]
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -297,7 +299,7 @@ def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
     assert res.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(res.data.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(snap["cards"])
-    assert list(rows[0])[:8] == ["Macro-étape", "Étape", "Moment clé", "Couloir", "Type", "Texte", "Auteur", "Direction"]
+    assert list(rows[0])[:8] == ["Macro-étape", "Étape", "Moment clé", "Ligne", "Type", "Texte", "Auteur", "Direction"]
     by_text = {r["Texte"]: r for r in rows}
     caution = next(r for t, r in by_text.items() if t.startswith("Remplacer la caution de 50"))
     assert caution["Étape"] == "Installer l’appli et s’inscrire" and caution["Auteur"] == "Inès Lefèvre"
@@ -367,7 +369,8 @@ def test_workshop_json_is_complete_and_holds_no_secret(http, glisse):
 def test_export_import_export_gives_the_same_workshop(http, glisse):
     first = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
                      headers=auth(glisse["facilitator_token"])).get_json()
-    res = http.post("/api/workshops/import", data=json.dumps(first), content_type="application/json")
+    res = http.post("/api/workshops/import", data=json.dumps(first), content_type="application/json",
+                    headers=auth(glisse["facilitator_token"]))
     assert res.status_code == 201, res.get_json()
     answer = res.get_json()
     assert {"workshop", "map", "facilitator_token", "join_code", "join_url", "facilitator_url"} <= set(answer)
@@ -398,7 +401,7 @@ def test_import_of_a_second_map_and_english_locale(http):
     op(http, alice["token"], second_map, "emotion.set", step_id=snap["steps"][0]["id"], score=-2)
     op(http, token, second_map, "board.lock", locked=True)
     first = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
-    answer = http.post("/api/workshops/import", json=first).get_json()
+    answer = http.post("/api/workshops/import", json=first, headers=auth(token)).get_json()
     second = http.get(f"/api/workshops/{answer['workshop']['id']}/export/workshop.json",
                       headers=auth(answer["facilitator_token"])).get_json()
     assert normalise(second) == normalise(first)
@@ -408,12 +411,13 @@ def test_import_of_a_second_map_and_english_locale(http):
 
 def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http):
     db = app.extensions["parcours"].db
+    headers = auth(create(http)["facilitator_token"])
     from workshop.models import Workshop
     with db.read() as s:
         before = s.query(Workshop).count()
     for body in ([], {"workshop": {}}, {"format": "other", "workshop": {"title": "x"}},
                  {"workshop": {"title": "x"}, "maps": [{"map": {"title": "m", "type": "nope"}}]}):
-        res = http.post("/api/workshops/import", json=body)
+        res = http.post("/api/workshops/import", json=body, headers=headers)
         assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid", body
     bad_card = {"workshop": {"title": "Cassé"}, "participants": [],
                 "maps": [{"map": {"title": "m", "type": "journey"},
@@ -421,9 +425,10 @@ def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http)
                           "steps": [{"id": "s", "title": "S", "stage_id": None, "position": 0}],
                           "cards": [{"id": "c", "lane_id": "l", "step_id": "s", "kind": "bogus", "text": "x",
                                      "position": 0}]}]}
-    res = http.post("/api/workshops/import", json=bad_card)
+    res = http.post("/api/workshops/import", json=bad_card, headers=headers)
     assert res.status_code == 400 and "cards.0" in res.get_json()["error"]["message"]
-    assert http.post("/api/workshops/import", data="{not json", content_type="application/json").status_code == 400
+    assert http.post("/api/workshops/import", data="{not json", content_type="application/json",
+                     headers=headers).status_code == 400
     with db.read() as s:
         assert s.query(Workshop).count() == before
 
@@ -435,7 +440,8 @@ def test_import_takes_more_than_one_op_of_body(http, glisse):
         sheet["risks"] = "r" * 4000
     body = json.dumps(doc)
     assert len(body) > 64 * 1024
-    assert http.post("/api/workshops/import", data=body, content_type="application/json").status_code == 201
+    assert http.post("/api/workshops/import", data=body, content_type="application/json",
+                     headers=auth(glisse["facilitator_token"])).status_code == 201
 
 
 def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_path):

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .export.formats import FORMATS
 from .ops import REGISTRY
 from .services import JoinRequest, MapCreate, MeUpdate, WorkshopCreate
 
@@ -112,29 +113,17 @@ def openapi_document() -> dict[str, Any]:
             "parameters": [mid, {"name": "since", "in": "query", "schema": {"type": "integer", "default": 0}}],
             "security": bearer,
             "responses": {"200": _json(obj, "{events} or {snapshot}"), **_error_responses(400, 401, 404)}}},
-        # Exports and import (workshop/export/routes.py); any member of the workshop may export.
-        "/api/workshops/{wid}/export/chantiers.pdf": {"get": {
-            "summary": "Chantier sheets as PDF: a cover, then one A4 page per sheet", "parameters": [wid],
-            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
-        "/api/maps/{mid}/export/map.pdf": {"get": {
-            "summary": "The whole map as PDF (A3 landscape), emotion curves included", "parameters": [mid],
-            "security": bearer, "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
-        "/api/workshops/{wid}/export/report.pdf": {"get": {
-            "summary": "Workshop report as PDF: objective, participants, key moments, votes, resonance, sheets",
-            "parameters": [wid], "security": bearer,
-            "responses": {"200": _file("application/pdf"), **_error_responses(401, 404)}}},
-        "/api/workshops/{wid}/export/workshop.json": {"get": {
-            "summary": "The complete workshop (maps, cards, votes, sheets, participants without tokens)",
-            "parameters": [wid], "security": bearer,
-            "responses": {"200": _json(obj, "a workshop.json document"), **_error_responses(401, 404)}}},
-        "/api/maps/{mid}/export/cards.csv": {"get": {
-            "summary": "The map's cards, one a row (UTF-8 with BOM, header row)", "parameters": [mid],
-            "security": bearer, "responses": {"200": _file("text/csv"), **_error_responses(401, 404)}}},
+        # Exports: built from workshop/export/formats.py below; the import (workshop/export/routes.py):
         "/api/workshops/import": {"post": {
             "summary": "A new workshop from a workshop.json document (new ids, new facilitator token)",
+            "description": "Needs a facilitator's token of any workshop on this server; at most 8 MB "
+                           "(see docs/api.md, Exports and import).",
+            "parameters": [{"name": "lang", "in": "query", "required": False,
+                            "schema": {"type": "string", "enum": ["fr", "en"]}}],
+            "security": bearer,
             "requestBody": {"required": True, "content": {"application/json": {"schema": obj}}},
             "responses": {"201": _json(obj, "like POST /api/workshops, plus `imported`"),
-                          **_error_responses(400, 413)}}},
+                          **_error_responses(400, 401, 403, 413, 429)}}},
         # Who runs the room (workshop/facilitators.py): facilitators only; tokens are not map state.
         "/api/workshops/{wid}/facilitators": {"post": {
             "summary": "Make a participant a co-facilitator", "parameters": [wid], "security": bearer,
@@ -158,6 +147,13 @@ def openapi_document() -> dict[str, Any]:
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json(obj)}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json(obj, "{ok: true}")}}},
     }
+    lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]},
+            "description": "the export's language (default: the workshop's)"}
+    for fmt in FORMATS:  # any member of the workshop may export; PDFs may answer 429 (a bounded gate)
+        ok = _json(obj, "a workshop.json document") if fmt.ext == "json" else _file(fmt.content_type.split(";")[0])
+        paths[fmt.openapi_path] = {"get": {
+            "summary": fmt.summary, "parameters": [wid if fmt.scope == "workshop" else mid, lang],
+            "security": bearer, "responses": {"200": ok, **_error_responses(401, 404, *((429,) if fmt.pdf else ()))}}}
     from .listening.openapi import paths as listening_paths  # Mirror listening (CONTRACT.md §7)
     paths.update(listening_paths(schemas, _component, _json, _file, _error_responses))
     return {

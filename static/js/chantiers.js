@@ -510,6 +510,11 @@ export class Sheets {
       return el;
     };
 
+    // An end before the start is kept (dates are edited one at a time) but never silently: say so.
+    const inverted = h("p", {class: "form-error", role: "status", "data-testid": "dates-inverted", hidden: true},
+      t("sheets.dates_inverted"));
+    fields.set("_dates", (s) => { inverted.hidden = !(s.start && s.end && s.end < s.start); });
+
     const scale = (name) => {
       const group = h("div", {class: "scale", role: "group", id: `sf-${id}-${name}`, "data-field": name});
       const buttons = [1, 2, 3, 4, 5].map((n) => {
@@ -704,7 +709,7 @@ export class Sheets {
         box("impact", scale("impact"), {hint: t("sheets.impact_hint")}),
         box("effort", scale("effort"), {hint: t("sheets.effort_hint")}),
         box("start", dates("start")),
-        box("end", dates("end")),
+        box("end", h("div", {}, dates("end"), inverted)),
         box("milestones", h("div", {class: "sf-list"}, msRows, msAdder), {wide: true}),
         box("kpis", h("div", {class: "sf-list"}, kpiRows, kpiAdder), {wide: true}),
         box("prerequisites", multi("prerequisites")),

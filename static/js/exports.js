@@ -1,7 +1,8 @@
 // Exports (PDF, CSV, workshop.json) from the board, and the import of a workshop.json on the home page.
 // The endpoints want the bearer token: the file is fetched with an Authorization header and saved from
 // a blob under the server's file name (never a link with the token in its URL).
-import {clear, h, t, toast} from "./dom.js";
+import {PAGE, clear, h, t, toast} from "./dom.js";
+import {recent, tokenForMap} from "./identity.js";
 
 export const EXPORTS = [
   {key: "chantiers", path: (w, m) => `/api/workshops/${w}/export/chantiers.pdf`, ext: "pdf"},
@@ -121,6 +122,15 @@ export class ExportMenu {
   }
 }
 
+/** The token of the newest board this browser leads as facilitator, or null. */
+export function facilitatorToken() {
+  for (const board of recent()) {
+    const entry = board.role === "facilitator" ? tokenForMap(board.map_id) : null;
+    if (entry && entry.token) return entry.token;
+  }
+  return null;
+}
+
 /** Home page: import a workshop.json, then go to the new board as its facilitator. */
 export function setupImport({input, status, remember}) {
   input.addEventListener("change", async () => {
@@ -136,9 +146,16 @@ export function setupImport({input, status, remember}) {
       fail(t("home.import_bad_file"));
       return;
     }
+    // The server wants a facilitator's token (of any workshop on it): the newest board this browser leads.
+    const token = facilitatorToken();
+    if (!token) {
+      fail(t("impex.err.token"));
+      return;
+    }
     try {
-      const res = await fetch("/api/workshops/import", {method: "POST", headers: {"Content-Type": "application/json"},
-                                                         body: JSON.stringify(body)});
+      const res = await fetch(`/api/workshops/import?lang=${encodeURIComponent(PAGE.lang || "fr")}`, {
+        method: "POST", headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`},
+        body: JSON.stringify(body)});
       const answer = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(answer.error ? answer.error.message : res.statusText);
       remember(answer);

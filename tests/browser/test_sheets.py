@@ -147,13 +147,15 @@ def test_an_observer_downloads_the_chantier_sheets_pdf(browser, workshop, live_s
 
 
 def test_a_workshop_json_imported_from_the_home_page_opens_as_a_new_board(browser, workshop, live_server, tmp_path):
-    workshop.op("chantier.add", title="Fiche à reprendre", owner="Inès")
+    sheet = workshop.op("chantier.add", title="Fiche à reprendre", owner="Inès", start="2027-05-01")["data"]
+    workshop.op("chantier.update", id=sheet["id"], end="2027-01-01")  # before its start: kept, and flagged
     wid = workshop.answer["workshop"]["id"]
     exported = live_server.api("GET", f"/api/workshops/{wid}/export/workshop.json", token=workshop.token)
     assert exported.status_code == 200
     path = tmp_path / "atelier.json"
     path.write_bytes(exported.content)
-    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    # An import needs a facilitator's token: this browser leads a board already.
+    page = open_board(browser, live_server, workshop.map_id, workshop.token)
     page.goto(f"{live_server.url}/")
     page.set_input_files("#import-file", str(path))
     page.wait_for_url("**/board/**")
@@ -162,3 +164,6 @@ def test_a_workshop_json_imported_from_the_home_page_opens_as_a_new_board(browse
     expect(page.locator("[data-testid=facilitator-bar], #facilitator-bar")).to_be_visible()  # its facilitator
     page.click("[data-action=open-sheets]")
     expect(page.locator("#sheets .sheet-item .sheet-title")).to_have_text(["Fiche à reprendre"])
+    page.click("#sheets .sheet-item")
+    expect(page.locator("#sheets [data-testid=dates-inverted]")).to_be_visible()
+    expect(page.locator("#sheets [data-testid=dates-inverted]")).to_have_text("La fin est avant le début\u00a0: vérifiez les dates.")

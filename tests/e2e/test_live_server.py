@@ -260,7 +260,7 @@ def test_export_and_import_on_the_real_server_keep_the_board(live_server):
         assert client.send("card.add", lane_id=lane, step_id=step, kind="irritant", text=f"irritant {i}")["ok"]
     client.close()
     doc = live_server.api("GET", f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", token).json()
-    res = live_server.api("POST", "/api/workshops/import", json=doc)
+    res = live_server.api("POST", "/api/workshops/import", token, json=doc)
     assert res.status_code == 201, res.text
     copy = res.json()
     board = live_server.api("GET", f"/api/maps/{copy['map']['id']}", copy["facilitator_token"]).json()

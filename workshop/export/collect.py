@@ -50,6 +50,8 @@ def _map_document(session: Any, m: Map, viewer: Actor, people_rank: dict[str, in
     snap["map"] = {**snap["map"], "position": m.position}
     for row in snap["emotions"]:
         row.pop("mine", None)
+    for item in snap["cards"] + snap["chantiers"]:
+        item.pop("version", None)  # a live-editing counter, not content: an import starts it again
     snap["ratings"] = views.ratings_for(session, m.id, viewer)
     rounds = {r.id: r for r in session.scalars(select(Round).where(Round.map_id == m.id))}
     for shape in snap["rounds"]:

@@ -11,7 +11,7 @@ from .labels import labels
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = {
-    "fr": ["Macro-étape", "Étape", "Moment clé", "Couloir", "Type", "Texte", "Auteur", "Direction", "Perspective",
+    "fr": ["Macro-étape", "Étape", "Moment clé", "Ligne", "Type", "Texte", "Auteur", "Direction", "Perspective",
            "Canal", "Votes", "Commentaires", "Retenue", "Rebondit sur", "Id"],
     "en": ["Stage", "Step", "Key moment", "Lane", "Kind", "Text", "Author", "Department", "Perspective",
            "Channel", "Votes", "Comments", "Selected", "Builds on", "Id"],
@@ -26,7 +26,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def cards_csv(doc: dict[str, Any], map_id: str) -> bytes:
-    locale = doc["workshop"].get("locale") or "fr"
+    locale = doc.get("lang") or doc["workshop"].get("locale") or "fr"
     lab = labels(locale)
     yes, no = ("oui", "non") if locale == "fr" else ("yes", "no")
     m = next(m for m in doc["maps"] if m["map"]["id"] == map_id)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import catalog
+
 LABELS: dict[str, dict[str, Any]] = {
     "fr": {
         "chantiers_title": "Fiches chantier",
@@ -64,6 +66,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "cards": "cartes",
         "comments": "commentaires",
         "phase": "Phase",
+        "colon": "\u00a0:",
+        "no_date": "sans date",
         "resonance": "Matrice de résonance client / collaborateur",
         "resonance_intro": "Pour chaque étape, l’émotion moyenne des clients face à celle des collaborateurs "
                            "(de −2 à +2).",
@@ -74,7 +78,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "vote_results": "Résultats des votes",
         "no_votes": "Aucun vote.",
         "continued": "suite",
-        "lanes": "Couloirs",
+        "lanes": "Lignes",
         "contents": "Sommaire",
         "rank": "Rang",
         "more_cards": "autres cartes",
@@ -91,13 +95,6 @@ LABELS: dict[str, dict[str, Any]] = {
                      "mail": "courrier", "chat": "chat", "social": "réseaux sociaux"},
         "perspectives": {"customer": "client", "employee": "collaborateur"},
         "roles": {"facilitator": "Animateur", "participant": "Participant", "observer": "Observateur"},
-        "categories": {"great_moment": "Moment formidable", "lucky_break": "Coup de chance", "pain": "Douleur",
-                       "wrong_fight": "Mauvais combat", "blindness": "Cécité", "dead_end": "Impasse"},
-        "category_actions": {"great_moment": "le démultiplier", "lucky_break": "le rendre conscient avant qu’il disparaisse",
-                             "pain": "ôter l’effort des collaborateurs pour garder le geste",
-                             "wrong_fight": "arrêter la procédure qui blesse le client",
-                             "blindness": "le faire voir aux collaborateurs et changer avec eux",
-                             "dead_end": "chercher des idées pour les deux côtés"},
         "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                    "octobre", "novembre", "décembre"],
     },
@@ -161,6 +158,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "cards": "cards",
         "comments": "comments",
         "phase": "Phase",
+        "colon": ":",
+        "no_date": "no date",
         "resonance": "Customer / employee resonance matrix",
         "resonance_intro": "For each step, the customers’ average emotion opposite the employees’ (from −2 to +2).",
         "step": "Step",
@@ -187,13 +186,6 @@ LABELS: dict[str, dict[str, Any]] = {
                      "mail": "mail", "chat": "chat", "social": "social media"},
         "perspectives": {"customer": "customer", "employee": "employee"},
         "roles": {"facilitator": "Facilitator", "participant": "Participant", "observer": "Observer"},
-        "categories": {"great_moment": "Great moment", "lucky_break": "Lucky break", "pain": "Pain",
-                       "wrong_fight": "Wrong fight", "blindness": "Blindness", "dead_end": "Dead end"},
-        "category_actions": {"great_moment": "multiply it", "lucky_break": "make it conscious before it disappears",
-                             "pain": "remove the employees’ effort to keep the gesture",
-                             "wrong_fight": "stop the procedure that hurts the customer",
-                             "blindness": "make employees see it and change with their buy-in",
-                             "dead_end": "find ideas for both sides"},
         "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December"],
     },
@@ -201,4 +193,11 @@ LABELS: dict[str, dict[str, Any]] = {
 
 
 def labels(locale: str) -> dict[str, Any]:
-    return LABELS.get(locale, LABELS["fr"])
+    """The export's words; the six situations, their advice and the inverted-dates warning come from the
+    board's catalogue (workshop/i18n), so the board and the PDF say the same thing."""
+    base = LABELS.get(locale, LABELS["fr"])
+    words = catalog(locale)
+    situations = [key[4:-3] for key in words if key.startswith("res.") and key.endswith("_do")]
+    return {**base, "categories": {c: words[f"res.{c}"] for c in situations},
+            "category_actions": {c: words[f"res.{c}_do"] for c in situations},
+            "dates_inverted": words["sheets.dates_inverted"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import math
 import mimetypes
 import os
 import threading
@@ -173,7 +174,7 @@ def _curve_svg(points: list[tuple[float | None, float | None]], col_w: float, he
     """The customer and employee emotion curves over the step columns (mm units)."""
     n = len(points)
     width = col_w * n
-    top, bottom = 4.0, height - 4.0
+    top, bottom = 5.0, height - 5.0
 
     def y(score: float) -> float:
         return top + (2 - score) / 4 * (bottom - top)
@@ -215,15 +216,29 @@ def _curve_svg(points: list[tuple[float | None, float | None]], col_w: float, he
             parts.append(f'<circle cx="{cx:.2f}" cy="{cy:.2f}" r="1.1" fill="{colour}" stroke="#fff" '
                          f'stroke-width="0.35"/>')
             label = signed(value, locale)
-            dy = -2.0 if idx == 0 else 3.6
-            if idx == 0 and pair[1] is not None and pair[1] > value:
-                dy = 3.6
-            elif idx == 1 and pair[0] is not None and pair[0] < value:
-                dy = -2.0
-            parts.append(f'<text x="{cx + 1.6:.2f}" y="{cy + dy:.2f}" font-size="2.4" fill="{colour}" '
+            other = pair[1 - idx]
+            ty = _label_y(cy, y(other) if other is not None else None, idx == 0, height)
+            width_mm = 1.5 * len(label) + 0.6
+            parts.append(f'<rect x="{cx + 1.3:.2f}" y="{ty - 2.05:.2f}" width="{width_mm:.2f}" height="2.6" '
+                         f'rx="0.4" fill="#fff" fill-opacity="0.85"/>')
+            parts.append(f'<text x="{cx + 1.6:.2f}" y="{ty:.2f}" font-size="2.4" fill="{colour}" '
                          f'font-family="DejaVu Sans" font-weight="bold">{html.escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _label_y(cy: float, other_cy: float | None, first: bool, height: float) -> float:
+    """The baseline of a point's value label (2.4 mm text): above the point when it is the higher of the
+    column's two points (on a tie: the customer's), below otherwise; flipped when it would leave the
+    chart, so that labels neither overlap each other nor get cut at the edges."""
+    above, below = cy - 1.7, cy + 3.5
+    higher = other_cy is None or cy < other_cy or (cy == other_cy and first)
+    ty = above if higher else below
+    if ty - 2.0 < 0:
+        ty = below
+    elif ty > height - 0.3:
+        ty = above
+    return ty
 
 
 def _matrix_svg(sheets: list[dict[str, Any]], lab: dict[str, Any], size: float = 62.0) -> Markup:
@@ -294,8 +309,13 @@ def _sheets(doc: dict[str, Any], idx: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def export_locale(doc: dict[str, Any]) -> str:
+    """The language of an export: the one asked for (`lang`, set by the route from ?lang=), else the workshop's."""
+    return doc.get("lang") or doc["workshop"].get("locale") or "fr"
+
+
 def _base(doc: dict[str, Any]) -> dict[str, Any]:
-    locale = doc["workshop"].get("locale") or "fr"
+    locale = export_locale(doc)
     return {"locale": locale, "L": labels(locale), "workshop": doc["workshop"], "today": date.today(),
             "participants": [p for p in doc["participants"]]}
 
@@ -323,15 +343,21 @@ def _map_pages(m: dict[str, Any]) -> list[list[dict[str, Any]]]:
         if stage["id"] is None:
             known = {st["id"] for st in m["stages"]}
             steps = [s for s in m["steps"] if s["stage_id"] not in known]
-        for start in range(0, len(steps), MAX_STEPS_PER_PAGE):
-            groups.append({"stage": stage, "steps": steps[start:start + MAX_STEPS_PER_PAGE],
-                           "continued": start > 0})
+        # A stage longer than a page: parts of even length (11 steps: 6 + 5, not 10 + 1).
+        parts = max(1, math.ceil(len(steps) / MAX_STEPS_PER_PAGE))
+        chunk = max(1, math.ceil(len(steps) / parts))
+        for start in range(0, len(steps), chunk):
+            groups.append({"stage": stage, "steps": steps[start:start + chunk], "continued": start > 0})
+    # Pages of even fill: a stage joins the page when that brings it nearer the average page.
+    total = sum(len(g["steps"]) for g in groups)
+    target = total / max(1, math.ceil(total / MAX_STEPS_PER_PAGE))
     pages: list[list[dict[str, Any]]] = []
     count = 0
     for group in groups:
         if not group["steps"]:
             continue
-        if pages and count + len(group["steps"]) <= MAX_STEPS_PER_PAGE:
+        size = len(group["steps"])
+        if pages and count + size <= MAX_STEPS_PER_PAGE and abs(count + size - target) <= abs(count - target):
             pages[-1].append(group)
             count += len(group["steps"])
         else:
@@ -364,7 +390,7 @@ def _map_view(doc: dict[str, Any], m: dict[str, Any], idx: dict[str, Any], lab: 
         has_curve = any(a is not None or b is not None for a, b in points)
         pages.append({
             "groups": groups, "steps": steps, "col_w": col_w,
-            "curve": _curve_svg(points, col_w, 30.0, doc["workshop"].get("locale") or "fr") if steps else Markup(""),
+            "curve": _curve_svg(points, col_w, 30.0, export_locale(doc)) if steps else Markup(""),
             "has_curve": has_curve,
         })
     emotion_lane = next((l for l in m["lanes"] if l["kind"] == "emotions"), None)

@@ -519,3 +519,9 @@ from .listening import EN as _LISTENING_EN, FR as _LISTENING_FR  # noqa: E402
 
 FR.update({k: v for k, v in _LISTENING_FR.items() if k not in FR})
 EN.update({k: v for k, v in _LISTENING_EN.items() if k not in EN})
+
+# The import's errors and notes, and the exports' limits, keep their strings in impex.py.
+from .impex import EN as _IMPEX_EN, FR as _IMPEX_FR  # noqa: E402
+
+FR.update({k: v for k, v in _IMPEX_FR.items() if k not in FR})
+EN.update({k: v for k, v in _IMPEX_EN.items() if k not in EN})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from .. import shapes
 from ..errors import OpError
@@ -35,6 +35,9 @@ class CardUpdate(OpSchema):
     kind: CardKind | None = None
     channel: Channel | None = None
     perspective: Perspective | None = None
+    # Retained idea (set by promoting a selection vote, or directly by the facilitator: an import).
+    selected: bool | None = None
+    builds_on: Id | None = None
 
 
 class CardMove(OpSchema):
@@ -66,6 +69,18 @@ def _editable(ctx: Context, card: Card) -> None:
         raise OpError("forbidden", "this card is hidden until the facilitator reveals it", "id")
 
 
+def _place(ctx: Context, card: Card, position: int | None) -> None:
+    """Put a new card in its cell; appending (the common case, and every card of an import) counts
+    the cell instead of loading it, so a full cell costs one indexed count, not all its rows."""
+    with ctx.session.no_autoflush:  # the new card is not written yet: the count is of the others
+        count = ctx.session.scalar(select(func.count()).select_from(Card).where(
+            Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id))
+    if position is None or position >= count:
+        card.position = count
+        return
+    reorder(_cell(ctx, card.lane_id, card.step_id), card, position)
+
+
 @op("card.add", CardAdd, MEMBERS)
 def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
     ctx.get(Lane, o.lane_id, "lane_id")
@@ -78,15 +93,30 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
         channel=o.channel, builds_on=o.builds_on,
         visibility="author" if ctx.map.silent_writing else o.visibility,
     )
-    reorder(_cell(ctx, o.lane_id, o.step_id), card, o.position)
+    _place(ctx, card, o.position)
     ctx.session.flush()
     return shapes.card(card)
+
+
+def _check_builds_on(ctx: Context, card: Card, target_id: str) -> None:
+    """A card builds on another card of the map, never (through others) on itself."""
+    seen = 0
+    target: Card | None = ctx.get(Card, target_id, "builds_on")
+    while target is not None:
+        if target.id == card.id or seen > 100_000:
+            raise OpError("invalid", "builds_on: a card cannot build on itself", "builds_on")
+        target = ctx.session.get(Card, target.builds_on) if target.builds_on else None
+        seen += 1
 
 
 @op("card.update", CardUpdate, MEMBERS)
 def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
     card = ctx.get(Card, o.id)
     _editable(ctx, card)
+    if o.selected is not None:
+        ctx.require_facilitator("retain ideas", "selected")
+    if o.builds_on is not None:
+        _check_builds_on(ctx, card, o.builds_on)
     # Only the fields the client sent change: concurrent edits of other fields survive.
     for name in o.model_fields_set - {"id"}:
         setattr(card, name, getattr(o, name))

@@ -72,6 +72,8 @@ class ChantierUpdate(ChantierFields):
     title: Title | None = None
     # The sheet `version` the sent fields were edited from; omitted: last writer wins (CONTRACT §3).
     base_version: int | None = Field(default=None, ge=0)
+    # The rank a chantier vote's promotion gives (1 = first); the facilitator's, like promoting.
+    priority: int | None = Field(default=None, ge=1, le=50)
 
 
 class FromWinners(OpSchema):
@@ -80,13 +82,13 @@ class FromWinners(OpSchema):
 
 
 def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
-    sent = o.model_fields_set - {"id", "title", "base_version"}
+    sent = o.model_fields_set - {"id", "title", "base_version", "priority"}
     values = o.model_dump(mode="json", include=sent)
     for name, model in (("step_ids", Step), ("card_ids", Card)):
         for i, id_ in enumerate(values.get(name) or []):
             ctx.get(model, id_, f"{name}.{i}")
-    if values.get("start") and values.get("end") and values["end"] < values["start"]:
-        raise OpError("invalid", "end: before start", "end")
+    # An end before the start is kept, not refused: the board edits one field at a time, so any
+    # order of dates can be entered; the sheet and the PDF flag it instead (issue #9).
     # A new dict: the JSON column sees the change.
     sheet.fields = {**(sheet.fields or {}), **values}
 
@@ -129,6 +131,9 @@ def chantier_update(ctx: Context, o: ChantierUpdate) -> dict[str, Any]:
     _check_base(ctx, sheet, o, names)
     if o.title is not None:
         sheet.title = o.title
+    if "priority" in o.model_fields_set:
+        ctx.require_facilitator("rank sheets", "priority")
+        sheet.priority = o.priority
     _set_fields(ctx, sheet, o)
     sheet.version += 1
     _stamp(ctx, sheet, names)

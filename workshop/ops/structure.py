@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from .. import shapes
 from ..maptypes import LANE_KINDS
-from ..models import Card, Comment, Lane, Stage, Step
+from ..models import Card, Comment, Emotion, Lane, Stage, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Text, Title, op, reorder
 
 LaneKind = Literal[LANE_KINDS]  # type: ignore[valid-type]
@@ -150,6 +150,9 @@ def _delete_cards(ctx: Context, *where: Any) -> list[str]:
 def step_delete(ctx: Context, o: ById) -> dict[str, Any]:
     step = ctx.get(Step, o.id)
     card_ids = _delete_cards(ctx, Card.step_id == step.id)
+    # What hangs on the step goes with it: its emotion ratings (no foreign key holds them) and its comments.
+    ctx.session.execute(delete(Emotion).where(Emotion.map_id == ctx.map.id, Emotion.step_id == step.id))
+    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == step.id))
     ctx.session.delete(step)
     _renumber(_stage_steps(ctx, step.stage_id, exclude=step.id))
     return {"id": step.id, "card_ids": card_ids}
