@@ -73,9 +73,9 @@ def _error(err: OpError) -> dict[str, Any]:
     return {"ok": False, **err.body()}
 
 
-def register(socketio: SocketIO, state: AppState) -> admission.Admission:
+def register(socketio: SocketIO, state: AppState) -> None:
     """The handlers, behind the admission gate that limits every event on arrival."""
-    gate = admission.install(socketio, state, admission.Limits(workers=state.db.socket_workers))
+    admission.install(socketio, state, admission.Limits(workers=state.db.socket_workers))
     def current_actor() -> Actor:
         actor = state.presence.actor(request.sid)
         if actor is None:

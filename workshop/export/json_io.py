@@ -725,4 +725,4 @@ def _discard(db: Database, workshop_id: str) -> None:
 
 
 __all__ = ["MAX_BYTES", "MAX_ITEMS", "ImportRefused", "InDocument", "Plan", "import_workshop", "plan",
-           "read_document", "MAP_TYPES"]
+           "read_document"]
