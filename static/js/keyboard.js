@@ -4,7 +4,7 @@
 import {h, t} from "./dom.js";
 
 export const SHORTCUTS = ["help", "arrows", "home_end", "tab", "new", "save", "edit", "details", "move", "reorder",
-                          "delete", "escape"];
+                          "delete", "escape", "undo", "zoom"];
 
 /** The shortcuts sheet as a modal dialog; Escape or its button closes it and gives the focus back. */
 export function showShortcuts() {

@@ -52,6 +52,10 @@ FR: dict[str, str] = {
     'shortcuts.does.delete': 'Supprimer la carte (après confirmation)',
     'shortcuts.keys.escape': 'Échap',
     'shortcuts.does.escape': 'Annuler, fermer, revenir à la case',
+    'shortcuts.keys.undo': 'Ctrl + Z / Ctrl + Maj + Z',
+    'shortcuts.does.undo': 'Annuler / rétablir votre dernière modification',
+    'shortcuts.keys.zoom': '+ / − / Maj + 0 / Maj + 1',
+    'shortcuts.does.zoom': 'Zoomer, dézoomer, taille réelle, ajuster la carte à l’écran',
 }
 
 EN: dict[str, str] = {
@@ -100,4 +104,8 @@ EN: dict[str, str] = {
     'shortcuts.does.delete': 'Delete the card (after a confirmation)',
     'shortcuts.keys.escape': 'Escape',
     'shortcuts.does.escape': 'Cancel, close, back to the cell',
+    'shortcuts.keys.undo': 'Ctrl + Z / Ctrl + Shift + Z',
+    'shortcuts.does.undo': 'Undo / redo your last change',
+    'shortcuts.keys.zoom': '+ / − / Shift + 0 / Shift + 1',
+    'shortcuts.does.zoom': 'Zoom in, zoom out, actual size, fit the map to the screen',
 }
