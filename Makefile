@@ -8,7 +8,7 @@ PORT ?= 5000
 PROCESSES ?= 3
 CLUSTER_PORT ?= 8000
 
-.PHONY: setup run test test-fast clean system-packages cluster
+.PHONY: setup run test test-fast lint clean system-packages cluster
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -37,8 +37,13 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff for Python (pyproject.toml), ESLint for the browser modules (eslint.config.mjs).
+lint: setup
+	$(VENV)/bin/ruff check workshop tests bench deploy run.py
+	npx --no-install eslint static/js tests/js
 
 # N processes on PostgreSQL + Redis behind HAProxy on one port (docs/operations.md).
 cluster: setup

@@ -17,6 +17,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
 from workshop.config import Limit  # noqa: E402
@@ -87,4 +88,9 @@ def test_no_generated_request_gets_a_server_error(label, mode, fuzz_target):
         response = case.call(app=app, headers={"Authorization": f"Bearer {workshop.token}"})
         assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:300])
 
-    fuzz()
+    try:
+        fuzz()
+    except Unsatisfiable:
+        # Only free-form path strings to get wrong (e.g. a listening code): no invalid request exists.
+        assert mode == GenerationMode.NEGATIVE
+        pytest.skip(f"{label}: no request can break this operation's schema")
