@@ -19,7 +19,7 @@ from .db import Database
 from .errors import OpError, from_validation, unavailable
 from .models import Map, OpLog, utcnow
 from .ops import REGISTRY
-from .ops.base import Actor, Context, check_map_rules
+from .ops.base import Actor, Context, check_map_rules, plain_id
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
     as `{ok: false, error}` acks."""
     try:
         op_id, type_, fields = _parse(raw)
+        if plain_id(map_id) is None:  # a map id is a UUID; anything else never reaches the database
+            raise OpError("not_found", "no such map", "map_id")
         return _apply_parsed(db, map_id, actor, op_id, type_, fields)
     except OpError as err:
         return Outcome({"ok": False, **err.body()})

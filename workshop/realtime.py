@@ -16,7 +16,7 @@ from . import admission, engine, shapes, views, viewport
 from .auth import actor_of, participant_for
 from .errors import OpError, unavailable
 from .models import Map, Participant
-from .ops.base import MEMBERS, Actor
+from .ops.base import MEMBERS, Actor, plain_id
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,9 @@ def register(socketio: SocketIO, state: AppState) -> None:
     def member_map(actor: Actor, payload: Any) -> Map:
         if not isinstance(payload, dict) or not isinstance(payload.get("map_id"), str):
             raise OpError("invalid", "map_id: required", "map_id")
+        map_id = plain_id(payload["map_id"])  # never a NUL byte or a non-UUID to the database
         with state.db.read() as s:
-            m = s.get(Map, payload["map_id"])
+            m = s.get(Map, map_id) if map_id else None
             if m is None or m.workshop_id != actor.workshop_id:
                 raise OpError("not_found", "no such map", "map_id")
             return m

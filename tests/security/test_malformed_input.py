@@ -87,3 +87,20 @@ def test_a_lone_surrogate_over_socketio_is_refused_as_invalid(app, workshop):
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
     finally:
         client.disconnect()
+
+
+@pytest.mark.parametrize("event", ["join", "sync", "op"])
+def test_a_nul_byte_in_a_socket_map_id_names_nothing(app, workshop, event):
+    """PostgreSQL refuses a NUL byte in a query: the map id is checked before it gets there."""
+    import uuid
+
+    client = app.extensions["socketio"].test_client(app, flask_test_client=workshop.http,
+                                                    auth={"token": workshop.token})
+    try:
+        payload = {"map_id": workshop.map_id[:8] + "\x00",
+                   **({"op_id": str(uuid.uuid4()), "type": "phase.set", "phase": "ideation"} if event == "op"
+                      else {"since": 0})}
+        ack = client.emit(event, payload, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    finally:
+        client.disconnect()
