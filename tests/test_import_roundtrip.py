@@ -125,7 +125,11 @@ def every_op_workshop(db: Database) -> Recorder:
     b.ok(bob, "emotion.set", step_id=other["id"], score=2)
     b.ok(f, "phase.set", phase="diagnostic")
     b.ok(f, "timer.start", seconds=60, label="Écrire")
+    b.ok(f, "timer.pause")
+    b.ok(f, "timer.resume")
+    b.ok(f, "timer.extend", seconds=30)
     b.ok(f, "timer.stop")
+    b.ok(f, "board.settings", structure_edits="facilitator")
     b.ok(f, "board.silent", silent=True)
     b.ok(ana, "card.add", lane_id=lane["id"], step_id=other["id"], text="Face cachée, révélée")
     b.ok(f, "cards.reveal", step_id=other["id"])
@@ -139,6 +143,7 @@ def every_op_workshop(db: Database) -> Recorder:
     b.ok(bob, "vote.retract", round_id=ideas["id"], target_id=idea2["id"])
     b.ok(f, "round.close", id=ideas["id"])
     b.ok(f, "round.promote", id=ideas["id"], count=2)
+    b.ok(f, "chantier.from_winners", card_ids=[idea2["id"]])
     secret = b.ok(f, "round.open", target="step", budget=2, max_per_item=1, secret=True)
     b.ok(ana, "vote.cast", round_id=secret["id"], target_id=step["id"])
     b.ok(ana, "vote.cast", round_id=secret["id"], target_id=other["id"])
@@ -173,9 +178,10 @@ def test_a_workshop_made_with_every_op_type_comes_back_exactly(database):
     assert [c["hidden"] for c in cards].count(True) == 1                 # the face-down card
     secret = next(r for r in second["maps"][0]["rounds"] if r["secret"])
     assert [r["votes"] for r in secret["results"]] == [2, 1] and secret["voters"] == 2
-    sheets = second["maps"][0]["chantiers"]
-    assert (sheets[0]["start"], sheets[0]["end"]) == ("2027-03-01", "2027-01-01")
-    assert [s["priority"] for s in sheets] == [None, 1]
+    sheets = {s["title"]: s for s in second["maps"][0]["chantiers"]}
+    assert (sheets["Borne en gare"]["start"], sheets["Borne en gare"]["end"]) == ("2027-03-01", "2027-01-01")
+    assert [s["priority"] for s in sheets.values() if s["priority"]] == [1] and sheets["Badge"]["priority"] == 1
+    assert sheets["Badge sans contact"]["card_ids"]                      # made from a retained idea
     assert any("secret" in note for note in answer["imported"]["notes"])
 
 

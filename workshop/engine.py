@@ -85,7 +85,9 @@ def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int |
     statement that waited for the lock still reads with the snapshot it started with (READ
     COMMITTED), so a subquery in the UPDATE would miss the very op whose commit it waited for.
     Answers (map, seq of the earlier op) or (None, None) for no such map."""
-    m = session.execute(_CLAIM, {"p_map": map_id}).scalar()
+    # populate_existing: a session that already holds the map (an import's slice runs many ops in one
+    # transaction) must take the new seq from RETURNING, not keep its stale copy.
+    m = session.execute(_CLAIM, {"p_map": map_id}, execution_options={"populate_existing": True}).scalar()
     if m is None:
         return None, None
     return m, session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()

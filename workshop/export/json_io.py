@@ -91,6 +91,7 @@ class InMapMeta(_Frame):
     phase: Any = "setup"
     locked: bool = False
     silent_writing: bool = False
+    structure_edits: Any = "all"
     focus_step_id: Ref | None = None
 
 
@@ -595,6 +596,8 @@ class _Planner:
             self.add(m, None, where, "focus.set", step_id=self.ref(meta.focus_step_id, where, "focus_step_id"))
         if meta.silent_writing:
             self.add(m, None, where, "board.silent", silent=True)
+        if meta.structure_edits != "all":
+            self.add(m, None, where, "board.settings", structure_edits=meta.structure_edits)
         if meta.locked:
             self.add(m, None, where, "board.lock", locked=True)
 
