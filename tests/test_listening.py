@@ -379,7 +379,7 @@ def test_workshop_json_carries_listenings_and_responses_without_rids_and_an_impo
     [seen] = theirs.get_json()["maps"][0]["listenings"]
     assert "responses" not in seen and seen["results"]["silos"] == exported["results"]["silos"]
 
-    imported = http.post("/api/workshops/import", json=res.get_json())
+    imported = http.post("/api/workshops/import", json=res.get_json(), headers=fac)
     assert imported.status_code == 201, imported.get_json()
     new = imported.get_json()
     listed = http.get(f"/api/maps/{new['map']['id']}/listenings",

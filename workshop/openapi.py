@@ -129,17 +129,18 @@ def openapi_document() -> dict[str, Any]:
             "summary": "Make a participant a co-facilitator", "parameters": [wid], "security": bearer,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["participant_id"], "properties": {"participant_id": {"type": "string"}}}}}},
-            "responses": {"200": _json(obj, "{participant}"), **_error_responses(400, 401, 403, 404)}}},
+            "responses": {"200": _json(obj, "{participant}"), **_error_responses(400, 401, 403, 404, 413)}}},
         "/api/workshops/{wid}/facilitators/{pid}": {"delete": {
             "summary": "A co-facilitator becomes a participant again (never the workshop's creator)",
-            "parameters": [wid, {"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [wid, {"name": "pid", "in": "path", "required": True,
+                                 "schema": {"type": "string", "format": "uuid"}}],
             "security": bearer, "responses": {"200": _json(obj, "{participant}"), **_error_responses(401, 403, 404)}}},
         "/api/workshops/{wid}/facilitator-link": {"post": {
             "summary": "A new facilitator token for the caller; the old link stops working", "parameters": [wid],
             "security": bearer, "requestBody": {"content": {"application/json": {"schema": {
                 "type": "object", "properties": {"map_id": {"type": "string"}}}}}},
             "responses": {"200": _json(obj, "{facilitator_token, facilitator_url, map_ids}"),
-                          **_error_responses(400, 401, 403, 404)}}},
+                          **_error_responses(400, 401, 403, 404, 413)}}},
         "/api/workshops/{wid}/join-code": {"post": {
             "summary": "A new join code; the old code and join link stop working", "parameters": [wid],
             "security": bearer, "responses": {"200": _json(obj, "{join_code, join_url}"),

@@ -78,7 +78,7 @@ def test_the_openapi_document_says_ids_are_uuids_and_bodies_may_be_too_large(sql
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             for param in operation.get("parameters", []):
-                if param["in"] == "path":
+                if param["in"] == "path" and param["name"] != "code":  # a listening's code is not an id
                     assert param["schema"].get("format") == "uuid", (path, param)
             if "requestBody" in operation:
                 assert "413" in operation["responses"], (method, path)

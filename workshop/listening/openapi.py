@@ -13,7 +13,9 @@ def paths(schemas: dict[str, Any], component: Callable[..., dict[str, str]], jso
     bearer = [{"bearer": []}]
 
     def param(name: str) -> dict[str, Any]:
-        return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        # Ids are UUIDs; a listening's `code` is a secret like a join code.
+        schema = {"type": "string"} if name == "code" else {"type": "string", "format": "uuid"}
+        return {"name": name, "in": "path", "required": True, "schema": schema}
 
     def body(model: Any) -> dict[str, Any]:
         return {"required": True, "content": {"application/json": {"schema": component(schemas, model)}}}
@@ -38,7 +40,7 @@ def paths(schemas: dict[str, Any], component: Callable[..., dict[str, str]], jso
             "patch": {"summary": "Hide a verbatim (moderation) or show it again (facilitator)",
                       "parameters": [param("lid"), param("vid")], "security": bearer,
                       "requestBody": body(VerbatimModeration),
-                      "responses": {"200": json_(obj, "{verbatim: {id, hidden}}"), **errors(400, 401, 403, 404)}}},
+                      "responses": {"200": json_(obj, "{verbatim: {id, hidden}}"), **errors(400, 401, 403, 404, 413)}}},
         "/api/listenings/{lid}/export/responses.csv": {
             "get": {"summary": "One answer a row (silo, stage, step, score, important, verbatim, updated_at); "
                                "no respondent id; formula-like text cells prefixed with '",
