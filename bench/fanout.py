@@ -60,7 +60,7 @@ class Relay:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Relay":
+    def start(self) -> Relay:
         import requests
 
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "relay.py"), "--port", str(self.port),

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_doc import document  # noqa: E402  (bench/import_doc.py)
+
 from workshop.db import Database  # noqa: E402
 from workshop.export import json_io  # noqa: E402
-
-from import_doc import document  # noqa: E402  (bench/import_doc.py)
 
 
 def main() -> None:

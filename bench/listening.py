@@ -49,7 +49,7 @@ def ms(v: float) -> float:
 # -- the respondents, in their own process ------------------------------------------------------------
 
 
-def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, out: "multiprocessing.Queue") -> None:
+def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, out: multiprocessing.Queue) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     session_local = threading.local()

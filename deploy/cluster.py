@@ -104,7 +104,7 @@ class Cluster:
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         self.start_process(0)  # migrates first; the others find the schema ready
         for i in range(1, len(self.procs)):
             self.start_process(i)

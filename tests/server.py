@@ -8,9 +8,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import requests
 
@@ -39,7 +40,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> "Server":
+    def start(self, timeout: float = 30) -> Server:
         env = {**os.environ, "DATABASE_URL": self.database_url, "PARCOURS_DEMO": "0",
                "PARCOURS_ASYNC_MODE": self.async_mode, "PYTHONUNBUFFERED": "1", **self.env}
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from workshop import views
 from workshop.db import Database
-from workshop.demo import ensure_demo
-from workshop.demo import demo_document
+from workshop.demo import demo_document, ensure_demo
 
 DEMO = demo_document()["maps"][0]
+from sqlalchemy import select
+
+from workshop.auth import actor_of
 from workshop.maptypes import CARD_KINDS
 from workshop.models import Map, Participant
-from workshop.auth import actor_of
-from sqlalchemy import select
 
 
 def test_demo_is_made_once_and_its_links_survive_a_restart(tmp_path):

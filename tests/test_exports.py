@@ -445,11 +445,12 @@ def test_import_takes_more_than_one_op_of_body(http, glisse):
 
 
 def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_path):
+    from sqlalchemy import select
+
     from workshop.auth import actor_of
     from workshop.db import Database
     from workshop.demo import create_demo
     from workshop.models import Participant
-    from sqlalchemy import select
 
     db = Database(f"sqlite:///{tmp_path / 'r.db'}")
     db.migrate()

@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
     from . import api, facilitators, pages, realtime, security  # late: they import the op registry and the models
-    from .export import routes as export_routes
     from .engine import MAX_OP_BYTES  # the contract's limit on one op or request body
+    from .export import routes as export_routes
     from .presence import Presence
 
     settings = settings or Settings()

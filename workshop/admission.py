@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from socketio import packet
 
@@ -63,7 +64,7 @@ class Ticket:
 
 
 class Admission:
-    def __init__(self, state: "AppState", limits: Limits):
+    def __init__(self, state: AppState, limits: Limits):
         self.state = state
         self.limits = limits
         self._lock = threading.Lock()
@@ -153,7 +154,7 @@ class ThrottledLog:
                     *args, *((skipped,) if skipped else ()))
 
 
-def install(socketio: "SocketIO", state: "AppState", limits: Limits) -> Admission:
+def install(socketio: SocketIO, state: AppState, limits: Limits) -> Admission:
     """Put the gate in front of python-socketio's event dispatch and quiet malformed packets."""
     server = socketio.server
     gate = Admission(state, limits)

@@ -12,8 +12,8 @@ from . import engine, services, shapes, throttle, views
 from .auth import actor_of, participant_for
 from .errors import HTTP_STATUS, OpError, from_validation
 from .models import Map, Participant, Workshop
-from .ops.base import Actor
 from .openapi import openapi_document
+from .ops.base import Actor
 from .realtime import broadcast
 from .state import AppState
 

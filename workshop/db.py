@@ -5,9 +5,9 @@ PostgreSQL: the map row lock taken by the engine), so two writers never deadlock
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .auth import actor_of, participant_for
 from .config import ROOT
 from .db import Database
-from .auth import actor_of, participant_for
 from .export import json_io
 from .listening.demo import seed_demo_listening
 from .models import Workshop

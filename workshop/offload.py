@@ -20,8 +20,9 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,13 +7,12 @@ JSON in a `<script type="application/json">` element (Jinja's `tojson` escapes i
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, Response, abort, make_response, render_template, request,
-                   send_file)
+from flask import Blueprint, Response, abort, make_response, render_template, request, send_file
 from sqlalchemy import select
 
 from . import shapes, throttle
@@ -62,7 +61,7 @@ def _page(template: str, lang: str, **context: Any) -> Response:
         "channels": list(CHANNELS),
         "phases": list(PHASES),
         "lane_card_kind": _card_kind_of_lane(),
-        "server_now": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "server_now": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         **context.pop("page", {}),
     }
 

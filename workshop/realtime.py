@@ -12,7 +12,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 from sqlalchemy import bindparam, select
 
-from . import admission, engine, shapes, views, viewport
+from . import admission, engine, shapes, viewport, views
 from .auth import actor_of, participant_for
 from .errors import OpError, unavailable
 from .models import Map, Participant

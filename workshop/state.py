@@ -39,7 +39,7 @@ class RateLimiter:
 class AppState:
     settings: Settings
     db: Database
-    presence: "Presence"
+    presence: Presence
     limiter: RateLimiter = field(init=False)
     read_limiter: RateLimiter = field(init=False)
     editing_limiter: RateLimiter = field(init=False)

@@ -14,15 +14,15 @@ Every viewer-specific rule lives here and nowhere else:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import shapes
-from .models import (Card, Chantier, Comment, Emotion, Lane, Map, OpLog, Participant, Round, Stage, Step,
-                     Vote, iso)
+from .models import Card, Chantier, Comment, Emotion, Lane, Map, OpLog, Participant, Round, Stage, Step, Vote, iso
 from .ops.base import Actor
 
 # -- redaction ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ class LiveClient:
         if self.store is not None and event["map_id"] == self.map_id:
             self.store.receive(event)
 
-    def connect(self) -> "LiveClient":
+    def connect(self) -> LiveClient:
         self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
         self.join()
         return self

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from deploy.cluster import HAPROXY, Cluster
+
 from ..conftest import REDIS_URL, need
 from ..server import Server, free_port
 from ..store import board_view
@@ -123,7 +124,7 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         self.proc = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", str(self.port),
                                       "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                       "--dir", str(self.tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,8 +1,9 @@
 """An app on SQLite and on PostgreSQL, its HTTP client, and a workshop made through the API."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask

@@ -9,8 +9,8 @@ schemathesis's pytest plugin does not run on this pytest, so hypothesis draws it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pytest
 
@@ -20,10 +20,9 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
+from tests.conftest import PG_ADMIN_URL, need, postgres_available  # noqa: E402
 from workshop.config import Limit  # noqa: E402
 from workshop.openapi import openapi_document  # noqa: E402
-
-from tests.conftest import PG_ADMIN_URL, need, postgres_available  # noqa: E402
 
 from .conftest import close, make_app, new_workshop  # noqa: E402
 

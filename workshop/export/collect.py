@@ -9,7 +9,7 @@ views.snapshot_for (face-down cards, secret rounds); on top of the snapshot the 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -87,7 +87,7 @@ def workshop_document(db: Database, viewer: Actor, workshop_id: str, map_ids: li
         return {
             "format": FORMAT,
             "version": VERSION,
-            "exported_at": iso(datetime.now(timezone.utc)),
+            "exported_at": iso(datetime.now(UTC)),
             "workshop": workshop,
             "participants": [{k: v for k, v in shapes.participant(p).items() if k != "online"} for p in people],
             "maps": [_map_document(s, m, viewer, people_rank) for m in maps],

@@ -30,9 +30,10 @@ import heapq
 import json
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable, Iterator, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy import delete, event
@@ -618,7 +619,7 @@ class _Batch:
         self.session: Session | None = None
 
     @contextmanager
-    def open(self) -> Iterator["_Batch"]:
+    def open(self) -> Iterator[_Batch]:
         with self.db.write() as session:
             _hold_references(session)
             self.session = session

@@ -13,9 +13,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError

@@ -2,7 +2,8 @@
 `workshop/openapi.py` merges them into its document."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .schemas import ListeningCreate, ListeningUpdate, ResponseBody, VerbatimModeration
 

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from ..auth import normal_join_code
 from ..db import Database
 from ..errors import OpError, from_validation
-from ..models import (Listening, ListeningAnswer, ListeningResponse, Map, Stage, Step, Workshop, iso, new_id,
-                      utcnow)
+from ..models import Listening, ListeningAnswer, ListeningResponse, Map, Stage, Step, Workshop, iso, new_id, utcnow
 from ..ops.base import Actor
 from . import results as agg
 from .schemas import ListeningCreate, ListeningUpdate, ResponseBody, VerbatimModeration

@@ -1,7 +1,7 @@
 """The facilitator's controls: phase, timer (start, pause, resume, extend, stop), board lock, settings."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import Field
@@ -115,7 +115,7 @@ def timer_extend(ctx: Context, o: TimerExtend) -> dict[str, Any]:
 
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @op("board.settings", BoardSettings, FACILITATOR)
