@@ -80,7 +80,9 @@ def test_the_phase_selector_and_face_down_marks_are_whole_on_a_laptop(browser, w
     right = page.evaluate("() => Math.max(...[...document.querySelectorAll('#topbar *')].filter((e) => e.offsetParent)"
                           ".map((e) => e.getBoundingClientRect().right))")
     assert right <= size[0] + 1
-    # A face-down card in the first lane: its mark is inside the card, below the sticky step row.
+    # A face-down card in the first lane: its mark is inside the card, below the sticky step row
+    # (written during ideation: a closed workshop is read-only for participants).
+    workshop.op("phase.set", phase="ideation")
     workshop.op("board.silent", silent=True)
     nora = workshop.join("Nora")
     workshop.op("card.add", token=nora["token"], lane_id=lane, step_id=step, kind="note", text="en silence")
