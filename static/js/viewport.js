@@ -50,16 +50,17 @@ export class Viewport {
     const button = (action, label, text, extra = {}) =>
       h("button", {type: "button", class: "view-btn", "data-action": action, "data-testid": action, title: label,
                    "aria-label": label, ...extra}, text);
+    // Its name is what it shows (the level, as WCAG 2.5.3 asks); what a click does is its description.
     this.level = h("button", {type: "button", class: "view-level", "data-action": "zoom-reset", "data-testid": "zoom-level",
-                              title: t("zoom.reset"), "aria-label": t("zoom.reset")});
+                              title: t("zoom.reset")});
     this.fitBtn = button("zoom-fit", t("zoom.fit"), h("span", {class: "view-long"}, t("zoom.fit_short")),
       {"aria-pressed": "false"});
     this.fitBtn.prepend(h("span", {"aria-hidden": "true"}, "⤢ "));
     const tools = [button("zoom-out", t("zoom.out"), "−"), this.level, button("zoom-in", t("zoom.in"), "+"), this.fitBtn];
     if (this.lead) {
-      this.bringBtn = button("bring-here", t("view.bring_hint"), h("span", {class: "view-long"}, t("view.bring")));
+      this.bringBtn = button("bring-here", `${t("view.bring")} — ${t("view.bring_hint")}`, h("span", {class: "view-long"}, t("view.bring")));
       this.bringBtn.prepend(h("span", {"aria-hidden": "true"}, "⊙ "));
-      this.followBtn = button("follow-me", t("view.follow_hint"), h("span", {class: "view-long"}, t("view.follow")),
+      this.followBtn = button("follow-me", `${t("view.follow")} — ${t("view.follow_hint")}`, h("span", {class: "view-long"}, t("view.follow")),
         {"aria-pressed": "false"});
       this.followBtn.prepend(h("span", {"aria-hidden": "true"}, "◉ "));
       tools.push(h("span", {class: "view-sep", "aria-hidden": "true"}), this.bringBtn, this.followBtn);
@@ -68,8 +69,9 @@ export class Viewport {
     this.chip = h("div", {class: "view-chip", "data-testid": "following", role: "status", hidden: true}, this.chipText,
       h("button", {type: "button", class: "link", "data-action": "stop-following", "data-testid": "stop-following"},
         t("view.stop_following")));
-    this.el = h("div", {class: "view-bar", "data-testid": "view-bar", role: "toolbar", "aria-label": t("zoom.label")},
-      this.chip, h("div", {class: "view-tools"}, tools));
+    // A named region (a landmark, so nothing on the page sits outside one) holding the zoom toolbar.
+    this.el = h("section", {class: "view-bar", "data-testid": "view-bar", "aria-label": t("zoom.label")},
+      this.chip, h("div", {class: "view-tools", role: "toolbar", "aria-label": t("zoom.label")}, tools));
     this.el.addEventListener("click", (e) => this.onClick(e));
     document.body.appendChild(this.el);
     this.renderBar();
