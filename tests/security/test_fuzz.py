@@ -26,7 +26,7 @@ from workshop.openapi import openapi_document  # noqa: E402
 
 from .conftest import close, make_app, new_workshop  # noqa: E402
 
-EXAMPLES = 60  # per operation, mode and database: 1–2 minutes in all on an idle machine
+EXAMPLES = 30  # per operation, mode and database: about a minute in all on an idle machine
 OPEN = Limit(burst=100_000, per_minute=100_000)  # the throttles have their own tests; fuzz the bodies
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
 OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations()) if not op.path.endswith(".pdf")}
