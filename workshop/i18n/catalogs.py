@@ -484,51 +484,18 @@ EN: dict[str, str] = {
 FR.update({'error.unavailable': 'Serveur momentanément indisponible\u00a0: nouvel essai dans un instant.'})
 EN.update({'error.unavailable': 'Server briefly unavailable: trying again in a moment.'})
 
-# The chantier sheets, emotion curves, mirror and exports keep their strings in sheets.py.
-from .sheets import EN as _SHEETS_EN  # noqa: E402
-from .sheets import FR as _SHEETS_FR
+# Each area of the app keeps its strings in a module of its own, merged here. A key is defined once:
+# two parts (or a part and the base) defining the same key would make one silently lose, so it fails.
+#   sheets: chantier sheets, emotion curves, mirror, exports    security: walls, the facilitator's side
+#   a11y: skip link, announcements, shortcuts                   board: zoom, follow me, phone layout
+#   facil: timer, sheet conflicts, co-facilitators, undo        listening: Mirror listening
+#   impex: the import's errors and notes, export limits
+from importlib import import_module  # noqa: E402
 
-FR.update({k: v for k, v in _SHEETS_FR.items() if k not in FR})
-EN.update({k: v for k, v in _SHEETS_EN.items() if k not in EN})
-
-# The security walls and the facilitator's side in the mirror keep their strings in security.py.
-from .security import EN as _SECURITY_EN  # noqa: E402
-from .security import FR as _SECURITY_FR
-
-FR.update({k: v for k, v in _SECURITY_FR.items() if k not in FR})
-EN.update({k: v for k, v in _SECURITY_EN.items() if k not in EN})
-
-# Accessibility (skip link, grid announcements, keyboard shortcuts) keeps its strings in a11y.py.
-from .a11y import EN as _A11Y_EN  # noqa: E402
-from .a11y import FR as _A11Y_FR
-
-FR.update({k: v for k, v in _A11Y_FR.items() if k not in FR})
-EN.update({k: v for k, v in _A11Y_EN.items() if k not in EN})
-
-# Zoom, "bring everyone here", "follow me" and the phone layout keep theirs in board.py.
-from .board import EN as _BOARD_EN  # noqa: E402
-from .board import FR as _BOARD_FR
-
-FR.update({k: v for k, v in _BOARD_FR.items() if k not in FR})
-EN.update({k: v for k, v in _BOARD_EN.items() if k not in EN})
-
-# Running the room (timer, sheet conflicts, co-facilitators, undo) keeps its strings in facil.py.
-from .facil import EN as _FACIL_EN  # noqa: E402
-from .facil import FR as _FACIL_FR
-
-FR.update({k: v for k, v in _FACIL_FR.items() if k not in FR})
-EN.update({k: v for k, v in _FACIL_EN.items() if k not in EN})
-
-# Mirror listening (the respondent's page and the board's panel) keeps its strings in listening.py.
-from .listening import EN as _LISTENING_EN  # noqa: E402
-from .listening import FR as _LISTENING_FR
-
-FR.update({k: v for k, v in _LISTENING_FR.items() if k not in FR})
-EN.update({k: v for k, v in _LISTENING_EN.items() if k not in EN})
-
-# The import's errors and notes, and the exports' limits, keep their strings in impex.py.
-from .impex import EN as _IMPEX_EN  # noqa: E402
-from .impex import FR as _IMPEX_FR
-
-FR.update({k: v for k, v in _IMPEX_FR.items() if k not in FR})
-EN.update({k: v for k, v in _IMPEX_EN.items() if k not in EN})
+for _part in ("sheets", "security", "a11y", "board", "facil", "listening", "impex"):
+    _module = import_module(f"{__package__}.{_part}")
+    for _base, _more in ((FR, _module.FR), (EN, _module.EN)):
+        _twice = _base.keys() & _more.keys()
+        if _twice:
+            raise RuntimeError(f"i18n/{_part}.py defines keys already defined: {sorted(_twice)}")
+        _base.update(_more)
