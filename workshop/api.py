@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from . import engine, services, shapes, throttle, views
-from .auth import actor_of, participant_for
+from .auth import actor_of, normal_join_code, participant_for
 from .errors import HTTP_STATUS, OpError, from_validation
 from .models import Map, Participant, Workshop
 from .openapi import openapi_document
@@ -95,6 +95,9 @@ def join() -> Any:
     # the answer must not tell which codes exist.
     throttle.check("join_guess")
     throttle.spend("join")
+    code = body.get("code") if isinstance(body, dict) else None
+    if isinstance(code, str):  # the budget of the workshop this code names, whoever asks
+        throttle.spend_for("join_workshop", normal_join_code(code)[:64])
     try:
         answer = services.join(state().db, body)
     except OpError as err:

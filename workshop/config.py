@@ -41,13 +41,17 @@ class Limit:
 
 
 def _throttles() -> dict[str, Limit]:
-    """Per client address, where no login is needed (workshop/throttle.py, docs/security.md)."""
+    """Per client address (per join code for `join_workshop`), where no login is needed
+    (workshop/throttle.py, docs/security.md)."""
     return {
         # Unknown join codes tried (POST /api/join and the /join/<code> page together): a code has
         # 32^8 values, so 2 guesses a minute make finding any workshop hopeless.
         "join_guess": Limit(burst=20, per_minute=2),
         # Joins that succeed: a whole class behind one NAT address joins within a minute.
         "join": Limit(burst=120, per_minute=60),
+        # Joins into one workshop, from any address (keyed by its join code): a room of 10, or a
+        # seminar of 60 joining at once, gets in; a leaked code cannot add thousands of people.
+        "join_workshop": Limit(burst=60, per_minute=30),
         # New workshops (POST /api/workshops).
         "create": Limit(burst=20, per_minute=2),
     }
@@ -78,6 +82,9 @@ class Settings:
     read_burst: int = 20
     editing_rate_per_second: float = 10.0
     editing_burst: int = 40
+    # The facilitator's viewport signal: a view dragged by hand is sent at most 4 a second by the client.
+    viewport_rate_per_second: float = 5.0
+    viewport_burst: int = 10
     exports_dir: Path = ROOT / "exports"
     throttles: dict[str, Limit] = field(default_factory=_throttles)
     # Host names this server answers to (Host header); empty: any, and links follow the Host header

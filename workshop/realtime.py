@@ -210,7 +210,7 @@ def register(socketio: SocketIO, state: AppState) -> None:
         """The facilitator's zoom and centre, to every other screen of the map (viewport.py says why
         it is a transient signal and how it is bounded)."""
         actor = current_actor()
-        signal = viewport.signal(actor, payload)
+        signal = viewport.signal(actor, payload, state.viewport_limiter)
         if not state.presence.has_joined(request.sid, signal["map_id"]):
             raise OpError("not_found", "join the map first", "map_id")
         socketio.emit("viewport", signal, to=signal["map_id"], skip_sid=request.sid)

@@ -59,6 +59,29 @@ def _headers(response: Response) -> Response:
     return response
 
 
+class EngineIOHeaders:
+    """Socket.IO's long-polling answers come from the Engine.IO middleware, which Flask's
+    after_request never sees: the same `nosniff` and `no-store` walls for them here (a polling
+    answer carries workshop content, and a browser must never guess it is HTML)."""
+
+    ADDED = (("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store"),
+             ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
+
+    def __init__(self, wsgi_app: Any, prefix: str = "/socket.io"):
+        self.wsgi_app, self.prefix = wsgi_app, prefix
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("PATH_INFO", "").startswith(self.prefix):
+            return self.wsgi_app(environ, start_response)
+
+        def with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers = list(headers) + [(n, v) for n, v in self.ADDED if n.lower() not in present]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return self.wsgi_app(environ, with_headers)
+
+
 def install(app: Flask, settings: Settings) -> None:
     """Call after SocketIO(app): ProxyFix then sees Socket.IO requests too."""
     app.json = SafeJSONProvider(app)
@@ -66,6 +89,7 @@ def install(app: Flask, settings: Settings) -> None:
     app.url_value_preprocessor(_plain_path_values)
     app.after_request(_headers)
     app.extensions["parcours_throttle"] = Throttle(settings.throttles)
+    app.wsgi_app = EngineIOHeaders(app.wsgi_app)  # type: ignore[method-assign]
     if settings.allowed_hosts:
         app.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)  # other Host headers: 400
     elif not settings.public_url:

@@ -43,9 +43,12 @@ class AppState:
     limiter: RateLimiter = field(init=False)
     read_limiter: RateLimiter = field(init=False)
     editing_limiter: RateLimiter = field(init=False)
+    viewport_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.settings
         self.limiter = RateLimiter(s.rate_per_second, s.rate_burst)
         self.read_limiter = RateLimiter(s.read_rate_per_second, s.read_burst, "joins and syncs")
         self.editing_limiter = RateLimiter(s.editing_rate_per_second, s.editing_burst, "editing marks")
+        # Per app, not per module: two apps in one process (tests, a worker) keep their own buckets.
+        self.viewport_limiter = RateLimiter(s.viewport_rate_per_second, s.viewport_burst, "view changes")

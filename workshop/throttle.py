@@ -1,4 +1,5 @@
-"""Per-address throttles for what needs no login: joining with a code, creating a workshop.
+"""Per-address throttles for what needs no login: joining with a code, creating a workshop
+(and one per workshop: how many may join it a minute, from any address).
 
 A token bucket per (action, client address). The address is `request.remote_addr`: the peer's
 own address unless the app was told to trust reverse proxies (PARCOURS_TRUSTED_PROXIES, applied
@@ -23,12 +24,15 @@ MAX_TRACKED = 50_000
 class RateLimited(OpError):
     """`rate_limited` with the seconds after which one more request will pass (Retry-After)."""
 
-    def __init__(self, retry_after: int):
-        super().__init__("rate_limited", f"too many attempts from this address: retry in {retry_after} s")
+    def __init__(self, retry_after: int, who: str = "this address"):
+        super().__init__("rate_limited", f"too many attempts from {who}: retry in {retry_after} s")
         self.retry_after = retry_after
 
 
 class Throttle:
+    # Whose budget ran out, for the error message (the default: the client's address).
+    WHO = {"join_workshop": "people joining this workshop"}
+
     def __init__(self, limits: dict[str, Limit]):
         self.limits = limits
         self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
@@ -54,7 +58,7 @@ class Throttle:
             tokens = self._level(key, now)
             if tokens < 1:
                 self._buckets[key] = (tokens, now)
-                raise RateLimited(self._retry_after(action, tokens))
+                raise RateLimited(self._retry_after(action, tokens), self.WHO.get(action, "this address"))
             if len(self._buckets) >= MAX_TRACKED:
                 self._forget_full(now)
             self._buckets[key] = (tokens - 1, now)
@@ -79,6 +83,11 @@ def client_address() -> str:
 
 def spend(action: str) -> None:
     throttle().spend(action, client_address())
+
+
+def spend_for(action: str, key: str) -> None:
+    """Like spend, for a bucket named by something other than the address (a join code)."""
+    throttle().spend(action, key)
 
 
 def check(action: str) -> None:

@@ -2,7 +2,8 @@
 
 A viewport is not workshop state (nobody's zoom belongs in the op log, a replay or an export), so it
 travels like the `editing` marks: a transient Socket.IO signal, no seq, nothing stored. It is
-validated here, sent by the facilitator only, and bounded by its own token bucket (the client sends at
+validated here, sent by the facilitator only, and bounded by its own token bucket (AppState's
+viewport_limiter, limits in config.py; the client sends at
 most 4 a second while following, plus one every few seconds so that late joiners catch up).
 """
 from __future__ import annotations
@@ -16,8 +17,6 @@ from .ops.base import Actor, Id, OpSchema
 from .state import RateLimiter
 
 MIN_ZOOM, MAX_ZOOM = 0.25, 3.0
-# 5 signals a second sustained, bursts of 10: a viewport dragged by hand is throttled client-side at 4/s.
-LIMITER = RateLimiter(per_second=5, burst=10)
 
 
 class Viewport(OpSchema):
@@ -29,7 +28,7 @@ class Viewport(OpSchema):
     follow: StrictBool = False
 
 
-def signal(actor: Actor, raw: Any) -> dict[str, Any]:
+def signal(actor: Actor, raw: Any, limiter: RateLimiter) -> dict[str, Any]:
     """The event every other screen of the map receives, or an OpError in the contract's shape."""
     if not actor.is_facilitator:
         raise OpError("forbidden", "only the facilitator leads the room's view")
@@ -37,5 +36,5 @@ def signal(actor: Actor, raw: Any) -> dict[str, Any]:
         view = Viewport.model_validate(raw)
     except ValidationError as err:
         raise from_validation(err) from None
-    LIMITER.check(actor.id)
+    limiter.check(actor.id)
     return {**view.model_dump(), "participant_id": actor.id, "name": actor.name}

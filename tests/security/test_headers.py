@@ -93,3 +93,14 @@ def test_cards_csv_names_its_charset_once(sqlite_app):
     r = http.get(f"/api/maps/{workshop.map_id}/export/cards.csv", headers={"Authorization": f"Bearer {workshop.token}"})
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_socket_io_long_polling_answers_carry_the_same_walls(sqlite_app):
+    """Engine.IO answers polling itself, below Flask: its answers get nosniff and no-store too."""
+    http = sqlite_app.test_client()
+    r = http.get("/socket.io/?EIO=4&transport=polling")
+    assert r.status_code == 200 and r.data.startswith(b"0{")  # an Engine.IO open packet
+    assert r.headers.get("X-Content-Type-Options") == "nosniff"
+    assert r.headers.get("Cache-Control") == "no-store"
+    assert "default-src 'none'" in r.headers.get("Content-Security-Policy", "")
+    assert http.get("/socket.io/?EIO=4&transport=polling&sid=nope").headers.get("X-Content-Type-Options") == "nosniff"

@@ -73,7 +73,7 @@ def test_workshop_creation_is_throttled_per_address(sqlite_app):
 
 def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_path):
     tight = {"join_guess": Limit(burst=1, per_minute=1), "join": Limit(burst=50, per_minute=50),
-             "create": Limit(burst=5, per_minute=1)}
+             "create": Limit(burst=5, per_minute=1), "join_workshop": Limit(burst=50, per_minute=50)}
     direct = make_app(sqlite_url, tmp_path, throttles=tight)
     try:
         http = direct.test_client()
@@ -96,3 +96,20 @@ def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_pa
                          headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
     finally:
         close(proxied)
+
+
+def test_a_leaked_code_cannot_fill_a_workshop_from_many_addresses(sqlite_app):
+    """The per-address budgets do not stop a botnet: one workshop takes so many joins a minute, from
+    anywhere; another workshop is not affected."""
+    http = sqlite_app.test_client()
+    workshop, other = new_workshop(http), new_workshop(http)
+    burst = sqlite_app.extensions["parcours"].settings.throttles["join_workshop"].burst
+    for i in range(burst):
+        r = http.post("/api/join", json={"code": workshop.code.lower(), "name": f"Bot {i}"},
+                      environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"})
+        assert r.status_code == 201, r.json
+    r = http.post("/api/join", json={"code": workshop.code, "name": "Bot"}, environ_base={"REMOTE_ADDR": "10.2.0.1"})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert "joining this workshop" in r.json["error"]["message"]
+    r = http.post("/api/join", json={"code": other.code, "name": "Zoé"}, environ_base={"REMOTE_ADDR": "10.2.0.1"})
+    assert r.status_code == 201
