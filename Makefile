@@ -37,8 +37,13 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
+# Both cores run the tests file by file (pytest-xdist); then the `serial` tests, which measure that
+# other boards stay responsive or kill processes, run alone. PYTEST_ARGS goes to both runs (exit
+# code 5, "no test selected", is fine for either: PYTEST_ARGS may name files of one kind only).
+XDIST ?= -n 2 --dist loadfile
 test: setup lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # ruff for Python (pyproject.toml), ESLint for the browser modules (eslint.config.mjs).
 lint: setup
@@ -51,7 +56,7 @@ cluster: setup
 
 # Unit, engine and socket tests only: no server process, no browser.
 test-fast: setup
-	$(PY) -m pytest -m "not e2e and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not e2e and not browser" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -19,6 +19,7 @@ from workshop.db import Database
 from workshop.models import Participant
 from workshop.ops.base import Actor
 
+from .apps import close, make_app
 from .server import Server
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -63,9 +64,48 @@ def pg_url() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def redis_reachable(url: str = REDIS_URL) -> bool:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        return True
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def two_servers(pg_url, tmp_path) -> Iterator[list[Server]]:
+    """Two real `run.py` processes on one PostgreSQL database and Redis (their own channel), started
+    one after the other (the first migrates; the second finds the schema ready)."""
+    need(redis_reachable(), f"Redis not reachable at {REDIS_URL}")
+    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
+    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'parcours.db'}"
+
+
+@pytest.fixture
+def app(sqlite_url, tmp_path):
+    """The whole app on SQLite (tests/security/ has its own, on SQLite and PostgreSQL)."""
+    application = make_app(sqlite_url, tmp_path)
+    yield application
+    close(application)
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from workshop import create_app, demo
-from workshop.config import Settings
+from workshop import demo
 from workshop.demo import demo_document
 from workshop.export import collect, pdf
 from workshop.export.csv_export import safe_cell
 from workshop.export.pdf import FetchRefused, SafeFetcher
 from workshop.export.typography import NBSP, NNBSP, french
+
+from .apps import close, make_app
 
 DEMO_SHEETS = demo_document()["maps"][0]["chantiers"]
 
@@ -32,11 +33,9 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("exports")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'exports.db'}", demo=False, async_mode="threading",
-                        secret_key="test", exports_dir=tmp / "exports")
-    application = create_app(settings)
+    application = make_app(f"sqlite:///{tmp / 'exports.db'}", tmp)
     yield application
-    application.extensions["parcours"].db.dispose()
+    close(application)
 
 
 @pytest.fixture(scope="module")

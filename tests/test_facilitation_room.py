@@ -5,11 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
-from workshop import create_app
-from workshop.config import Settings
-
 from .test_engine import first_cell, snapshot
 
 
@@ -168,16 +163,6 @@ def test_winners_to_sheets_skips_ideas_already_linked_to_a_sheet(board):
 
 
 # -- point 5: co-facilitators, revoking links (REST) -------------------------------------------------
-
-@pytest.fixture
-def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'facil.db'}", demo=False, async_mode="threading",
-                        secret_key="test")
-    application = create_app(settings)
-    yield application
-    application.extensions["parcours"].presence.stop()
-    application.extensions["parcours"].db.dispose()
-
 
 def _auth(token):
     return {"Authorization": f"Bearer {token}"}

@@ -9,24 +9,7 @@ import uuid
 
 import pytest
 
-from workshop import create_app
-from workshop.config import Settings
 from workshop.listening import limits
-
-
-@pytest.fixture
-def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'listen.db'}", demo=False, async_mode="threading",
-                        secret_key="test")
-    application = create_app(settings)
-    yield application
-    application.extensions["parcours"].presence.stop()
-    application.extensions["parcours"].db.dispose()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 def auth(token):

@@ -9,18 +9,17 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from workshop import create_app, demo
-from workshop.config import Settings
+from workshop import demo
+
+from .apps import close, make_app
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pdf-a11y")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'a11y.db'}", demo=False, async_mode="threading",
-                        secret_key="test", exports_dir=tmp / "exports")
-    application = create_app(settings)
+    application = make_app(f"sqlite:///{tmp / 'a11y.db'}", tmp)
     yield application
-    application.extensions["parcours"].db.dispose()
+    close(application)
 
 
 @pytest.fixture(scope="module")

@@ -9,21 +9,6 @@ from workshop import create_app
 from workshop.config import Settings
 
 
-@pytest.fixture
-def app(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'sock.db'}", demo=False, async_mode="threading",
-                        secret_key="test")
-    application = create_app(settings)
-    yield application
-    application.extensions["parcours"].presence.stop()
-    application.extensions["parcours"].db.dispose()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
-
-
 def create(http, **body):
     res = http.post("/api/workshops", json={"title": "Atelier", "map_type": "journey", **body})
     assert res.status_code == 201, res.get_json()

@@ -40,7 +40,7 @@ class Limit:
     per_minute: float
 
 
-def _throttles() -> dict[str, Limit]:
+def default_throttles() -> dict[str, Limit]:
     """Per client address (per join code for `join_workshop`), where no login is needed
     (workshop/throttle.py, docs/security.md)."""
     return {
@@ -86,7 +86,7 @@ class Settings:
     viewport_rate_per_second: float = 5.0
     viewport_burst: int = 10
     exports_dir: Path = ROOT / "exports"
-    throttles: dict[str, Limit] = field(default_factory=_throttles)
+    throttles: dict[str, Limit] = field(default_factory=default_throttles)
     # Host names this server answers to (Host header); empty: any, and links follow the Host header
     # unless PARCOURS_PUBLIC_URL is set. Set one of the two in production (docs/security.md).
     allowed_hosts: list[str] = field(default_factory=lambda: _list("PARCOURS_ALLOWED_HOSTS"))

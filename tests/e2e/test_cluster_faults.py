@@ -17,22 +17,14 @@ import requests
 
 from deploy.cluster import HAPROXY, Cluster
 
-from ..conftest import REDIS_URL, need
+from ..conftest import REDIS_URL, need, redis_reachable
 from ..server import Server, free_port
 from ..store import board_view
 from .client import LiveClient
 
-pytestmark = pytest.mark.e2e
-
-
-def redis_reachable(url: str) -> bool:
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        return True
-    except redis.RedisError:
-        return False
+# serial: it measures that other boards stay responsive, or kills and restarts processes; it runs
+# alone after the parallel run (Makefile `test`), so that the other tests neither slow it nor feel it.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 
 
 def need_cluster_tools() -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import requests
 
-pytestmark = pytest.mark.e2e
+# serial: it measures that other boards stay responsive, or kills and restarts processes; it runs
+# alone after the parallel run (Makefile `test`), so that the other tests neither slow it nor feel it.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 CARDS = 1000
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))

@@ -12,10 +12,11 @@ import pytest
 import requests
 import socketio
 
-from ..conftest import REDIS_URL, need
 from ..server import Server
 
-pytestmark = pytest.mark.e2e
+# serial: it measures that other boards stay responsive, or kills and restarts processes; it runs
+# alone after the parallel run (Makefile `test`), so that the other tests neither slow it nor feel it.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 
 RESPONDENTS = {"customer": 60, "employee": 30}
 
@@ -89,21 +90,5 @@ def test_concurrent_respondents_are_all_counted_once_on_sqlite(tmp_path):
         server.stop()
 
 
-def test_concurrent_respondents_on_two_processes_on_postgresql_count_the_same(tmp_path, pg_url):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-        reachable = True
-    except redis.RedisError:
-        reachable = False
-    need(reachable, f"Redis not reachable at {REDIS_URL}")
-    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
-    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
-    servers[0].start()
-    servers[1].start()
-    try:
-        run_listening(servers)
-    finally:
-        for server in servers:
-            server.stop()
+def test_concurrent_respondents_on_two_processes_on_postgresql_count_the_same(two_servers):
+    run_listening(two_servers)

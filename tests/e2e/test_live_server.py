@@ -8,7 +8,6 @@ import uuid
 import pytest
 import requests
 
-from ..conftest import REDIS_URL, need
 from ..server import Server
 from ..store import board_view
 from .client import LiveClient
@@ -112,24 +111,8 @@ def test_ten_participants_edit_at_once_and_all_end_with_the_servers_board(tmp_pa
         server.stop()
 
 
-def test_two_processes_on_postgresql_and_redis_behave_as_one_server(tmp_path, pg_url):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-        reachable = True
-    except redis.RedisError:
-        reachable = False
-    need(reachable, f"Redis not reachable at {REDIS_URL}")
-    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
-    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
-    servers[0].start()  # migrates first; the second finds the schema ready
-    servers[1].start()
-    try:
-        run_workshop(servers)
-    finally:
-        for server in servers:
-            server.stop()
+def test_two_processes_on_postgresql_and_redis_behave_as_one_server(two_servers):
+    run_workshop(two_servers)
 
 
 def test_kill_9_and_restart_lose_no_acknowledged_op(tmp_path):
@@ -228,16 +211,8 @@ def test_votes_hold_under_parallel_sockets(live_server):
     vote_storm([live_server])
 
 
-def test_votes_hold_across_two_processes_on_postgresql(tmp_path, pg_url):
-    env = {"MESSAGE_QUEUE_URL": REDIS_URL, "PARCOURS_MQ_CHANNEL": f"parcours-test-{uuid.uuid4().hex[:8]}"}
-    servers = [Server(pg_url, env=env, log_path=tmp_path / f"server{i}.log") for i in range(2)]
-    servers[0].start()
-    servers[1].start()
-    try:
-        vote_storm(servers)
-    finally:
-        for server in servers:
-            server.stop()
+def test_votes_hold_across_two_processes_on_postgresql(two_servers):
+    vote_storm(two_servers)
 
 
 def test_the_example_script_from_the_docs_runs_against_the_real_server(live_server):

@@ -9,19 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from workshop import create_app
-from workshop.config import Settings
+from ..apps import close, make_app
 
-
-def make_app(url: str, tmp_path: Any, **overrides: Any) -> Flask:
-    settings = Settings(database_url=url, demo=False, async_mode="threading", secret_key="test",
-                        exports_dir=tmp_path / "exports", **overrides)
-    return create_app(settings)
-
-
-def close(app: Flask) -> None:
-    app.extensions["parcours"].presence.stop()
-    app.extensions["parcours"].db.dispose()
+__all__ = ["close", "make_app", "new_workshop"]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

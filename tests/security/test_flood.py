@@ -15,7 +15,9 @@ from ..e2e.client import LiveClient
 from ..server import Server
 from .raw_socket import RawSocket
 
-pytestmark = pytest.mark.e2e
+# serial: it measures that other boards stay responsive, or kills and restarts processes; it runs
+# alone after the parallel run (Makefile `test`), so that the other tests neither slow it nor feel it.
+pytestmark = [pytest.mark.e2e, pytest.mark.serial]
 
 CALM_OPS = 20
 # Generous: the calm board's 20 ops take well under a second on an idle machine; before the fix

@@ -21,7 +21,7 @@ from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
 from tests.conftest import PG_ADMIN_URL, need, postgres_available  # noqa: E402
-from workshop.config import Limit  # noqa: E402
+from workshop.config import Limit, default_throttles  # noqa: E402
 from workshop.openapi import openapi_document  # noqa: E402
 
 from .conftest import close, make_app, new_workshop  # noqa: E402
@@ -65,7 +65,7 @@ def fuzz_target(request, tmp_path_factory):
     """PostgreSQL matters: it refuses what SQLite stores silently (a NUL byte)."""
     tmp = tmp_path_factory.mktemp("fuzz")
     with _database(request.param, tmp) as url:
-        app = make_app(url, tmp, throttles={k: OPEN for k in ("join_guess", "join", "create")})
+        app = make_app(url, tmp, throttles={k: OPEN for k in default_throttles()})
         try:
             yield app, new_workshop(app.test_client())
         finally:

@@ -10,21 +10,20 @@ from typing import Any
 
 import pytest
 
-from workshop import create_app
-from workshop.config import Limit, Settings
+from workshop.config import Limit, default_throttles
 from workshop.export import json_io, limits
+
+from ..apps import close, make_app
 
 
 @pytest.fixture
 def app(tmp_path):
     # The per-address throttles on joining and creating have their own tests; these make many workshops.
     open_door = Limit(burst=100_000, per_minute=100_000)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'sec.db'}", demo=False, async_mode="threading",
-                        secret_key="test", exports_dir=tmp_path / "exports",
-                        throttles={k: open_door for k in ("join_guess", "join", "create")})
-    application = create_app(settings)
+    application = make_app(f"sqlite:///{tmp_path / 'sec.db'}", tmp_path,
+                           throttles={k: open_door for k in default_throttles()})
     yield application
-    application.extensions["parcours"].db.dispose()
+    close(application)
 
 
 @pytest.fixture

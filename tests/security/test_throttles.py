@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.config import Limit
+from workshop.config import Limit, default_throttles
 
 from .conftest import close, make_app, new_workshop
 
@@ -72,8 +72,7 @@ def test_workshop_creation_is_throttled_per_address(sqlite_app):
 
 
 def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_path):
-    tight = {"join_guess": Limit(burst=1, per_minute=1), "join": Limit(burst=50, per_minute=50),
-             "create": Limit(burst=5, per_minute=1), "join_workshop": Limit(burst=50, per_minute=50)}
+    tight = {**default_throttles(), "join_guess": Limit(burst=1, per_minute=1)}
     direct = make_app(sqlite_url, tmp_path, throttles=tight)
     try:
         http = direct.test_client()
