@@ -10,18 +10,17 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from workshop import create_app
-from workshop.config import Settings
 from workshop.i18n import translate
+
+from .apps import close, make_app
 
 
 @pytest.fixture(scope="module")
 def http(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lang")
-    app = create_app(Settings(database_url=f"sqlite:///{tmp / 'lang.db'}", demo=False, async_mode="threading",
-                              secret_key="test", exports_dir=tmp / "exports"))
+    app = make_app(f"sqlite:///{tmp / 'lang.db'}", tmp)
     yield app.test_client()
-    app.extensions["parcours"].db.dispose()
+    close(app)
 
 
 def auth(token: str) -> dict[str, str]:
