@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     socketio = SocketIO(app, async_mode=settings.async_mode, message_queue=settings.message_queue_url,
                         channel=settings.message_queue_channel,
                         # Room for the 64 kB op limit to answer `too_large` instead of dropping the socket.
-                        max_http_buffer_size=1024 * 1024, ping_interval=10, ping_timeout=20)
+                        max_http_buffer_size=1024 * 1024, ping_interval=10, ping_timeout=20,
+                        serializer=realtime.JsonPacket)
     realtime.register(socketio, state)
     state.presence.beat()
     socketio.start_background_task(state.presence.run_heartbeat, socketio.sleep)
