@@ -15,6 +15,7 @@ from . import engine, shapes
 from .auth import actor_of, hash_token, new_join_code, new_token, normal_join_code
 from .db import Database
 from .errors import OpError
+from .i18n import translate
 from .maptypes import MAP_TYPES, label, template
 from .models import Map, Participant, Workshop
 from .ops.base import Actor, OpSchema, PlainStr, Short, Text, Title
@@ -97,7 +98,7 @@ def create_workshop(db: Database, body: Any, base_url: str, *, layout: bool = Tr
         w = Workshop(title=req.title, objective=req.objective, locale=req.locale, join_code=new_join_code())
         s.add(w)
         s.flush()
-        name = facilitator_name or ("Animateur" if req.locale == "fr" else "Facilitator")
+        name = facilitator_name or translate(req.locale, "role.facilitator")
         facilitator, token = _new_participant(w.id, name, "facilitator")
         s.add(facilitator)
         s.flush()

@@ -420,7 +420,7 @@ export class BoardView {
     if (cellEl.dataset.labelled === key) return;
     cellEl.dataset.labelled = key;
     const where = JSON.parse(cellEl.dataset.where || "{}");
-    const cards = n === 0 ? t("a11y.cards_0") : n === 1 ? t("a11y.cards_1") : t("a11y.cards_n", {n});
+    const cards = t("a11y.cards", {n});
     cellEl.firstElementChild.textContent = t(where.stage ? "a11y.cell" : "a11y.cell_loose", {...where, cards});
   }
 

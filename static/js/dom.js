@@ -2,11 +2,22 @@
 
 export const PAGE = JSON.parse(document.getElementById("page-data").textContent);
 
-/** t("key", {name: "x"}) → the string of the page's language, {placeholders} filled in. */
+let plurals = null;
+
+/** The text of a catalogue entry for the count n: plural forms are chosen by the language's CLDR
+ * rule (Intl.PluralRules; the server uses Babel, the same data), `zero` first for 0 when given. */
+export function choose(entry, n, lang = PAGE.lang) {
+  if (typeof entry === "string") return entry;
+  if (n === 0 && "zero" in entry) return entry.zero;
+  if (!plurals || plurals.resolvedOptions().locale.split("-")[0] !== lang) plurals = new Intl.PluralRules(lang);
+  return entry[plurals.select(Number(n))] ?? entry.other;
+}
+
+/** t("key", {name: "x", n: 2}) → the string of the page's language, {placeholders} filled in. */
 export function t(key, values = {}) {
   const raw = PAGE.catalog[key];
   if (raw === undefined) return key;
-  return raw.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+  return choose(raw, values.n).replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
 }
 
 /**

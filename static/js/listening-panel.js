@@ -253,7 +253,8 @@ export class ListeningPanel {
           return;
         }
         const a = survey.get(step.id)[side];
-        const label = t("lst.distribution", {step: step.title, silo: t(`emo.${side}`), avg: fmt(a.average), n: a.count, imp: a.important});
+        const label = t("lst.distribution", {step: step.title, silo: t(`emo.${side}`), avg: fmt(a.average),
+                                                ratings: t("lst.ratings_n", {n: a.count}), times: t("lst.times_n", {n: a.important})});
         const dot = h("button", {type: "button", class: `emo-dot survey ${side}`, style, "aria-label": label, title: label,
                                  "data-testid": "survey-dot", "data-step-id": step.id, "data-side": side, "data-average": String(a.average)});
         const showIt = () => {

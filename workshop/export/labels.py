@@ -1,203 +1,37 @@
-"""The words printed on the exports, in French and English (the board's catalogs live elsewhere)."""
+"""The words printed on the exports, as the templates read them (`L.sheet`, `L.phases.setup`).
+
+They live in the one catalogue (workshop/i18n/<lang>.json) under `pdf.`: `pdf.sheet` becomes
+`L.sheet`, `pdf.phases.setup` becomes `L.phases.setup`. The six situations, their advice and the
+inverted-dates warning are the board's own entries, so the board and the PDF say the same thing.
+"""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from ..i18n import catalog
+from ..i18n import LANGS, catalog
 
-LABELS: dict[str, dict[str, Any]] = {
-    "fr": {
-        "chantiers_title": "Fiches chantier",
-        "map_title": "Carte",
-        "report_title": "Compte rendu d’atelier",
-        "objective": "Objectif de l’atelier",
-        "exported_on": "Édité le",
-        "sheets": "fiches",
-        "sheet": "Fiche",
-        "no_sheets": "Aucune fiche chantier n’a encore été rédigée.",
-        "summary": "Synthèse des chantiers",
-        "matrix": "Impact / effort",
-        "impact": "Impact",
-        "effort": "Effort",
-        "priority": "Priorité",
-        "status": "Statut",
-        "problem": "Problème",
-        "sheet_objective": "Objectif",
-        "solution": "Solution",
-        "owner": "Porteur",
-        "sponsor": "Sponsor",
-        "departments": "Directions concernées",
-        "start": "Début",
-        "end": "Fin",
-        "budget": "Budget",
-        "milestones": "Jalons",
-        "prerequisites": "Prérequis",
-        "risks": "Risques",
-        "kpis": "Indicateurs",
-        "kpi": "Indicateur",
-        "target": "Cible",
-        "date": "Date",
-        "label": "Jalon",
-        "linked_steps": "Étapes du parcours",
-        "linked_cards": "Constats et idées liés",
-        "not_set": "—",
-        "map": "Carte",
-        "page": "Page",
-        "of": "sur",
-        "key_moment": "Moment clé",
-        "key_moments": "Moments clés",
-        "votes": "votes",
-        "vote": "vote",
-        "emotion_curve": "Courbe des émotions",
-        "customer": "Client",
-        "employee": "Collaborateur",
-        "legend": "Légende",
-        "hidden_card": "Carte face cachée",
-        "selected": "Retenue",
-        "selected_ideas": "Idées retenues",
-        "no_selected_ideas": "Aucune idée n’a encore été retenue.",
-        "participants": "Participants",
-        "participants_by_department": "Participants par direction",
-        "no_department": "Sans direction",
-        "facilitator": "Animation",
-        "observer": "Observateur",
-        "maps": "Cartes",
-        "steps": "étapes",
-        "cards": "cartes",
-        "comments": "commentaires",
-        "phase": "Phase",
-        "colon": "\u00a0:",
-        "no_date": "sans date",
-        "resonance": "Matrice de résonance client / collaborateur",
-        "resonance_intro": "Pour chaque étape, l’émotion moyenne des clients face à celle des collaborateurs "
-                           "(de −2 à +2).",
-        "step": "Étape",
-        "stage": "Macro-étape",
-        "category": "Situation",
-        "no_key_moments": "Aucun moment clé n’a encore été désigné.",
-        "vote_results": "Résultats des votes",
-        "no_votes": "Aucun vote.",
-        "continued": "suite",
-        "lanes": "Lignes",
-        "contents": "Sommaire",
-        "rank": "Rang",
-        "more_cards": "autres cartes",
-        "unit_steps": "étape(s)",
-        "status_values": {"draft": "Brouillon", "validated": "Validée", "in_progress": "En cours", "done": "Terminée"},
-        "map_types": {"journey": "Carte du parcours client", "blueprint": "Plan de service",
-                      "experience": "Carte d’expérience"},
-        "phases": {"setup": "Préparation", "diagnostic": "Diagnostic", "key_moments": "Moments clés",
-                   "ideation": "Idéation", "selection": "Sélection", "chantiers": "Chantiers", "closed": "Clos"},
-        "kinds": {"note": "Note", "irritant": "Irritant", "enchantment": "Enchantement", "idea": "Idée",
-                  "expectation": "Attente", "question": "Question", "touchpoint": "Point de contact",
-                  "verbatim": "Verbatim", "process": "Processus"},
-        "channels": {"web": "web", "app": "appli", "phone": "téléphone", "agency": "agence", "email": "e-mail",
-                     "mail": "courrier", "chat": "chat", "social": "réseaux sociaux"},
-        "perspectives": {"customer": "client", "employee": "collaborateur"},
-        "roles": {"facilitator": "Animateur", "participant": "Participant", "observer": "Observateur"},
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"],
-    },
-    "en": {
-        "chantiers_title": "Work package sheets",
-        "map_title": "Map",
-        "report_title": "Workshop report",
-        "objective": "Workshop objective",
-        "exported_on": "Issued on",
-        "sheets": "sheets",
-        "sheet": "Sheet",
-        "no_sheets": "No work package sheet has been written yet.",
-        "summary": "Work packages at a glance",
-        "matrix": "Impact / effort",
-        "impact": "Impact",
-        "effort": "Effort",
-        "priority": "Priority",
-        "status": "Status",
-        "problem": "Problem",
-        "sheet_objective": "Objective",
-        "solution": "Solution",
-        "owner": "Owner",
-        "sponsor": "Sponsor",
-        "departments": "Departments",
-        "start": "Start",
-        "end": "End",
-        "budget": "Budget",
-        "milestones": "Milestones",
-        "prerequisites": "Prerequisites",
-        "risks": "Risks",
-        "kpis": "KPIs",
-        "kpi": "Indicator",
-        "target": "Target",
-        "date": "Date",
-        "label": "Milestone",
-        "linked_steps": "Journey steps",
-        "linked_cards": "Linked findings and ideas",
-        "not_set": "—",
-        "map": "Map",
-        "page": "Page",
-        "of": "of",
-        "key_moment": "Key moment",
-        "key_moments": "Key moments",
-        "votes": "votes",
-        "vote": "vote",
-        "emotion_curve": "Emotion curve",
-        "customer": "Customer",
-        "employee": "Employee",
-        "legend": "Legend",
-        "hidden_card": "Face-down card",
-        "selected": "Selected",
-        "selected_ideas": "Selected ideas",
-        "no_selected_ideas": "No idea has been selected yet.",
-        "participants": "Participants",
-        "participants_by_department": "Participants by department",
-        "no_department": "No department",
-        "facilitator": "Facilitation",
-        "observer": "Observer",
-        "maps": "Maps",
-        "steps": "steps",
-        "cards": "cards",
-        "comments": "comments",
-        "phase": "Phase",
-        "colon": ":",
-        "no_date": "no date",
-        "resonance": "Customer / employee resonance matrix",
-        "resonance_intro": "For each step, the customers’ average emotion opposite the employees’ (from −2 to +2).",
-        "step": "Step",
-        "stage": "Stage",
-        "category": "Situation",
-        "no_key_moments": "No key moment has been marked yet.",
-        "vote_results": "Vote results",
-        "no_votes": "No votes.",
-        "continued": "continued",
-        "lanes": "Lanes",
-        "contents": "Contents",
-        "rank": "Rank",
-        "more_cards": "more cards",
-        "unit_steps": "step(s)",
-        "status_values": {"draft": "Draft", "validated": "Validated", "in_progress": "In progress", "done": "Done"},
-        "map_types": {"journey": "Customer journey map", "blueprint": "Service blueprint",
-                      "experience": "Experience map"},
-        "phases": {"setup": "Setup", "diagnostic": "Diagnosis", "key_moments": "Key moments",
-                   "ideation": "Ideation", "selection": "Selection", "chantiers": "Work packages", "closed": "Closed"},
-        "kinds": {"note": "Note", "irritant": "Pain point", "enchantment": "Delight", "idea": "Idea",
-                  "expectation": "Expectation", "question": "Question", "touchpoint": "Touchpoint",
-                  "verbatim": "Verbatim", "process": "Process"},
-        "channels": {"web": "web", "app": "app", "phone": "phone", "agency": "branch", "email": "e-mail",
-                     "mail": "mail", "chat": "chat", "social": "social media"},
-        "perspectives": {"customer": "customer", "employee": "employee"},
-        "roles": {"facilitator": "Facilitator", "participant": "Participant", "observer": "Observer"},
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"],
-    },
-}
+PREFIX = "pdf."
+
+
+@lru_cache(maxsize=len(LANGS))
+def _words(locale: str) -> dict[str, Any]:
+    words = catalog(locale)
+    out: dict[str, Any] = {}
+    for key, text in words.items():
+        if key.startswith(PREFIX):
+            group, _, name = key[len(PREFIX):].partition(".")
+            if name:
+                out.setdefault(group, {})[name] = text
+            else:
+                out.setdefault(group, text)
+    situations = [key[4:-3] for key in words if key.startswith("res.") and key.endswith("_do")]
+    out["categories"] = {c: words[f"res.{c}"] for c in situations}
+    out["category_actions"] = {c: words[f"res.{c}_do"] for c in situations}
+    out["dates_inverted"] = words["sheets.dates_inverted"]
+    return out
 
 
 def labels(locale: str) -> dict[str, Any]:
-    """The export's words; the six situations, their advice and the inverted-dates warning come from the
-    board's catalogue (workshop/i18n), so the board and the PDF say the same thing."""
-    base = LABELS.get(locale, LABELS["fr"])
-    words = catalog(locale)
-    situations = [key[4:-3] for key in words if key.startswith("res.") and key.endswith("_do")]
-    return {**base, "categories": {c: words[f"res.{c}"] for c in situations},
-            "category_actions": {c: words[f"res.{c}_do"] for c in situations},
-            "dates_inverted": words["sheets.dates_inverted"]}
+    """The export's words in `locale` (French for a language the app does not have)."""
+    return _words(locale if locale in LANGS else "fr")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
@@ -86,10 +87,11 @@ def _fmt_date(value: Any, locale: str, short: bool = False) -> str:
         value = value.date()
     if short:
         return value.strftime("%d/%m/%Y") if locale == "fr" else value.isoformat()
-    month = labels(locale)["months"][value.month - 1]
+    # Month names from CLDR (Babel); French writes the first of a month "1er".
     if locale == "fr":
-        return f"{'1er' if value.day == 1 else value.day}\u00a0{month} {value.year}"
-    return f"{value.day} {month} {value.year}"
+        text = format_date(value, "d\u00a0MMMM y", locale="fr")
+        return "1er" + text[1:] if value.day == 1 else text
+    return format_date(value, "d MMMM y", locale="en_GB")
 
 
 def signed(value: float | None, locale: str) -> str:

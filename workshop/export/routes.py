@@ -44,12 +44,6 @@ def busy(err: Busy) -> Any:
     return response, status
 
 
-_WORDS = {
-    "fr": {"chantiers": "chantiers", "map": "carte", "report": "compte-rendu", "cards": "cartes", "workshop": "atelier"},
-    "en": {"chantiers": "work-packages", "map": "map", "report": "report", "cards": "cards", "workshop": "workshop"},
-}
-
-
 def slug(text: str, limit: int = 60) -> str:
     text = re.sub(r"[’'‘]", "-", text.replace("œ", "oe").replace("Œ", "Oe"))
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -62,7 +56,7 @@ def filename(doc: dict[str, Any], kind: str, ext: str, map_title: str | None = N
     parts = [slug(doc["workshop"]["title"])]
     if map_title and map_title != doc["workshop"]["title"]:
         parts.append(slug(map_title, 40))
-    parts += [_WORDS.get(locale, _WORDS["en"])[kind], date.today().isoformat()]
+    parts += [translate(locale if locale in LANGS else "en", f"file.{kind}"), date.today().isoformat()]
     return "-".join(parts) + "." + ext
 
 
