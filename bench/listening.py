@@ -6,6 +6,8 @@
    ten participants connected with python-socketio.
 2. Baseline: the ten participants take turns sending `card.add`; fan-out = emit → the event has
    reached all ten (as bench/latency.py).
+   With `--panels N` (10 by default) N of them have the Mirror tab open: every `listening` event makes
+   each fetch the results, as static/js/listening-panel.js does.
 3. Same again while `--respondents` respondents (distinct rids, 12 answers each) PUT their response,
    their arrivals spread evenly over `--seconds`, from a separate process (32 threads) so that the
    respondents' Python does not slow the board's clients. Measures PUT latency.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import queue
 import statistics
 import sys
 import tempfile
@@ -78,8 +81,12 @@ def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, 
 
 
 class Board:
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, panels: int = 0):
         self.server = server
+        self.panels = panels
+        self.fetches: queue.Queue = queue.Queue(maxsize=100)
+        self.fetch_times: list[float] = []
+        threading.Thread(target=self._fetch_results, daemon=True).start()
         ws = server.api("POST", "/api/workshops", json={"title": "Bench", "map_type": "journey"}).json()
         self.map_id, self.token = ws["map"]["id"], ws["facilitator_token"]
         snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
@@ -109,9 +116,33 @@ class Board:
             if self.seen[event["seq"]] == 10:
                 self.arrived[event["seq"]] = time.perf_counter()
 
-    def _on_listening(self, _event: dict) -> None:
+    def _on_listening(self, event: dict) -> None:
         with self.lock:
             self.listening_events += 1
+            first = self.listening_events % 10 == 1  # each event reaches the ten clients: one round of fetches
+        if first and self.panels and event.get("listening_id"):
+            try:
+                self.fetches.put_nowait(event["listening_id"])
+            except queue.Full:
+                pass
+
+    def _fetch_results(self) -> None:
+        """As static/js/listening-panel.js does with the Mirror tab open: each `listening` event makes
+        the member fetch the results (here `panels` members, one after the other, from this thread)."""
+        http = requests.Session()
+        while True:
+            lid = self.fetches.get()
+            if lid is None:
+                return
+            for _ in range(self.panels):
+                t0 = time.perf_counter()
+                try:
+                    res = http.get(f"{self.server.url}/api/listenings/{lid}",
+                                   headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
+                except requests.RequestException:
+                    return  # the server is gone: the run is over
+                if res.status_code == 200:
+                    self.fetch_times.append(time.perf_counter() - t0)
 
     def edit(self, stop: threading.Event | None = None, rounds: int = 10, pause: float = 0.05) -> list[float]:
         """Fan-out times of card.add ops, each client in turn, until `stop` (or `rounds` rounds)."""
@@ -131,6 +162,7 @@ class Board:
         return fanouts
 
     def close(self) -> None:
+        self.fetches.put(None)
         for sio in self.clients:
             sio.disconnect()
 
@@ -140,7 +172,7 @@ def survey_run(args: argparse.Namespace) -> dict:
         db_url = f"sqlite:///{tmp}/bench.db"
         server = Server(db_url, log_path=Path(tmp) / "server.log").start()
         try:
-            board = Board(server)
+            board = Board(server, args.panels)
             li = server.api("POST", f"/api/maps/{board.map_id}/listenings", token=board.token,
                             json={"invited": {"customer": args.respondents}}).json()["listening"]
             board.edit(rounds=2)  # warm up
@@ -181,6 +213,9 @@ def survey_run(args: argparse.Namespace) -> dict:
         "during_p50": ms(statistics.median(during)), "during_p99": ms(pct(during, 0.99)),
         "ratio_p99": round(pct(during, 0.99) / pct(alone, 0.99), 2),
         "board_ops": (len(alone), len(during)), "listening_events": board.listening_events // 10,
+        "fetches": len(board.fetch_times),
+        "fetch_p50": ms(statistics.median(board.fetch_times)) if board.fetch_times else None,
+        "fetch_p99": ms(pct(board.fetch_times, 0.99)) if board.fetch_times else None,
     }
 
 
@@ -257,6 +292,8 @@ def main() -> None:
     parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
     parser.add_argument("--skip-survey", action="store_true")
+    parser.add_argument("--panels", type=int, default=10,
+                        help="board members whose Mirror tab is open: each fetches the results on every listening event")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if not args.skip_survey:
@@ -267,7 +304,8 @@ def main() -> None:
         print(f"| {r['respondents']} | {r['seconds']} | {r['created']} | {r['other']} | {r['stored']} | {r['distinct']} "
               f"| {r['answers']} | {r['api_count']} | {r['put_p50']} / {r['put_p99']} | {r['alone_p50']} / {r['alone_p99']} "
               f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |", flush=True)
-        print(f"board ops measured alone / during: {r['board_ops']}")
+        print(f"board ops measured alone / during: {r['board_ops']}; results fetched by the open Mirror panels: "
+              f"{r['fetches']}, p50 / p99 {r['fetch_p50']} / {r['fetch_p99']} ms")
     with tempfile.TemporaryDirectory() as tmp:
         med, worst, scan, aggregate = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
         print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median "

@@ -172,3 +172,30 @@ def test_an_import_counts_what_it_loads(db):
     assert fast == reference
     assert fast["silos"]["customer"]["responses"] == 1 and fast["silos"]["employee"]["responses"] == 1
     assert fast["steps"][0]["customer"]["distribution"] == [0, 0, 0, 0, 1]
+
+
+def test_migration_0006_counts_the_answers_given_before_it(db):
+    """A database answered before the counters existed: the upgrade fills them from the answers."""
+    from alembic import command
+    from alembic.config import Config
+
+    from workshop.db import MIGRATIONS
+
+    board = make_board(db)
+    li = service.create(db, board.facilitator, board.map_id, {"invited": {"customer": 5}}, "")
+    with db.read() as s:
+        steps = [st["id"] for st in service.ordered_steps(s, board.map_id)]
+    rng = random.Random(6)
+    for _ in range(8):
+        silo = rng.choice(["customer", "employee"])
+        assert put(db, li["codes"][silo], str(uuid.uuid4()), random_answers(rng, steps)) in (201, "invalid")
+    before = both_results(db, li["id"])
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.writer.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+        conn.commit()
+    db.migrate()
+    after = both_results(db, li["id"])
+    assert after == before and after[0] == after[1]

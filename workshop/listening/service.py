@@ -276,11 +276,15 @@ def _put(db: Database, code: str, rid: str, req: ResponseBody) -> tuple[dict[str
                 for a in wanted]
         new = {row["step_id"]: (row["score"], row["important"]) for row in rows}
         if r is None:
+            # Core inserts on the session's connection: the ORM's bulk path cost more than the rows.
             response_id = new_id()
-            s.execute(insert(ListeningResponse).values(id=response_id, listening_id=li.id, rid=rid, silo=silo,
-                                                       created_at=now, updated_at=now))
-            s.execute(insert(ListeningAnswer), [{"id": new_id(), "response_id": response_id, "listening_id": li.id,
-                                                 "silo": silo, **row} for row in rows])
+            connection = s.connection()
+            connection.execute(insert(ListeningResponse.__table__), [{
+                "id": response_id, "listening_id": li.id, "rid": rid, "silo": silo, "created_at": now,
+                "updated_at": now}])
+            connection.execute(insert(ListeningAnswer.__table__), [{
+                "id": new_id(), "response_id": response_id, "listening_id": li.id, "silo": silo, "hidden": False,
+                **row} for row in rows])
             counters.apply(s, li.id, silo, {}, new)
             return {"response": {"id": response_id, "silo": silo, "answers": rows, "updated_at": iso(now)}}, True, li
         if r.silo != silo:
