@@ -1,11 +1,11 @@
 """Mirror listening at scale (issue #10, point 6), against one real server process.
 
-    .venv/bin/python bench/listening.py [--respondents 1000] [--seconds 50] [--results 10000] [--pg URL]
+    .venv/bin/python bench/listening.py [--respondents 1000] [--seconds 50] [--results 10000] [--panels 10] [--pg URL]
 
 1. Starts run.py (eventlet) on a free port with a fresh SQLite database; a board with 12 steps and
    ten participants connected with python-socketio.
-2. Baseline: the ten participants take turns sending `card.add`; fan-out = emit → the event has
-   reached all ten (as bench/latency.py).
+2. Baseline: the ten participants take turns sending `card.add` for as long as the survey will last;
+   fan-out = emit → the event has reached all ten (as bench/latency.py).
    With `--panels N` (10 by default) N of them have the Mirror tab open: every `listening` event makes
    each fetch the results, as static/js/listening-panel.js does.
 3. Same again while `--respondents` respondents (distinct rids, 12 answers each) PUT their response,
@@ -77,6 +77,23 @@ def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, 
              "elapsed": time.perf_counter() - start})
 
 
+def _panels(url: str, token: str, panels: int, inbox: multiprocessing.Queue, out: multiprocessing.Queue) -> None:
+    """As static/js/listening-panel.js does with the Mirror tab open: each `listening` event makes the
+    member fetch the results (here `panels` members, one after the other)."""
+    http = requests.Session()
+    times: list[float] = []
+    while (lid := inbox.get()) is not None:
+        for _ in range(panels):
+            t0 = time.perf_counter()
+            try:
+                res = http.get(f"{url}/api/listenings/{lid}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            except requests.RequestException:
+                break
+            if res.status_code == 200:
+                times.append(time.perf_counter() - t0)
+    out.put(times)
+
+
 # -- the board --------------------------------------------------------------------------------------
 
 
@@ -84,9 +101,10 @@ class Board:
     def __init__(self, server: Server, panels: int = 0):
         self.server = server
         self.panels = panels
-        self.fetches: queue.Queue = queue.Queue(maxsize=100)
+        # The panels fetch from their own process: their Python must not slow the board's clients here.
+        self.fetches: multiprocessing.Queue = multiprocessing.Queue(maxsize=100)
+        self.fetched: multiprocessing.Queue = multiprocessing.Queue()
         self.fetch_times: list[float] = []
-        threading.Thread(target=self._fetch_results, daemon=True).start()
         ws = server.api("POST", "/api/workshops", json={"title": "Bench", "map_type": "journey"}).json()
         self.map_id, self.token = ws["map"]["id"], ws["facilitator_token"]
         snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
@@ -100,6 +118,9 @@ class Board:
         self.seen: dict[int, int] = {}
         self.listening_events = 0
         self.lock = threading.Lock()
+        self.fetcher = multiprocessing.Process(target=_panels, args=(server.url, self.token, panels, self.fetches,
+                                                                      self.fetched), daemon=True)
+        self.fetcher.start()
         self.clients = []
         for i in range(10):
             token = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"B{i}"}).json()["token"]
@@ -126,24 +147,6 @@ class Board:
             except queue.Full:
                 pass
 
-    def _fetch_results(self) -> None:
-        """As static/js/listening-panel.js does with the Mirror tab open: each `listening` event makes
-        the member fetch the results (here `panels` members, one after the other, from this thread)."""
-        http = requests.Session()
-        while True:
-            lid = self.fetches.get()
-            if lid is None:
-                return
-            for _ in range(self.panels):
-                t0 = time.perf_counter()
-                try:
-                    res = http.get(f"{self.server.url}/api/listenings/{lid}",
-                                   headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
-                except requests.RequestException:
-                    return  # the server is gone: the run is over
-                if res.status_code == 200:
-                    self.fetch_times.append(time.perf_counter() - t0)
-
     def edit(self, stop: threading.Event | None = None, rounds: int = 10, pause: float = 0.05) -> list[float]:
         """Fan-out times of card.add ops, each client in turn, until `stop` (or `rounds` rounds)."""
         fanouts = []
@@ -163,6 +166,8 @@ class Board:
 
     def close(self) -> None:
         self.fetches.put(None)
+        self.fetch_times = self.fetched.get(timeout=60)
+        self.fetcher.join()
         for sio in self.clients:
             sio.disconnect()
 
@@ -176,7 +181,11 @@ def survey_run(args: argparse.Namespace) -> dict:
             li = server.api("POST", f"/api/maps/{board.map_id}/listenings", token=board.token,
                             json={"invited": {"customer": args.respondents}}).json()["listening"]
             board.edit(rounds=2)  # warm up
-            alone = board.edit(rounds=args.rounds)
+            # The baseline lasts as long as the survey: both sides get as many samples and as much of the
+            # shared machine's background noise (a 10-round baseline compared ~100 ops with ~700).
+            quiet = threading.Event()
+            threading.Timer(args.baseline_seconds if args.baseline_seconds is not None else args.seconds, quiet.set).start()
+            alone = board.edit(stop=quiet)
             out: multiprocessing.Queue = multiprocessing.Queue()
             proc = multiprocessing.Process(target=_respondents, args=(server.url, li["codes"]["customer"], board.steps,
                                                                       args.respondents, args.seconds, out))
@@ -287,7 +296,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=50.0, help="spread the respondents' arrivals over this")
-    parser.add_argument("--rounds", type=int, default=10, help="baseline rounds of the ten board clients")
+    parser.add_argument("--baseline-seconds", type=float, default=None,
+                        help="how long the ten board clients edit alone first (default: as long as --seconds)")
     parser.add_argument("--results", type=int, default=10000)
     parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
