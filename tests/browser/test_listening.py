@@ -129,3 +129,35 @@ def test_the_facilitator_shows_a_hidden_verbatim_again_and_edits_the_invited_cou
     expect(member_panel.locator("[data-action=unhide-verbatim]")).to_have_count(0)
     member.context.close()
     board.context.close()
+
+
+def test_a_busy_server_makes_the_respondents_page_save_again_after_retry_after(browser, workshop, live_server):
+    """The server answers 429 with Retry-After when its saves are full (workshop/listening/limits.py):
+    the page sends the same PUT again after the wait, and the respondent only sees the thanks."""
+    li = live_server.api("POST", f"/api/maps/{workshop.map_id}/listenings", token=workshop.token,
+                         json={"title": "Vague 3"}).json()["listening"]
+    first = workshop.snapshot()["steps"][0]["id"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    puts = []
+
+    def busy_once(route, request):
+        if request.method != "PUT":
+            route.continue_()
+            return
+        puts.append(request.post_data)
+        if len(puts) == 1:
+            route.fulfill(status=429, headers={"Retry-After": "1", "Content-Type": "application/json"},
+                          body='{"error": {"code": "rate_limited", "message": "the server is busy"}}')
+        else:
+            route.continue_()
+
+    page.route("**/api/listen/*/responses/*", busy_once)
+    page.goto(li["urls"]["customer"])
+    page.locator(f"input[name='score-{first}'][value='1']").check(force=True)
+    page.locator("[data-action=listen-submit]").click()
+    expect(page.locator("[data-testid=thanks]")).to_be_visible(timeout=10_000)
+    assert len(puts) == 2 and puts[0] == puts[1]  # the same body, sent again
+    results = live_server.api("GET", f"/api/listenings/{li['id']}", token=workshop.token).json()["results"]
+    assert results["silos"]["customer"]["responses"] == 1
+    context.close()
