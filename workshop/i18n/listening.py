@@ -70,6 +70,13 @@ FR: dict[str, str] = {
     'pdf.listening': 'Écoute miroir',
     'pdf.listening_participation': 'Participation par silo',
     'pdf.listening_verbatims': 'Verbatims choisis',
+    'lst.invited_edit': 'Personnes invitées (pour la participation)',
+    'lst.invited_save': 'Enregistrer',
+    'lst.invited_saved': 'Nombre d’invités enregistré',
+    'lst.hidden_title': 'Verbatims masqués ({n})',
+    'lst.hidden_lead': 'Absents des résultats et des exports ; seul l’animateur les voit ici.',
+    'lst.unhide': 'Réafficher',
+    'lst.unhidden': 'Verbatim réaffiché',
 }
 
 EN: dict[str, str] = {
@@ -139,4 +146,11 @@ EN: dict[str, str] = {
     'pdf.listening': 'Mirror listening',
     'pdf.listening_participation': 'Participation per silo',
     'pdf.listening_verbatims': 'Selected verbatims',
+    'lst.invited_edit': 'People invited (for participation)',
+    'lst.invited_save': 'Save',
+    'lst.invited_saved': 'Invited counts saved',
+    'lst.hidden_title': 'Hidden verbatims ({n})',
+    'lst.hidden_lead': 'Left out of the results and exports; only the facilitator sees them here.',
+    'lst.unhide': 'Show again',
+    'lst.unhidden': 'Verbatim shown again',
 }
