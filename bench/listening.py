@@ -1,11 +1,13 @@
 """Mirror listening at scale (issue #10, point 6), against one real server process.
 
-    .venv/bin/python bench/listening.py [--respondents 1000] [--seconds 50] [--results 10000] [--pg URL]
+    .venv/bin/python bench/listening.py [--respondents 1000] [--seconds 50] [--results 10000] [--panels 10] [--pg URL]
 
 1. Starts run.py (eventlet) on a free port with a fresh SQLite database; a board with 12 steps and
    ten participants connected with python-socketio.
-2. Baseline: the ten participants take turns sending `card.add`; fan-out = emit → the event has
-   reached all ten (as bench/latency.py).
+2. Baseline: the ten participants take turns sending `card.add` for as long as the survey will last;
+   fan-out = emit → the event has reached all ten (as bench/latency.py).
+   With `--panels N` (10 by default) N of them have the Mirror tab open: every `listening` event makes
+   each fetch the results, as static/js/listening-panel.js does.
 3. Same again while `--respondents` respondents (distinct rids, 12 answers each) PUT their response,
    their arrivals spread evenly over `--seconds`, from a separate process (32 threads) so that the
    respondents' Python does not slow the board's clients. Measures PUT latency.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import queue
 import statistics
 import sys
 import tempfile
@@ -74,12 +77,34 @@ def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, 
              "elapsed": time.perf_counter() - start})
 
 
+def _panels(url: str, token: str, panels: int, inbox: multiprocessing.Queue, out: multiprocessing.Queue) -> None:
+    """As static/js/listening-panel.js does with the Mirror tab open: each `listening` event makes the
+    member fetch the results (here `panels` members, one after the other)."""
+    http = requests.Session()
+    times: list[float] = []
+    while (lid := inbox.get()) is not None:
+        for _ in range(panels):
+            t0 = time.perf_counter()
+            try:
+                res = http.get(f"{url}/api/listenings/{lid}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            except requests.RequestException:
+                break
+            if res.status_code == 200:
+                times.append(time.perf_counter() - t0)
+    out.put(times)
+
+
 # -- the board --------------------------------------------------------------------------------------
 
 
 class Board:
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, panels: int = 0):
         self.server = server
+        self.panels = panels
+        # The panels fetch from their own process: their Python must not slow the board's clients here.
+        self.fetches: multiprocessing.Queue = multiprocessing.Queue(maxsize=100)
+        self.fetched: multiprocessing.Queue = multiprocessing.Queue()
+        self.fetch_times: list[float] = []
         ws = server.api("POST", "/api/workshops", json={"title": "Bench", "map_type": "journey"}).json()
         self.map_id, self.token = ws["map"]["id"], ws["facilitator_token"]
         snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
@@ -93,6 +118,9 @@ class Board:
         self.seen: dict[int, int] = {}
         self.listening_events = 0
         self.lock = threading.Lock()
+        self.fetcher = multiprocessing.Process(target=_panels, args=(server.url, self.token, panels, self.fetches,
+                                                                      self.fetched), daemon=True)
+        self.fetcher.start()
         self.clients = []
         for i in range(10):
             token = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"B{i}"}).json()["token"]
@@ -109,9 +137,15 @@ class Board:
             if self.seen[event["seq"]] == 10:
                 self.arrived[event["seq"]] = time.perf_counter()
 
-    def _on_listening(self, _event: dict) -> None:
+    def _on_listening(self, event: dict) -> None:
         with self.lock:
             self.listening_events += 1
+            first = self.listening_events % 10 == 1  # each event reaches the ten clients: one round of fetches
+        if first and self.panels and event.get("listening_id"):
+            try:
+                self.fetches.put_nowait(event["listening_id"])
+            except queue.Full:
+                pass
 
     def edit(self, stop: threading.Event | None = None, rounds: int = 10, pause: float = 0.05) -> list[float]:
         """Fan-out times of card.add ops, each client in turn, until `stop` (or `rounds` rounds)."""
@@ -131,6 +165,9 @@ class Board:
         return fanouts
 
     def close(self) -> None:
+        self.fetches.put(None)
+        self.fetch_times = self.fetched.get(timeout=60)
+        self.fetcher.join()
         for sio in self.clients:
             sio.disconnect()
 
@@ -140,11 +177,15 @@ def survey_run(args: argparse.Namespace) -> dict:
         db_url = f"sqlite:///{tmp}/bench.db"
         server = Server(db_url, log_path=Path(tmp) / "server.log").start()
         try:
-            board = Board(server)
+            board = Board(server, args.panels)
             li = server.api("POST", f"/api/maps/{board.map_id}/listenings", token=board.token,
                             json={"invited": {"customer": args.respondents}}).json()["listening"]
             board.edit(rounds=2)  # warm up
-            alone = board.edit(rounds=args.rounds)
+            # The baseline lasts as long as the survey: both sides get as many samples and as much of the
+            # shared machine's background noise (a 10-round baseline compared ~100 ops with ~700).
+            quiet = threading.Event()
+            threading.Timer(args.baseline_seconds if args.baseline_seconds is not None else args.seconds, quiet.set).start()
+            alone = board.edit(stop=quiet)
             out: multiprocessing.Queue = multiprocessing.Queue()
             proc = multiprocessing.Process(target=_respondents, args=(server.url, li["codes"]["customer"], board.steps,
                                                                       args.respondents, args.seconds, out))
@@ -181,6 +222,9 @@ def survey_run(args: argparse.Namespace) -> dict:
         "during_p50": ms(statistics.median(during)), "during_p99": ms(pct(during, 0.99)),
         "ratio_p99": round(pct(during, 0.99) / pct(alone, 0.99), 2),
         "board_ops": (len(alone), len(during)), "listening_events": board.listening_events // 10,
+        "fetches": len(board.fetch_times),
+        "fetch_p50": ms(statistics.median(board.fetch_times)) if board.fetch_times else None,
+        "fetch_p99": ms(pct(board.fetch_times, 0.99)) if board.fetch_times else None,
     }
 
 
@@ -194,8 +238,9 @@ def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
 
     from workshop import services
     from workshop.db import Database
-    from workshop.listening import service
-    from workshop.models import ListeningAnswer, ListeningResponse
+    from workshop.listening import counters, service
+    from workshop.listening import results as agg
+    from workshop.models import Listening, ListeningAnswer, ListeningResponse
 
     db = Database(url)
     db.migrate()
@@ -220,7 +265,12 @@ def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
         with db.write() as s:
             s.execute(insert(ListeningResponse), responses)
             s.execute(insert(ListeningAnswer), answers)
-    times, scans = [], []
+    with db.write() as s:  # loaded without the PUT, as an import does: count them once
+        counters.rebuild(s, [li["id"]])
+    if not db.is_sqlite:
+        with db.writer.connect() as conn:  # what autovacuum does after a bulk load in production
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    times, scans, aggregates = [], [], []
     for _ in range(5):
         t0 = time.perf_counter()
         got = service.get(db, fac, li["id"], "")
@@ -230,20 +280,30 @@ def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
         with db.read() as s:
             s.execute(text("SELECT sum(length(verbatim)), sum(score) FROM listening_answers")).all()
         scans.append(time.perf_counter() - t0)
+        # The SQL aggregate over every answer (the results before the counters; the tests' reference).
+        t0 = time.perf_counter()
+        with db.read() as s:
+            li_row = s.get(Listening, li["id"])
+            reference = agg.aggregate(s, li_row, steps)
+        aggregates.append(time.perf_counter() - t0)
     assert got["results"]["silos"]["customer"]["responses"] + got["results"]["silos"]["employee"]["responses"] == n
+    assert got["results"] == reference
     db.dispose()
-    return statistics.median(times), max(times), statistics.median(scans)
+    return statistics.median(times), max(times), statistics.median(scans), statistics.median(aggregates)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=50.0, help="spread the respondents' arrivals over this")
-    parser.add_argument("--rounds", type=int, default=10, help="baseline rounds of the ten board clients")
+    parser.add_argument("--baseline-seconds", type=float, default=None,
+                        help="how long the ten board clients edit alone first (default: as long as --seconds)")
     parser.add_argument("--results", type=int, default=10000)
     parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
     parser.add_argument("--skip-survey", action="store_true")
+    parser.add_argument("--panels", type=int, default=10,
+                        help="board members whose Mirror tab is open: each fetches the results on every listening event")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if not args.skip_survey:
@@ -254,15 +314,18 @@ def main() -> None:
         print(f"| {r['respondents']} | {r['seconds']} | {r['created']} | {r['other']} | {r['stored']} | {r['distinct']} "
               f"| {r['answers']} | {r['api_count']} | {r['put_p50']} / {r['put_p99']} | {r['alone_p50']} / {r['alone_p99']} "
               f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |", flush=True)
-        print(f"board ops measured alone / during: {r['board_ops']}")
+        print(f"board ops measured alone / during: {r['board_ops']}; results fetched by the open Mirror panels: "
+              f"{r['fetches']}, p50 / p99 {r['fetch_p50']} / {r['fetch_p99']} ms")
     with tempfile.TemporaryDirectory() as tmp:
-        med, worst, scan = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
+        med, worst, scan, aggregate = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
         print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median "
-              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms", flush=True)
+              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
+              f"the SQL aggregate {ms(aggregate)} ms", flush=True)
     if args.pg:
-        med, worst, scan = results_time(args.pg, args.results, args.verbatim_rate)
+        med, worst, scan, aggregate = results_time(args.pg, args.results, args.verbatim_rate)
         print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on PostgreSQL: median "
-              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms")
+              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
+              f"the SQL aggregate {ms(aggregate)} ms")
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -407,3 +407,28 @@ def test_closing_a_listening_tells_the_members_panels(app, http, ws):
         time.sleep(0.1)
     assert got and got[0]["listening_id"] == li["id"]
     client.disconnect()
+
+
+def test_saves_beyond_the_gate_wait_or_are_told_to_come_back_and_nothing_is_half_stored(app, http, ws):
+    """At most `slots` saves use the database at once and `max_waiting` wait; the next is answered
+    429 with a Retry-After at once, and a save that waited too long too (issue #10: respondents
+    cannot queue without end in front of the boards)."""
+    gate = limits.PutGate(slots=1, max_waiting=1, wait=0.3, retry_after=2)
+    app.extensions["listening"].gate = gate
+    li = create_listening(http, ws)
+    code = li["codes"]["customer"]
+    answers = [{"step_id": ws["steps"][0], "score": 1}]
+    with gate.slot():  # a save in progress
+        started = time.monotonic()
+        waited = put(http, code, str(uuid.uuid4()), answers)  # waits its 0.3 s, then comes back later
+        assert time.monotonic() - started >= 0.3
+        assert waited.status_code == 429 and waited.headers["Retry-After"] == "2"
+        assert waited.get_json()["error"]["code"] == "rate_limited"
+        gate.waiting = 1  # the one place in the queue is taken: the next save is refused without waiting
+        started = time.monotonic()
+        refused = put(http, code, str(uuid.uuid4()), answers)
+        assert refused.status_code == 429 and time.monotonic() - started < 0.25
+        gate.waiting = 0
+    assert results(http, ws, li["id"])["silos"]["customer"]["responses"] == 0
+    assert put(http, code, str(uuid.uuid4()), answers).status_code == 201  # the slot is free again
+    assert results(http, ws, li["id"])["silos"]["customer"]["responses"] == 1

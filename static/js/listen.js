@@ -113,6 +113,19 @@ async function load() {
   form.addEventListener("submit", (e) => { e.preventDefault(); save(steps); });
 }
 
+// A busy server (or a burst from this device) answers 429 with Retry-After: the same PUT is sent
+// again after that wait, a few times, before the respondent is asked to try later. Safe: PUT is idempotent.
+const RETRIES = 3;
+async function putAnswers(body) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`/api/listen/${encodeURIComponent(code)}/responses/${rid()}`, {
+      method: "PUT", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+    if (res.status !== 429 || attempt >= RETRIES) return res;
+    const wait = Math.min(10, Math.max(1, Number(res.headers.get("Retry-After")) || 2));
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000 * (0.8 + Math.random() * 0.4)));
+  }
+}
+
 async function save(steps) {
   showError("");
   const body = {answers: answers(steps)};
@@ -121,8 +134,7 @@ async function save(steps) {
   const label = submit.textContent;
   submit.textContent = t("listen.saving");
   try {
-    const res = await fetch(`/api/listen/${encodeURIComponent(code)}/responses/${rid()}`, {
-      method: "PUT", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+    const res = await putAnswers(body);
     const data = await res.json().catch(() => ({}));
     if (res.ok) {
       thanks.hidden = false;

@@ -87,9 +87,11 @@ export class ListeningPanel {
     const id = this.selectedId;
     this.results = null;
     if (id) {
-      const data = await this.api("GET", `/api/listenings/${id}`);
+      // The facilitator also gets the hidden verbatims, to show them again (moderation).
+      const data = await this.api("GET", `/api/listenings/${id}${this.isFacilitator ? "?moderation=1" : ""}`);
       if (id !== this.selectedId) return;
       this.results = data.results;
+      this.hiddenVerbatims = data.hidden_verbatims || [];
       const i = this.listenings.findIndex((l) => l.id === id);
       if (i >= 0) this.listenings[i] = data.listening;
     }
@@ -149,12 +151,44 @@ export class ListeningPanel {
     } catch (err) { toast(err.message, "error"); }
   }
 
-  async hide(verbatim) {
+  async hide(verbatim, hidden = true) {
     try {
-      await this.api("PATCH", `/api/listenings/${this.selectedId}/verbatims/${verbatim.id}`, {hidden: true});
-      toast(t("lst.hidden"));
+      await this.api("PATCH", `/api/listenings/${this.selectedId}/verbatims/${verbatim.id}`, {hidden});
+      toast(t(hidden ? "lst.hidden" : "lst.unhidden"));
       await this.fetchResults();
     } catch (err) { toast(err.message, "error"); }
+  }
+
+  /** The invited counts of the selected listening, editable after creation (participation follows).
+   *  Built once per listening: the live redraws (≤ 1 a second) must not wipe what is being typed. */
+  invitedForm(li) {
+    if (this.invitedEl && this.invitedEl.dataset.listeningId === li.id) {
+      if (!this.invitedEl.contains(document.activeElement)) {
+        for (const side of SIDES) this.invitedEl.elements[`lst-edit-invited-${side}`].value = li.invited[side] ?? "";
+      }
+      return this.invitedEl;
+    }
+    const inputs = SIDES.map((side) => h("input", {name: `lst-edit-invited-${side}`, type: "number", min: "0", max: "10000000",
+                                                   inputmode: "numeric", value: li.invited[side] ?? ""}));
+    const form = h("form", {class: "lst-invited", "data-testid": "listening-invited", "data-listening-id": li.id},
+      h("span", {class: "lst-invited-title"}, t("lst.invited_edit")),
+      SIDES.map((side, k) => h("label", {}, t(`lst.invited_${side}`), inputs[k])),
+      h("button", {type: "submit", class: "secondary small", "data-action": "save-invited"}, t("lst.invited_save")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      // An empty field means "not given": its participation is not computed (null).
+      const invited = Object.fromEntries(SIDES.map((side, k) => [side, inputs[k].value === "" ? null
+        : Math.max(0, parseInt(inputs[k].value, 10) || 0)]));
+      try {
+        const {listening} = await this.api("PATCH", `/api/listenings/${li.id}`, {invited});
+        this.listenings = this.listenings.map((l) => (l.id === listening.id ? listening : l));
+        document.activeElement?.blur?.();
+        toast(t("lst.invited_saved"));
+        await this.fetchResults();
+      } catch (err) { toast(err.message, "error"); }
+    });
+    this.invitedEl = form;
+    return form;
   }
 
   drop(verbatim) {
@@ -187,6 +221,7 @@ export class ListeningPanel {
       this.isFacilitator ? h("button", {type: "button", class: "secondary small", "data-action": "listening-csv",
         onclick: () => download(`/api/listenings/${li.id}/export/responses.csv`, this.token, "responses.csv").catch((e) => toast(e.message, "error"))},
         t("lst.csv")) : null));
+    if (this.isFacilitator) box.appendChild(this.invitedForm(li));
     this.silosEl = h("div", {class: "lst-silos"});
     box.appendChild(this.silosEl);
     this.drawCounts();
@@ -318,6 +353,27 @@ export class ListeningPanel {
           h("button", {type: "button", class: "secondary small", "data-action": "hide-verbatim", onclick: () => this.hide(v)}, t("lst.hide"))) : null));
     }
     return h("div", {class: "mirror-block"}, h("h3", {}, t("lst.verbatims")),
-      this.results.verbatims.length ? list : h("p", {class: "muted"}, t("lst.no_verbatims")));
+      this.results.verbatims.length ? list : h("p", {class: "muted"}, t("lst.no_verbatims")),
+      this.isFacilitator ? this.hiddenList(titles) : null);
+  }
+
+  /** The facilitator's hidden verbatims, each with a button that shows it again. */
+  hiddenList(titles) {
+    const hidden = this.hiddenVerbatims || [];
+    if (!hidden.length) return null;
+    const list = h("ul", {class: "lst-verbatims lst-hidden", "data-testid": "listening-hidden-verbatims"});
+    for (const v of hidden) {
+      list.appendChild(h("li", {"data-verbatim-id": v.id},
+        h("span", {class: "lst-v-meta"}, [t(`emo.${v.silo}`), titles.get(v.step_id) || "", v.score === null ? null : fmt(v.score)].filter(Boolean).join(" · ")),
+        h("span", {class: "lst-v-text"}, v.text),
+        h("span", {class: "lst-v-actions"},
+          h("button", {type: "button", class: "secondary small", "data-action": "unhide-verbatim", onclick: () => this.hide(v, false)}, t("lst.unhide")))));
+    }
+    // Redrawn on every live update: it stays open once the facilitator opened it.
+    const box = h("details", {class: "lst-hidden-box", open: this.hiddenOpen === true},
+      h("summary", {"data-action": "show-hidden-verbatims"}, t("lst.hidden_title", {n: hidden.length})),
+      h("p", {class: "hint"}, t("lst.hidden_lead")), list);
+    box.addEventListener("toggle", () => { this.hiddenOpen = box.open; });
+    return box;
   }
 }

@@ -5,7 +5,8 @@ employees through two separate links, answered without an account, aggregated pe
 - `service`  listenings, responses, moderation; the respondent's key (`rid`) never leaves it
 - `results`  the aggregation, in SQL
 - `live`     the merged `listening` events to the map's room
-- `limits`   429 for a runaway respondent, per rid and per code
+- `limits`   429 for a runaway respondent, per rid and per code; the gate that bounds saves at once
+- `counters` the running counts the results read, moved by each save in its transaction
 - `export`   responses.csv, the report's section, workshop.json
 - `routes`   REST and the respondent's page
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from flask import Flask
 
-from .limits import ResponseLimiter
+from .limits import PutGate, ResponseLimiter, put_slots
 from .live import Notifier
 
 
@@ -24,12 +25,14 @@ from .live import Notifier
 class ListeningState:
     notifier: Notifier
     limiter: ResponseLimiter
+    gate: PutGate
 
 
 def register(app: Flask, socketio: Any) -> None:
     """Mount the routes and the per-process live notifier and rate limiter."""
     from .routes import bp
 
-    app.extensions["listening"] = ListeningState(Notifier(socketio, app.extensions["parcours"].db),
-                                                 ResponseLimiter())
+    db = app.extensions["parcours"].db
+    app.extensions["listening"] = ListeningState(Notifier(socketio, db), ResponseLimiter(),
+                                                 PutGate(put_slots(db.is_sqlite)))
     app.register_blueprint(bp)

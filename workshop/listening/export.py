@@ -18,6 +18,7 @@ from ..errors import OpError, from_validation
 from ..export.csv_export import safe_cell
 from ..models import Listening, ListeningAnswer, ListeningResponse, Map, Step, Workshop, iso, utcnow
 from ..ops.base import Actor, OpSchema, Short
+from . import counters
 from . import results as agg
 from .schemas import MAX_ANSWERS, Answer, InvitedCounts, Silo
 from .service import _facilitator, _listening_of, new_code, ordered_steps
@@ -158,3 +159,5 @@ def import_listenings(db: Database, map_id: str, listenings: list[dict[str, Any]
                 s.add_all(ListeningAnswer(response_id=response.id, listening_id=li.id, silo=r.silo,
                                           step_id=ids[a.step_id], score=a.score, important=a.important,
                                           verbatim=a.verbatim or None) for a in kept)
+            s.flush()
+            counters.rebuild(s, [li.id])  # the results read the counters: count what was just loaded

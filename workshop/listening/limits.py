@@ -1,4 +1,5 @@
-"""Slowing a runaway respondent down without refusing a crowd (CONTRACT.md §7, issue #10 point 5).
+"""Slowing a runaway respondent down without refusing a crowd (CONTRACT.md §7, issue #10 point 5), and
+keeping a crowd of respondents from slowing the boards (issue #10 point 6).
 
 Respondents have no account and may share one office address, so the buckets are keyed by what
 a request names, not by its address: one bucket per `rid` (one device) and one per code (one link).
@@ -12,6 +13,8 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..errors import OpError
 
@@ -24,8 +27,8 @@ MAX_BUCKETS = 100_000
 
 
 class RateLimited(OpError):
-    def __init__(self, retry_after: float):
-        super().__init__("rate_limited", "too many saves: wait a moment and try again")
+    def __init__(self, retry_after: float, message: str = "too many saves: wait a moment and try again"):
+        super().__init__("rate_limited", message)
         self.retry_after = max(1, math.ceil(retry_after))
 
 
@@ -63,3 +66,48 @@ class ResponseLimiter:
         wait = self.by_rid.take(f"{code}:{rid}") or self.by_code.take(code)
         if wait:
             raise RateLimited(wait)
+
+
+BUSY = "the server is busy with other answers: try again in a moment"
+
+
+class PutGate:
+    """How many saves of responses use the database at once, and how many may wait for it.
+
+    Respondents arrive by the hundred; the boards' ops must not queue behind them. A save holds a
+    database connection (and on SQLite the one write lock) for a few milliseconds: at most `slots` of
+    them run at once, so the pool and the write lock stay free for the boards' socket workers, and
+    at most `max_waiting` more wait (a green wait under eventlet: the hub serves the boards meanwhile).
+    The next one, or one that waited `wait` seconds, is answered 429 with a Retry-After; the
+    respondent's page saves again after it (PUT is idempotent), so a burst is spread instead of
+    queued without end. Per process, like the workers it protects.
+    """
+
+    def __init__(self, slots: int, max_waiting: int = 64, wait: float = 5.0, retry_after: float = 2.0):
+        self.slots, self.max_waiting, self.wait, self.retry_after = slots, max_waiting, wait, retry_after
+        self._free = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._lock:
+            if self.waiting >= self.max_waiting:
+                raise RateLimited(self.retry_after, BUSY)
+            self.waiting += 1
+        try:
+            got = self._free.acquire(timeout=self.wait)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        if not got:
+            raise RateLimited(self.retry_after, BUSY)
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
+def put_slots(is_sqlite: bool) -> int:
+    """SQLite writes one transaction at a time anyway; PostgreSQL gets a few of its pool's connections."""
+    return 1 if is_sqlite else 4

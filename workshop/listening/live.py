@@ -15,7 +15,7 @@ from typing import Any
 
 from ..db import Database
 from ..models import Listening
-from .results import response_counts
+from .results import counted_responses, step_ids_of
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class Notifier:
             li = s.get(Listening, listening_id)
             if li is None:
                 return
-            counts = response_counts(s, li)
+            counts = counted_responses(s, li, step_ids_of(s, li.map_id))  # a few rows: the counters
         self.socketio.emit("listening", event(map_id, listening_id, counts), to=map_id)
 
 

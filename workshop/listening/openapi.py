@@ -34,7 +34,8 @@ def paths(schemas: dict[str, Any], component: Callable[..., dict[str, str]], jso
                                "facilitator also gets the hidden verbatims)",
                     "parameters": [param("lid")], "security": bearer,
                     "responses": {"200": json_(obj, "{listening, results}"), **errors(401, 404)}},
-            "patch": {"summary": "Rename, close or reopen a listening, or change the invited counts (facilitator)",
+            "patch": {"summary": "Rename, close or reopen a listening, or change the invited counts after creation "
+                                 "(facilitator; `null` unsets a silo's count and its participation)",
                       "parameters": [param("lid")], "security": bearer, "requestBody": body(ListeningUpdate),
                       "responses": {"200": json_(obj, "{listening}"), **errors(400, 401, 403, 404, 413)}}},
         "/api/listenings/{lid}/verbatims/{vid}": {
@@ -53,7 +54,8 @@ def paths(schemas: dict[str, Any], component: Callable[..., dict[str, str]], jso
                     "responses": {"200": json_(obj, "{listening, steps}"), **errors(404)}}},
         "/api/listen/{code}/responses/{rid}": {
             "put": {"summary": "Create (201) or replace (200) the response of respondent key `rid` (a UUID kept "
-                               "on the device); idempotent",
+                               "on the device); idempotent. 429 with Retry-After for a runaway device, a flood "
+                               "on one link, or when the server's saves are full (send it again after the wait)",
                     "parameters": [param("code"), param("rid")], "requestBody": body(ResponseBody),
                     "responses": {"200": json_(obj, "{response} replaced"), "201": json_(obj, "{response} created"),
                                   **errors(400, 404, 409, 413, 429)}},

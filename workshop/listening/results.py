@@ -1,9 +1,11 @@
-"""Results of a listening, aggregated by the database (CONTRACT.md §7); never every response in Python.
+"""Results of a listening (CONTRACT.md §7); never every response in Python.
 
-Only answers on the map's existing steps count (`step_id IN` the map's steps), so a deleted step's
-answers drop out. The GROUP BY reads the covering index `ix_listening_answers_agg` alone; the response
-counts probe each response's answers through the (response_id, step_id) unique index; the verbatims
-come from the partial index of answers with a comment.
+`results` reads the running counters (counters.py): a row per step and silo, a row per silo, then the
+comments from the partial index of answers with one. `aggregate` computes the same from the answers
+in SQL; it is the reference the tests hold the counters to, and the one way to count responses when
+a deleted step still has answers (a response left with answers on deleted steps only does not count).
+
+Only answers on the map's existing steps count, so a deleted step's answers drop out.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Listening, ListeningAnswer, ListeningResponse, Step
 from ..views import category
+from . import counters
 from .schemas import SILOS
 
 _SCORES = (-2, -1, 0, 1, 2)
@@ -41,8 +44,9 @@ def _participation(responses: int, invited: int | None) -> float | None:
     return round(responses / invited, 2) if invited else None
 
 
-def silos(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, dict[str, Any]]:
-    counts = response_counts(session, listening, step_ids)
+def silos(session: Session, listening: Listening, step_ids: list[str],
+          counts: dict[str, int] | None = None) -> dict[str, dict[str, Any]]:
+    counts = response_counts(session, listening, step_ids) if counts is None else counts
     invited = {"customer": listening.invited_customer, "employee": listening.invited_employee}
     return {silo: {"responses": counts[silo], "invited": invited[silo],
                    "participation": _participation(counts[silo], invited[silo])} for silo in SILOS}
@@ -50,6 +54,47 @@ def silos(session: Session, listening: Listening, step_ids: list[str]) -> dict[s
 
 def _empty_side() -> dict[str, Any]:
     return {"average": None, "count": 0, "distribution": [0, 0, 0, 0, 0], "important": 0}
+
+
+def _side(distribution: list[int], important: int) -> dict[str, Any]:
+    count = sum(distribution)
+    total = sum(n * score for n, score in zip(distribution, _SCORES))
+    return {"average": round(total / count, 2) if count else None, "count": count,
+            "distribution": distribution, "important": important}
+
+
+def _rows(by_step: dict[str, dict[str, dict[str, Any]]], step_ids: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for sid in step_ids:
+        c, e = by_step[sid]["customer"], by_step[sid]["employee"]
+        out.append({"step_id": sid, "customer": c, "employee": e, "category": category(c["average"], e["average"])})
+    return out
+
+
+def counted_responses(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, int]:
+    """Per silo, the responses that count: from the counters, unless a deleted step has answers."""
+    steps, by_silo = counters.read(session, listening.id)
+    return _counted(session, listening, step_ids, steps, by_silo)
+
+
+def _counted(session: Session, listening: Listening, step_ids: list[str], steps: dict, by_silo: dict[str, int]
+             ) -> dict[str, int]:
+    known = set(step_ids)
+    if any(c.answered and sid not in known for (sid, _silo), c in steps.items()):
+        return response_counts(session, listening, step_ids)
+    return {silo: by_silo.get(silo, 0) for silo in SILOS}
+
+
+def results(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
+    """§7 `results` from the counters: two reads of a few rows, then the comments."""
+    steps, by_silo = counters.read(session, listening.id)
+    by_step: dict[str, dict[str, dict[str, Any]]] = {sid: {silo: _empty_side() for silo in SILOS} for sid in step_ids}
+    for (sid, silo), c in steps.items():
+        if sid in by_step and silo in SILOS:
+            by_step[sid][silo] = _side([c.n_m2, c.n_m1, c.n_0, c.n_p1, c.n_p2], c.important)
+    counts = _counted(session, listening, step_ids, steps, by_silo)
+    return {"silos": silos(session, listening, step_ids, counts), "steps": _rows(by_step, step_ids),
+            "verbatims": verbatims(session, listening, step_ids)}
 
 
 def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> list[dict[str, Any]]:
@@ -67,11 +112,7 @@ def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> li
         distribution, important = [int(n or 0) for n in rest[:5]], int(rest[5] or 0)
         by_step[step_id][silo] = {"average": round(float(avg), 2) if avg is not None else None,
                                   "count": int(count), "distribution": distribution, "important": important}
-    out = []
-    for sid in step_ids:
-        c, e = by_step[sid]["customer"], by_step[sid]["employee"]
-        out.append({"step_id": sid, "customer": c, "employee": e, "category": category(c["average"], e["average"])})
-    return out
+    return _rows(by_step, step_ids)
 
 
 def verbatims(session: Session, listening: Listening, step_ids: list[str], *, hidden: bool = False,
@@ -92,6 +133,7 @@ def verbatims(session: Session, listening: Listening, step_ids: list[str], *, hi
             for vid, silo, sid, score, text in rows[:limit]]
 
 
-def results(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
+def aggregate(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
+    """The same results computed from the answers in SQL: the reference for the counters."""
     return {"silos": silos(session, listening, step_ids), "steps": step_rows(session, listening, step_ids),
             "verbatims": verbatims(session, listening, step_ids)}

@@ -93,7 +93,12 @@ def public(code: str) -> Any:
 @bp.put("/api/listen/<code>/responses/<rid>")
 def put_response(code: str, rid: str) -> Any:
     _ext().limiter.check(code.strip().upper(), rid.strip().lower())
-    answer, created, li = service.put_response(state().db, code, rid, _json_body())
+    body = _json_body()  # read before taking a slot: a slow upload holds no database connection
+    # Let the loop serve what is waiting (a board's op) before this save blocks it on the database:
+    # under eventlet a burst of saves would otherwise run back to back ahead of it.
+    current_app.extensions["socketio"].sleep(0)
+    with _ext().gate.slot():
+        answer, created, li = service.put_response(state().db, code, rid, body)
     _ext().notifier.touch(li.id, li.map_id)
     return _no_store(jsonify(answer)), 201 if created else 200
 

@@ -20,6 +20,7 @@ from ..db import Database
 from ..errors import OpError, from_validation
 from ..models import Listening, ListeningAnswer, ListeningResponse, Map, Stage, Step, Workshop, iso, new_id, utcnow
 from ..ops.base import Actor
+from . import counters
 from . import results as agg
 from .schemas import ListeningCreate, ListeningUpdate, ResponseBody, VerbatimModeration
 
@@ -258,43 +259,54 @@ def _step_order(s: Session, map_id: str) -> dict[str, int]:
 
 
 def _put(db: Database, code: str, rid: str, req: ResponseBody) -> tuple[dict[str, Any], bool, Listening]:
-    # The hot path of a survey sent to a customer base: a handful of statements, Core inserts,
-    # and the answer built from what was written rather than read back.
+    # The hot path of a survey sent to a customer base: a handful of statements, Core inserts, the
+    # counters moved by one upsert, and the answer built from what was written rather than read back.
     with db.write() as s:
         li, silo = _by_code(s, code)
         if li.status != "open":
             raise OpError("closed", "this listening is closed")
         order = _step_order(s, li.map_id)
         wanted = sorted(_checked(req, set(order)), key=lambda a: order[a.step_id])
+        # FOR UPDATE (PostgreSQL; SQLite's write lock is already the database's): two saves of one
+        # response take turns, so each moves the counters from the answers the other left.
         r = s.scalar(select(ListeningResponse).where(ListeningResponse.listening_id == li.id,
-                                                     ListeningResponse.rid == rid))
+                                                     ListeningResponse.rid == rid).with_for_update())
         now = utcnow()
         rows = [{"step_id": a.step_id, "score": a.score, "important": a.important, "verbatim": a.verbatim or None}
                 for a in wanted]
+        new = {row["step_id"]: (row["score"], row["important"]) for row in rows}
         if r is None:
-            r = ListeningResponse(id=new_id(), listening_id=li.id, rid=rid, silo=silo, created_at=now, updated_at=now)
-            s.execute(insert(ListeningResponse).values(id=r.id, listening_id=li.id, rid=rid, silo=silo,
-                                                       created_at=now, updated_at=now))
-            s.execute(insert(ListeningAnswer), [{"id": new_id(), "response_id": r.id, "listening_id": li.id,
-                                                 "silo": silo, **row} for row in rows])
-            return {"response": {"id": r.id, "silo": silo, "answers": rows, "updated_at": iso(now)}}, True, li
+            # Core inserts on the session's connection: the ORM's bulk path cost more than the rows.
+            response_id = new_id()
+            connection = s.connection()
+            connection.execute(insert(ListeningResponse.__table__), [{
+                "id": response_id, "listening_id": li.id, "rid": rid, "silo": silo, "created_at": now,
+                "updated_at": now}])
+            connection.execute(insert(ListeningAnswer.__table__), [{
+                "id": new_id(), "response_id": response_id, "listening_id": li.id, "silo": silo, "hidden": False,
+                **row} for row in rows])
+            counters.apply(s, li.id, silo, {}, new)
+            return {"response": {"id": response_id, "silo": silo, "answers": rows, "updated_at": iso(now)}}, True, li
         if r.silo != silo:
             raise OpError("conflict", "this respondent key belongs to the other link", "rid")
         existing = {a.step_id: a for a in s.scalars(select(ListeningAnswer).where(ListeningAnswer.response_id == r.id))}
+        old = {sid: (a.score, a.important) for sid, a in existing.items()}
         changed = set(existing) != {a.step_id for a in wanted}
         for row in rows:
-            old = existing.pop(row["step_id"], None)
+            prior = existing.pop(row["step_id"], None)
             values = (row["score"], row["important"], row["verbatim"])
-            if old is None:
+            if prior is None:
                 s.add(ListeningAnswer(response_id=r.id, listening_id=li.id, silo=silo, **row))
                 changed = True
-            elif (old.score, old.important, old.verbatim) != values:
+            elif (prior.score, prior.important, prior.verbatim) != values:
                 # The row (and its moderation) stays: a hidden verbatim stays hidden when edited.
-                old.score, old.important, old.verbatim = values
+                prior.score, prior.important, prior.verbatim = values
                 changed = True
-        for old in existing.values():
-            s.delete(old)
+        for gone in existing.values():
+            s.delete(gone)
         if changed:
             r.updated_at = now
+            counters.apply(s, li.id, silo, old, new)
         s.flush()
-        return {"response": _response_shape(r, _answers_of(s, r, li.map_id))}, False, li
+        # The stored answers are now exactly `rows` (a deleted step's are gone too), in board order.
+        return {"response": {"id": r.id, "silo": silo, "answers": rows, "updated_at": iso(r.updated_at)}}, False, li
