@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -116,7 +117,13 @@ def test_the_facilitator_shows_a_hidden_verbatim_again_and_edits_the_invited_cou
     form.locator("input[name=lst-edit-invited-employee]").fill("")
     form.locator("[data-action=save-invited]").click()
     expect(customer_part).to_contain_text(re.compile(r"5\s?%"))
-    listening = live_server.api("GET", f"/api/listenings/{li['id']}", token=workshop.token).json()["listening"]
+    # The page may redraw from its own answer a moment before another reader sees the commit: ask until then.
+    deadline = time.monotonic() + 10
+    while True:
+        listening = live_server.api("GET", f"/api/listenings/{li['id']}", token=workshop.token).json()["listening"]
+        if listening["invited"] == {"customer": 40, "employee": None} or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert listening["invited"] == {"customer": 40, "employee": None}
 
     # A participant sees neither the hidden list nor the form.
