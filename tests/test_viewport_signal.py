@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import uuid
 
-from tests.test_socket import app, connect, create, http, join  # noqa: F401  (fixtures)
+from tests.test_socket import connect, create, join
 
 
 def signals(client):
     return [p["args"][0] for p in client.get_received() if p["name"] == "viewport"]
 
 
-def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing_is_stored(app, http):  # noqa: F811
+def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing_is_stored(app, http):
     ws = create(http)
     map_id = ws["map"]["id"]
     nora = join(http, ws["join_code"], "Nora")
@@ -30,7 +30,7 @@ def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing
     assert again["seq"] == snap["seq"]
 
 
-def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_shape(app, http):  # noqa: F811
+def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_shape(app, http):
     ws = create(http)
     map_id = ws["map"]["id"]
     nora = join(http, ws["join_code"], "Nora")
@@ -51,7 +51,7 @@ def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_sh
     assert signals(par) == []
 
 
-def test_a_runaway_leader_is_throttled(app, http):  # noqa: F811
+def test_a_runaway_leader_is_throttled(app, http):
     ws = create(http)
     map_id = ws["map"]["id"]
     fac = connect(app, http, ws["facilitator_token"])
