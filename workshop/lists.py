@@ -52,6 +52,7 @@ RESONANCE = (
     ("blindness", "negative", "none"),
     ("dead_end", "negative", "negative"),
 )
+RESONANCE_THRESHOLD = 0.5  # a reading is positive from +0.5, negative from −0.5
 RESONANCE_CATEGORIES = tuple(category for category, _, _ in RESONANCE)
 
 
@@ -67,6 +68,7 @@ def shared_lists() -> dict[str, Any]:
         "chantier_statuses": list(CHANTIER_STATUSES),
         "resonance": [{"category": c, "customer": cu, "employee": em, "name": f"res.{c}", "advice": f"res.{c}_do"}
                       for c, cu, em in RESONANCE],
+        "resonance_threshold": RESONANCE_THRESHOLD,
         "sides": list(SIDES),
         "error_codes": {"status": {**HTTP_STATUS, "internal": 500}, "retry": CLIENT_RETRY},
     }

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import shapes
-from .lists import RESONANCE, SIDES, UNCOUNTED  # noqa: F401  (views.SIDES: ops/emotions.py)
+from .lists import RESONANCE, RESONANCE_THRESHOLD, SIDES, UNCOUNTED  # noqa: F401  (views.SIDES: ops/emotions.py)
 from .models import Card, Chantier, Comment, Emotion, Lane, Map, OpLog, Participant, Round, Stage, Step, Vote, iso
 from .ops.base import Actor
 
@@ -118,9 +118,9 @@ _CATEGORIES = {(customer, employee): category for category, customer, employee i
 def _reading(average: float | None) -> str:
     if average is None:
         return "none"
-    if average >= 0.5:
+    if average >= RESONANCE_THRESHOLD:
         return "positive"
-    if average <= -0.5:
+    if average <= -RESONANCE_THRESHOLD:
         return "negative"
     return "none"
 

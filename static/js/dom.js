@@ -1,6 +1,8 @@
 // Small DOM helpers. User text only ever goes through text nodes / textContent, never innerHTML.
 
-export const PAGE = JSON.parse(document.getElementById("page-data").textContent);
+import {PAGE} from "./page.js";
+
+export {PAGE};
 
 /** t("key", {name: "x"}) → the string of the page's language, {placeholders} filled in. */
 export function t(key, values = {}) {
