@@ -39,12 +39,12 @@ const SHEETS = {
     const list = state.extra.chantiers || [];
     if (list.some((x) => x.id === op.id)) return null;
     const blank = Object.fromEntries(page().chantier_fields.map((n) => [n, null]));
-    return {...blank, status: "draft", ...pick(op, sheetFields()), id: op.id, version: 0, position: list.length,
+    return {...blank, status: "draft", ...pick(op, sheetFields()), id: op.id, version: 1, position: list.length,
             priority: null};
   },
   "chantier.update": (state, op) => {
     const sheet = (state.extra.chantiers || []).find((x) => x.id === op.id);
-    return sheet ? {...sheet, ...pick(op, sheetFields())} : null;
+    return sheet ? {...sheet, ...pick(op, sheetFields()), version: sheet.version + 1} : null;
   },
   "chantier.delete": (state, op) => ((state.extra.chantiers || []).some((x) => x.id === op.id) ? {id: op.id} : null),
   "emotion.set": (state, op, me) => {
@@ -80,8 +80,10 @@ function predictVote(state, op, me) {
   if (!cast && on === 0) return null;
   const t = totals(round);
   const target_votes = t ? Math.max(0, (t.get(op.target_id) || 0) + (cast ? 1 : -1)) : null;
+  // `voters` counts people: my first dot adds me, taking back my last one removes me.
+  const voters = (round.voters || 0) + (cast && mine.total === 0 ? 1 : !cast && mine.total === 1 ? -1 : 0);
   return {round_id: round.id, target_id: op.target_id, participant_id: me.id, secret: round.secret,
-          remaining: round.budget - mine.total - (cast ? 1 : -1), target_votes, voters: null, predicted: true};
+          remaining: round.budget - mine.total - (cast ? 1 : -1), target_votes, voters, predicted: true};
 }
 
 /** The data of the event `op` will make, or null. `now`: the server's clock (ms), for timestamps. */
@@ -96,10 +98,14 @@ export function predict(state, op, me, now = Date.now()) {
       return {id: op.id, lane_id: op.lane_id, step_id: op.step_id, kind: op.kind || "note", text: op.text,
               author_id: me.id, perspective: op.perspective || me.perspective || null, channel: op.channel || null,
               builds_on: op.builds_on || null, position: op.position ?? null,
-              visibility: state.map.silent_writing ? "author" : (op.visibility || "all"), version: 0,
+              visibility: state.map.silent_writing ? "author" : (op.visibility || "all"), version: 1,
               hidden: !!state.map.silent_writing || op.visibility === "author", selected: false};
-    case "card.update": return card ? {...card, ...pick(op, ["text", "kind", "channel", "perspective"])} : null;
-    case "card.move": return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position} : null;
+    // A new row starts at version 1 and every change adds one, as on the server (models.py).
+    case "card.update":
+      return card ? {...card, ...pick(op, ["text", "kind", "channel", "perspective"]), version: card.version + 1} : null;
+    case "card.move":
+      return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position, version: card.version + 1}
+        : null;
     case "card.delete": return card ? {id: op.id} : null;
     case "comment.add":
       return state.comments.has(op.id) ? null
