@@ -135,6 +135,7 @@ export class Room {
     this.rng = rng;
     this.sockets = [];
     this.queue = [];
+    this.duplicates = 0;   // ops the engine had applied already (sent again after a lost ack)
   }
 
   socketFor(who) {
@@ -162,6 +163,7 @@ export class Room {
     if (name === "sync") return this.engine.request({cmd: "sync", who: socket.who, since: body.since});
     if (name === "op") {
       const {ack, events} = await this.engine.request({cmd: "op", who: socket.who, op: body});
+      if (ack.duplicate) this.duplicates += 1;
       if (events) for (const s of this.sockets) s.deliver("event", events[s.who]);
       return ack;
     }

@@ -8,21 +8,23 @@
 import {mock, test} from "node:test";
 import assert from "node:assert/strict";
 import {setPage} from "../../static/js/page.js";
-import {Store} from "../../static/js/store.js";
+import {Store, orderedSteps} from "../../static/js/store.js";
 import {Connection} from "../../static/js/socket.js";
 import {Engine, MemoryStorage, Room, asSnapshot, normalised, seeded, seededUuid} from "./harness.mjs";
 
-const ids = (m) => [...m.keys()];
+// Sorted by something a seed replays: client-made ids are seeded, the template's are not.
+const ids = (m) => [...m.keys()].sort();
 
 /** One random thing a client may do, as an op built from what it sees (its view), or null. */
 function randomOp(rng, view, me) {
   const randomUUID = () => seededUuid(rng);
-  const steps = ids(view.steps);
+  const steps = orderedSteps(view).map((s) => s.id);
   // Few cells, so that cards share them and positions matter.
   const lanes = [...view.lanes.values()].sort((a, b) => a.position - b.position).slice(0, 2).map((l) => l.id);
-  const cards = [...view.cards.values()].filter((c) => !c.hidden);
+  const cards = [...view.cards.values()].filter((c) => !c.hidden).sort((a, b) => a.id.localeCompare(b.id));
   const sheets = view.extra.chantiers || [];
   const round = (view.extra.rounds || []).find((r) => r.open);
+  const closed = (view.extra.rounds || []).find((r) => !r.open);
   const facilitator = me.role === "facilitator";
   const choices = [
     () => ({type: "card.add", id: randomUUID(), lane_id: rng.pick(lanes), step_id: rng.pick(steps.slice(0, 3)),
@@ -33,6 +35,7 @@ function randomOp(rng, view, me) {
                            step_id: rng.pick(steps.slice(0, 3)), position: rng.int(3)},
     () => cards.length && {type: "card.delete", id: rng.pick(cards).id},
     () => cards.length && {type: "comment.add", id: randomUUID(), target_id: rng.pick(cards).id, text: "+1"},
+    () => view.comments.size && {type: "comment.delete", id: rng.pick(ids(view.comments))},
     () => ({type: "emotion.set", step_id: rng.pick(steps), score: rng.chance(0.2) ? null : rng.int(5) - 2}),
     () => ({type: "step.add", id: randomUUID(), title: `s${rng.int(100)}`, ...(rng.chance(0.5) ? {position: rng.int(4)} : {})}),
     () => ({type: "step.update", id: rng.pick(steps), title: `t${rng.int(100)}`}),
@@ -51,6 +54,11 @@ function randomOp(rng, view, me) {
       () => steps.length > 2 && {type: "step.delete", id: rng.pick(steps)},
       () => ({type: "step.move", id: rng.pick(steps), position: rng.int(5)}),
       () => ({type: "lane.move", id: rng.pick(lanes), position: rng.int(5)}),
+      () => ({type: "cards.reveal"}),
+      () => ({type: "timer.start", seconds: 60 + rng.int(300)}),
+      () => sheets.length && {type: "chantier.delete", id: rng.pick(sheets).id},
+      () => closed && {type: "round.promote", id: closed.id, count: 1 + rng.int(2)},
+      () => ({type: "chantier.from_winners"}),
     );
   }
   // Cards most of the time: they share cells, so their positions are the hardest to keep in step.
@@ -105,7 +113,7 @@ async function run(seed, {steps = 120} = {}) {
     for (const conn of conns) conn.resume();
     await settle(room, conns, engine);
     const applied = conns[0].store.seq - setup.seq;
-    if (process.env.FUZZ_VERBOSE) console.log(`seed ${seed}: ${n} clients, ${applied} ops applied, ${drops} drops, refused:`, rejected);
+    if (process.env.FUZZ_VERBOSE) console.log(`seed ${seed}: ${n} clients, ${applied} ops applied, ${drops} drops, ${room.duplicates} sent again, refused:`, rejected);
     assert.ok(applied > steps / 4, `seed ${seed}: only ${applied} ops applied: the fuzz tests little`);
     for (const [who, conn] of conns.entries()) {
       const {snapshot} = await engine.request({cmd: "snapshot", who});
