@@ -24,6 +24,7 @@ def _lists() -> dict[str, list[str]]:
         "chantier statuses": shared["chantier_statuses"],
         "resonance categories": [row["category"] for row in shared["resonance"]],
         "retried error codes": list(shared["error_codes"]["retry"]),
+        "round targets": shared["round_targets"],
     }
     named |= {f"card kinds of the {phase} phase": kinds for phase, kinds in shared["phase_card_kinds"].items()
               if len(kinds) > 1}

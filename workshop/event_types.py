@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .lists import CHANTIER_STATUSES, PHASES, RESONANCE_CATEGORIES, SIDES, UNCOUNTED
+from .lists import CHANTIER_STATUSES, PHASES, RESONANCE_CATEGORIES, ROUND_TARGETS, SIDES, UNCOUNTED
 from .maptypes import CARD_KINDS, CHANNELS, LANE_KINDS
 
 CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
@@ -25,6 +25,7 @@ Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 LaneKind = Literal[LANE_KINDS]  # type: ignore[valid-type]
 Phase = Literal[PHASES]  # type: ignore[valid-type]
 Status = Literal[CHANTIER_STATUSES]  # type: ignore[valid-type]
+Target = Literal[ROUND_TARGETS]  # type: ignore[valid-type]
 Category = Literal[RESONANCE_CATEGORIES]  # type: ignore[valid-type]
 Side = Literal[SIDES]  # type: ignore[valid-type]
 RatingSide = Literal[(*SIDES, UNCOUNTED)]  # type: ignore[valid-type]
@@ -150,7 +151,7 @@ class RoundShape(Shape):
     """`results` is null while a secret round is open; `voters` counts people, never their choices."""
 
     id: str
-    target: Literal["step", "card", "chantier"]
+    target: Target
     budget: int
     max_per_item: int | None
     secret: bool
@@ -192,7 +193,7 @@ class Promoted(Shape):
     """`items`: the steps (now key moments), cards (now selected) or sheets (now ranked)."""
 
     round_id: str
-    target: Literal["step", "card", "chantier"]
+    target: Target
     items: list[Step] | list[Card] | list[Chantier]
 
 

@@ -21,6 +21,10 @@ PHASE_CARD_KINDS: dict[str, tuple[str, ...]] = {
     "closed": (),
 }
 
+# What a dot vote may be on, and the target a phase suggests for a new round (static/js/voting.js).
+ROUND_TARGETS = ("step", "card", "chantier")
+PHASE_ROUND_TARGET = {"key_moments": "step", "ideation": "card", "selection": "card", "chantiers": "chantier"}
+
 # Text limits of every op field (ops/base.py): a title or a one-line field, and a free text.
 SHORT_MAX = 200
 TEXT_MAX = 5000
@@ -63,6 +67,8 @@ def shared_lists() -> dict[str, Any]:
     return {
         "phases": list(PHASES),
         "phase_card_kinds": {phase: list(kinds) for phase, kinds in PHASE_CARD_KINDS.items()},
+        "round_targets": list(ROUND_TARGETS),
+        "phase_round_target": PHASE_ROUND_TARGET,
         "chantier_fields": list(CHANTIER_FIELDS),
         "chantier_limits": {**{n: TEXT_MAX for n in CHANTIER_TEXT_FIELDS}, **{n: SHORT_MAX for n in CHANTIER_LINE_FIELDS}},
         "chantier_statuses": list(CHANTIER_STATUSES),
