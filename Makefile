@@ -37,12 +37,13 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
-test: setup lint test-js
+test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser's modules under Node (tests/js/*.test.mjs): predict.js and the live connection
 # (socket.js, store.js) paired with the real engine in a Python process (tests/js/engine_server.py),
-# including a seeded fuzz; FUZZ_SEED=n FUZZ_SEEDS=k explores other seeds.
+# including a seeded fuzz; FUZZ_SEED=n FUZZ_SEEDS=k explores other seeds. `make test` runs it first.
+test: test-js
 test-js: setup
 	PARCOURS_PYTHON=$(PY) node --test tests/js/*.test.mjs
 
