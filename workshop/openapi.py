@@ -76,10 +76,10 @@ def openapi_document() -> dict[str, Any]:
                  for m in sorted(set(EVENT_DATA.values()), key=lambda m: m.__name__)]
     schemas["Ack"] = {"type": "object", "required": ["ok"], "properties": {
         "ok": {"type": "boolean"}, "seq": {"type": "integer"},
-        "data": {"oneOf": data_refs, "description": "its op type's x-event-data"},
+        "data": {"anyOf": data_refs, "description": "its op type's x-event-data"},
         "duplicate": {"type": "boolean"}}}
     _component(schemas, Event)
-    schemas["Event"]["properties"]["data"] = {"oneOf": data_refs, "description": "its op type's x-event-data"}
+    schemas["Event"]["properties"]["data"] = {"anyOf": data_refs, "description": "its op type's x-event-data"}
     obj = {"type": "object"}
     bearer = [{"bearer": []}]
     wid = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
