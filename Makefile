@@ -8,7 +8,7 @@ PORT ?= 5000
 PROCESSES ?= 3
 CLUSTER_PORT ?= 8000
 
-.PHONY: setup run test test-fast lint clean system-packages cluster
+.PHONY: setup run test test-fast test-js lint clean system-packages cluster
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -44,6 +44,13 @@ XDIST ?= -n 2 --dist loadfile
 test: setup lint
 	$(PY) -m pytest $(XDIST) -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# The browser's modules under Node (tests/js/*.test.mjs): predict.js and the live connection
+# (socket.js, store.js) paired with the real engine in a Python process (tests/js/engine_server.py),
+# including a seeded fuzz; FUZZ_SEED=n FUZZ_SEEDS=k explores other seeds. `make test` runs it first.
+test: test-js
+test-js: setup
+	PARCOURS_PYTHON=$(PY) node --test tests/js/*.test.mjs
 
 # ruff for Python (pyproject.toml), ESLint for the browser modules (eslint.config.mjs).
 lint: setup

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from workshop import views
+from workshop import event_types, views
 from workshop.db import Database
 from workshop.models import Map
 from workshop.ops import REGISTRY
@@ -241,6 +241,11 @@ def test_every_registered_op_type_has_a_replay_case():
     assert set(REGISTRY) - {type_ for type_, _ in CASES.values()} == set()
 
 
+def test_every_registered_op_type_declares_its_event_data():
+    assert set(REGISTRY) - set(event_types.EVENT_DATA) == set(), "add a model to workshop/event_types.py"
+    assert set(event_types.EVENT_DATA) - set(REGISTRY) == set(), "a model for an op type that does not exist"
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_store_js_replays_each_op_to_the_snapshot_every_viewer_gets_next(scene, name):
     type_, prepare = CASES[name]
@@ -254,5 +259,26 @@ def test_store_js_replays_each_op_to_the_snapshot_every_viewer_gets_next(scene, 
     assert any(normalised(before[w]) != normalised(after[w]) for w in viewers), "the op changed nothing"
     scenarios = [{"me": v.id, "snapshot": before[who], "events": _events(scene.board, v, before[who]["seq"])}
                  for who, v in viewers.items()]
+    for scenario in scenarios:
+        for event in scenario["events"]:  # each viewer's (redacted) copy has its declared shape
+            event_types.check_event(event)
     for who, replayed in zip(viewers, replay(scenarios)):
         assert normalised(replayed) == normalised(after[who]), f"{name}: the {who}'s store drifted"
+
+
+def test_the_openapi_document_publishes_each_op_types_event_data():
+    from workshop.openapi import openapi_document
+    schemas = openapi_document()["components"]["schemas"]
+    for type_, model in event_types.EVENT_DATA.items():
+        ref = schemas["op_" + type_.replace(".", "_")]["x-event-data"]["$ref"]
+        assert schemas[ref.rsplit("/", 1)[1]]["properties"].keys() == model.model_fields.keys(), type_
+
+
+def test_an_unredacted_copy_does_not_pass_for_what_a_viewer_receives(scene):
+    """The models describe the redacted data: the rater of an emotion.set as stored must not pass."""
+    scene.ok(scene.alice, "emotion.set", step_id=scene.step, score=2)
+    with scene.board.db.read() as s:
+        stored = s.query(views.OpLog).filter_by(map_id=scene.board.map_id, type="emotion.set").one().data
+    with pytest.raises(ValueError, match="rater_id"):
+        event_types.check("emotion.set", stored)
+    event_types.check("emotion.set", views.redact_data("emotion.set", stored, scene.bob))

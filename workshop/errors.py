@@ -18,6 +18,11 @@ HTTP_STATUS = {
     "unavailable": 503,
 }
 
+# How the browser treats a refusal of its op (static/js/socket.js): "always": "not now" rather than
+# "no", the same op (same op_id) is sent again after a pause however long it lasts; "few": a server
+# fault, tried a few times only. Any other code is final: the op is dropped and the user told.
+CLIENT_RETRY = {"rate_limited": "always", "unavailable": "always", "internal": "few"}
+
 
 class OpError(Exception):
     """A refusal that reaches the client as an error object; never a crash."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .event_types import EVENT_DATA, Event
 from .export.formats import FORMATS
 from .ops import REGISTRY
 from .services import JoinRequest, MapCreate, MeUpdate, WorkshopCreate
@@ -13,10 +14,17 @@ from .services import JoinRequest, MapCreate, MeUpdate, WorkshopCreate
 REF = "#/components/schemas/{model}"
 
 
+def _add(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    """One name, one schema: two models of the same name (an op's and an event's) must not overwrite."""
+    if schemas.get(name, schema) != schema:
+        raise RuntimeError(f"two different schemas named {name} in the OpenAPI document")
+    schemas[name] = schema
+
+
 def _component(schemas: dict[str, Any], model: type[BaseModel], name: str | None = None) -> dict[str, str]:
     schema = model.model_json_schema(ref_template=REF)
     for sub_name, sub in schema.pop("$defs", {}).items():
-        schemas[sub_name] = sub
+        _add(schemas, sub_name, sub)
     name = name or model.__name__
     schemas[name] = schema
     return {"$ref": REF.format(model=name)}
@@ -25,7 +33,7 @@ def _component(schemas: dict[str, Any], model: type[BaseModel], name: str | None
 def _op_component(schemas: dict[str, Any], type_: str, model: type[BaseModel]) -> dict[str, str]:
     fields = model.model_json_schema(ref_template=REF)
     for sub_name, sub in fields.pop("$defs", {}).items():
-        schemas[sub_name] = sub
+        _add(schemas, sub_name, sub)
     fields.setdefault("properties", {})
     fields["properties"] = {
         "op_id": {"type": "string", "format": "uuid", "description": "client-made; makes the op idempotent"},
@@ -34,6 +42,8 @@ def _op_component(schemas: dict[str, Any], type_: str, model: type[BaseModel]) -
     }
     fields["required"] = ["op_id", "type", *fields.get("required", [])]
     fields["title"] = type_
+    # The shape of this op's `data` in its ack and its event (workshop/event_types.py).
+    fields["x-event-data"] = _component(schemas, EVENT_DATA[type_], "data_" + EVENT_DATA[type_].__name__)
     name = "op_" + type_.replace(".", "_")
     schemas[name] = fields
     return {"$ref": REF.format(model=name)}
@@ -62,9 +72,14 @@ def openapi_document() -> dict[str, Any]:
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}},
     }
+    data_refs = [{"$ref": REF.format(model="data_" + m.__name__)}
+                 for m in sorted(set(EVENT_DATA.values()), key=lambda m: m.__name__)]
     schemas["Ack"] = {"type": "object", "required": ["ok"], "properties": {
-        "ok": {"type": "boolean"}, "seq": {"type": "integer"}, "data": {"type": "object"},
+        "ok": {"type": "boolean"}, "seq": {"type": "integer"},
+        "data": {"anyOf": data_refs, "description": "its op type's x-event-data"},
         "duplicate": {"type": "boolean"}}}
+    _component(schemas, Event)
+    schemas["Event"]["properties"]["data"] = {"anyOf": data_refs, "description": "its op type's x-event-data"}
     obj = {"type": "object"}
     bearer = [{"bearer": []}]
     wid = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}

@@ -20,10 +20,10 @@ from .api import base_url, state
 from .auth import is_join_code, normal_join_code
 from .config import ROOT
 from .i18n import LANGS, catalog, translate
+from .lists import shared_lists
 from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
 from .models import Map, Workshop
 from .ops.base import plain_id
-from .ops.facilitation import PHASES
 
 bp = Blueprint("pages", __name__)
 
@@ -59,8 +59,8 @@ def _page(template: str, lang: str, **context: Any) -> Response:
         "catalog": catalog(lang),
         "card_kinds": list(CARD_KINDS),
         "channels": list(CHANNELS),
-        "phases": list(PHASES),
         "lane_card_kind": _card_kind_of_lane(),
+        **shared_lists(),  # phases, chantier fields and statuses, resonance, error codes (lists.py)
         "server_now": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         **context.pop("page", {}),
     }

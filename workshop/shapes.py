@@ -3,13 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lists import CHANTIER_FIELDS
 from .models import Card, Chantier, Comment, Lane, Map, Participant, Stage, Step, Workshop, iso
-
-CHANTIER_FIELDS = (
-    "problem", "objective", "solution", "owner", "sponsor", "departments", "start", "end",
-    "milestones", "effort", "impact", "prerequisites", "risks", "kpis", "budget", "status",
-    "step_ids", "card_ids",
-)
 
 
 def workshop(w: Workshop) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import shapes
+from .lists import RESONANCE, RESONANCE_THRESHOLD, SIDES, UNCOUNTED  # noqa: F401  (views.SIDES: ops/emotions.py)
 from .models import Card, Chantier, Comment, Emotion, Lane, Map, OpLog, Participant, Round, Stage, Step, Vote, iso
 from .ops.base import Actor
 
@@ -111,22 +112,15 @@ def events_since(session: Session, m: Map, since: int, viewer: Actor, replay_lim
 
 # -- the mirror ---------------------------------------------------------------------------------
 
-_CATEGORIES = {
-    ("positive", "positive"): "great_moment",
-    ("positive", "none"): "lucky_break",
-    ("positive", "negative"): "pain",
-    ("negative", "positive"): "wrong_fight",
-    ("negative", "none"): "blindness",
-    ("negative", "negative"): "dead_end",
-}
+_CATEGORIES = {(customer, employee): category for category, customer, employee in RESONANCE}
 
 
 def _reading(average: float | None) -> str:
     if average is None:
         return "none"
-    if average >= 0.5:
+    if average >= RESONANCE_THRESHOLD:
         return "positive"
-    if average <= -0.5:
+    if average <= -RESONANCE_THRESHOLD:
         return "negative"
     return "none"
 
@@ -136,10 +130,6 @@ def category(customer: float | None, employee: float | None) -> str | None:
     return _CATEGORIES.get((_reading(customer), _reading(employee)))
 
 
-# The two sides of the mirror; a rating stored with UNCOUNTED (a facilitator that chose no side,
-# CONTRACT.md §6) shows as its rater's `mine` and counts in no average.
-SIDES = ("customer", "employee")
-UNCOUNTED = "none"
 
 
 def emotion_summary(session: Session, map_id: str, step_id: str | None = None) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 // The board page: who am I, connect, keep the store, draw the board and the facilitator's controls.
 import {PAGE, h, t, toast} from "./dom.js";
 import {Store} from "./store.js";
+import {io} from "/vendor/socket.io.esm.min.js";
 import {Connection} from "./socket.js";
 import {BoardView} from "./board.js";
 import {CardPanel} from "./panel.js";
@@ -31,7 +32,7 @@ function start(identity) {
   const me = identity.participant;
   const store = new Store();
   store.meId = me.id;
-  const conn = new Connection({mapId, token: identity.token, me, store});
+  const conn = new Connection({mapId, token: identity.token, me, store, connect: io});
   // First, so that every op this page sends can be undone (undo.js wraps conn.send).
   const undo = me.role === "observer" ? null : new Undo({conn, me, mapId});
   let panel = null;

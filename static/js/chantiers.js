@@ -7,12 +7,10 @@
 // `<sheet id>:<field>` while a field has the focus.
 import {PAGE, clear, confirmDialog, h, hue, initials, t, uuid, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
-import {STATUSES, updatedFields} from "./sheets-state.js";
+import {updatedFields} from "./predict.js";
 import {renderMirror} from "./emotions.js";
 import {ExportMenu} from "./exports.js";
 
-const TEXT_FIELDS = {problem: 5000, objective: 5000, solution: 5000, prerequisites: 5000, risks: 5000};
-const LINE_FIELDS = {owner: 200, sponsor: 200, budget: 200};
 const excerpt = (text, n = 80) => {
   const s = String(text || "").replace(/\s+/g, " ").trim();
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -492,7 +490,7 @@ export class Sheets {
     title.setAttribute("aria-label", t("field.title"));
     const status = h("select", {id: `sf-${id}-status`, "data-field": "status", disabled: ro, class: "status-select",
                                 "aria-label": t("field.status")},
-      STATUSES.map((s) => h("option", {value: s}, t(`status.${s}`))));
+      PAGE.chantier_statuses.map((s) => h("option", {value: s}, t(`status.${s}`))));
     status.addEventListener("change", () => send("status", status.value));
     fields.set("status", (s) => {
       if (document.activeElement !== status) status.value = s.status || "draft";
@@ -677,8 +675,8 @@ export class Sheets {
     });
 
     const ph = (name) => t(`ph.${name}`);
-    const multi = (name) => textField(name, {multiline: true, max: TEXT_FIELDS[name], placeholder: ph(name)});
-    const line = (name) => textField(name, {multiline: false, max: LINE_FIELDS[name], placeholder: ph(name)});
+    const multi = (name) => textField(name, {multiline: true, max: PAGE.chantier_limits[name], placeholder: ph(name)});
+    const line = (name) => textField(name, {multiline: false, max: PAGE.chantier_limits[name], placeholder: ph(name)});
     const [msRows, msAdder] = pairList("milestones", {a: "date", b: "label", aType: "date", aLabel: t("sheets.milestone_date"),
       bLabel: t("field.milestones"), bPh: t("ph.milestone"), required: "label"});
     const [kpiRows, kpiAdder] = pairList("kpis", {a: "name", b: "target", aType: "text", aLabel: t("field.kpis"),

@@ -1,6 +1,8 @@
 // Small DOM helpers. User text only ever goes through text nodes / textContent, never innerHTML.
 
-export const PAGE = JSON.parse(document.getElementById("page-data").textContent);
+import {PAGE} from "./page.js";
+
+export {PAGE};
 
 let plurals = null;
 

@@ -2,15 +2,13 @@
 // perspective; the board draws the customers' and the employees' average curves in the emotions lane
 // (one SVG segment per cell, so the curve follows the step columns whatever their width), and the
 // mirror view shows both curves, one's own ratings, participation per silo and the resonance matrix.
-import {clear, h, t, toast} from "./dom.js";
+import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
-import {RESONANCE} from "./sheets-state.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SCORES = [-2, -1, 0, 1, 2];
 const SCORE_KEY = {"-2": "emo.score_m2", "-1": "emo.score_m1", 0: "emo.score_0", 1: "emo.score_p1", 2: "emo.score_p2"};
 const FACE_COLOR = {"-2": "#d64550", "-1": "#ef8a55", 0: "#aab3bf", 1: "#7cc46a", 2: "#2f9e55"};
-const SIDES = ["customer", "employee"];
 
 /** An SVG element (h() makes HTML elements only). */
 export function svg(tag, attrs = {}, ...children) {
@@ -131,7 +129,7 @@ export class EmotionLane {
       svg("line", {x1: 0, x2: 100, y1: Y(0, 6, H - 12), y2: Y(0, 6, H - 12), class: "emo-zero"}));
     const dots = [];
     const titles = [];
-    for (const side of SIDES) {
+    for (const side of PAGE.sides) {
       const v = here[side] ? here[side].average : null;
       if (v === null || v === undefined) { titles.push(t("emo.none", {side: t(`emo.${side}`)})); continue; }
       const y = Y(v, 6, H - 12);
@@ -175,7 +173,7 @@ export function renderMirror(box, view, options) {
                                    class: level === 0 ? "emo-zero" : "emo-grid"}));
   }
   const dots = [];
-  for (const side of SIDES) {
+  for (const side of PAGE.sides) {
     let run = [];
     const flush = () => {
       if (run.length > 1) lines.appendChild(svg("polyline", {points: run.join(" "), class: `emo-line ${side}`}));
@@ -221,7 +219,7 @@ export function renderMirror(box, view, options) {
     rows));
 
   // The resonance matrix: customer reading (rows) × employee reading (columns).
-  const byCat = new Map(RESONANCE.map((r) => [r.category, []]));
+  const byCat = new Map(PAGE.resonance.map((r) => [r.category, []]));
   const undecided = [];
   for (const step of steps) {
     const r = res.get(step.id);
@@ -233,11 +231,11 @@ export function renderMirror(box, view, options) {
     ["pos", "none", "neg"].map((e) => h("span", {class: "res-colhead"}, t(`mirror.employee_${e}`))));
   for (const c of ["pos", "neg"]) {
     grid.appendChild(h("span", {class: "res-rowhead"}, t(`mirror.customer_${c}`)));
-    for (const r of RESONANCE.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
+    for (const r of PAGE.resonance.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
       const list = byCat.get(r.category);
       grid.appendChild(h("div", {class: `res-cell res-${r.category}`, "data-category": r.category},
-        h("strong", {class: "res-name"}, t(`res.${r.category}`)),
-        h("span", {class: "res-do"}, t(`res.${r.category}_do`)),
+        h("strong", {class: "res-name"}, t(r.name)),
+        h("span", {class: "res-do"}, t(r.advice)),
         h("ul", {class: "res-steps"}, list.length
           ? list.map((s) => h("li", {"data-step-id": s.id}, s.title))
           : h("li", {class: "muted"}, t("res.empty")))));
@@ -268,7 +266,7 @@ function sideChooser(box, view, options) {
     h("p", {}, side ? t("emo.side_facilitator", {side: t(`perspective.${side}`)}) : t("emo.side_none"), " ", t("emo.clear_hint")),
     h("div", {class: "mirror-side-choice", role: "group", "aria-label": t("emo.side_choose")},
       h("span", {}, t("emo.side_choose")), " ",
-      [...SIDES, null].map((value) => h("button", {type: "button", class: "secondary small", "data-side-choice": value || "none",
+      [...PAGE.sides, null].map((value) => h("button", {type: "button", class: "secondary small", "data-side-choice": value || "none",
                                                   "aria-pressed": String(value === side), onclick: () => choose(value)},
         value ? t(`perspective.${value}`) : t("emo.side_off")))));
 }

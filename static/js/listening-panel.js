@@ -7,7 +7,6 @@
 import {PAGE, clear, h, t, toast, uuid} from "./dom.js";
 import {MIRROR_ADDONS, emotionIndex, svg} from "./emotions.js";
 import {orderedLanes, orderedSteps} from "./store.js";
-import {RESONANCE} from "./sheets-state.js";
 import {download} from "./exports.js";
 
 const SIDES = ["customer", "employee"];
@@ -325,13 +324,13 @@ export class ListeningPanel {
   /** The six situations, as the server placed each step from the survey's averages. */
   matrix() {
     const titles = new Map(orderedSteps(this.view).map((s) => [s.id, s.title]));
-    const byCat = new Map(RESONANCE.map((r) => [r.category, []]));
+    const byCat = new Map(PAGE.resonance.map((r) => [r.category, []]));
     for (const row of this.results.steps) if (row.category && byCat.has(row.category)) byCat.get(row.category).push(row.step_id);
     const grid = h("div", {class: "res-grid", "data-testid": "listening-resonance"}, h("span", {}),
       ["pos", "none", "neg"].map((e) => h("span", {class: "res-colhead"}, t(`mirror.employee_${e}`))));
     for (const c of ["pos", "neg"]) {
       grid.appendChild(h("span", {class: "res-rowhead"}, t(`mirror.customer_${c}`)));
-      for (const r of RESONANCE.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
+      for (const r of PAGE.resonance.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
         const ids = byCat.get(r.category);
         grid.appendChild(h("div", {class: `res-cell res-${r.category}`, "data-category": r.category},
           h("strong", {class: "res-name"}, t(`res.${r.category}`)),

@@ -5,20 +5,10 @@
 import {PAGE, h, t} from "./dom.js";
 import {TimerTools} from "./room.js";
 
-/** The card kinds each phase asks for, best first (an empty list: nothing in particular). */
-export const PHASE_KINDS = {
-  setup: [],
-  diagnostic: ["irritant", "enchantment", "verbatim", "note", "question", "touchpoint", "expectation"],
-  key_moments: [],
-  ideation: ["idea"],
-  selection: ["idea"],
-  chantiers: [],
-  closed: [],
-};
-
 /** The kinds for the add-card editor: {fit: [...], other: [...]} (fit empty: one plain list). */
 export function kindsFor(phase) {
-  const fit = (PHASE_KINDS[phase] || []).filter((k) => PAGE.card_kinds.includes(k));
+  // The card kinds each phase asks for, best first: workshop/lists.py PHASE_CARD_KINDS.
+  const fit = (PAGE.phase_card_kinds[phase] || []).filter((k) => PAGE.card_kinds.includes(k));
   return {fit, other: PAGE.card_kinds.filter((k) => !fit.includes(k))};
 }
 

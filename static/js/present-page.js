@@ -1,6 +1,7 @@
 // The projector view: the same live store, drawn read-only in large type.
 import {PAGE} from "./dom.js";
 import {Store} from "./store.js";
+import {io} from "/vendor/socket.io.esm.min.js";
 import {Connection} from "./socket.js";
 import {BoardView} from "./board.js";
 import {Chrome, identify, onChange, showGate} from "./chrome.js";
@@ -15,7 +16,7 @@ if (!identity) {
   showGate();
 } else {
   const store = new Store();
-  const conn = new Connection({mapId, token: identity.token, me: identity.participant, store});
+  const conn = new Connection({mapId, token: identity.token, me: identity.participant, store, connect: io});
   const board = new BoardView({root: document.getElementById("board"), conn, me: identity.participant, readOnly: true});
   const chrome = new Chrome({conn, identity});
   const phaseBar = new PhaseBar({conn, me: identity.participant, readOnly: true, after: document.querySelector(".topbar")});

@@ -2,90 +2,43 @@
 // and send this browser's ops with client-made op_ids. Unacknowledged ops stay in memory and in
 // localStorage (a reload loses nothing) and are re-sent with the same op_id after a reconnect:
 // the server applies an op_id once.
-import {io} from "/vendor/socket.io.esm.min.js";
-import {PAGE, uuid} from "./dom.js";
+// The socket comes from a factory (`connect(options)` → an object with Socket.IO's client interface):
+// the pages pass Socket.IO's `io`, tests/js a fake paired with an in-memory server. No DOM here.
+import {page} from "./page.js";
+import {uuid} from "./dom.js";
 import {applyEvent, cloneState} from "./store.js";
-import {SHEET_PREDICT} from "./sheets-state.js";
-import {predictVote} from "./vote-state.js";
+import {predict} from "./predict.js";
 
 const ACK_TIMEOUT = 10000;
-// Refusals that say "not now" rather than "no": the same op is sent again (same op_id) after a pause.
-// A busy or briefly unreachable server never makes a sticky note disappear, however long it lasts;
-// a server fault ("internal") is tried a few times only.
-const TRANSIENT_CODES = new Set(["rate_limited", "unavailable"]);
-const RETRY_CODES = new Set([...TRANSIENT_CODES, "internal"]);
+// How a refusal is retried is the server's list (workshop/errors.py CLIENT_RETRY, in the page data):
+// "always" says "not now" rather than "no" — the same op (same op_id) is sent again after a pause,
+// so a busy or briefly unreachable server never makes a sticky note disappear, however long it lasts;
+// "few" (a server fault) is tried a few times only; any other code is final.
+const retryOf = (code) => (code && page().error_codes.retry[code]) || null;
 const backoff = (attempts) => Math.min(10000, 1000 * attempts) * (0.75 + Math.random() / 2);
 
 /** Server time = Date.now() + clock.offset; every estimate is a lower bound, keep the largest. */
 export const clock = {
-  offset: Date.parse(PAGE.server_now) - Date.now(),
+  offset: null, // first read from the page's server_now
+  base() {
+    if (this.offset === null) {
+      const offset = Date.parse(page().server_now) - Date.now();
+      this.offset = Number.isFinite(offset) ? offset : 0;
+    }
+    return this.offset;
+  },
   observe(ts) {
     const estimate = Date.parse(ts) - Date.now();
-    if (Number.isFinite(estimate) && estimate > this.offset) this.offset = estimate;
+    if (Number.isFinite(estimate) && estimate > this.base()) this.offset = estimate;
   },
-  now() { return Date.now() + this.offset; },
+  now() { return Date.now() + this.base(); },
 };
 
-/** What the server will answer for an op, as far as this browser can tell (the optimistic overlay). */
-export function predict(state, op, me) {
-  const pick = (obj, names) => Object.fromEntries(names.filter((n) => n in op).map((n) => [n, op[n]]));
-  const card = op.id ? state.cards.get(op.id) : null;
-  const step = op.id ? state.steps.get(op.id) : null;
-  const stage = op.id ? state.stages.get(op.id) : null;
-  const lane = op.id ? state.lanes.get(op.id) : null;
-  switch (op.type) {
-    case "card.add":
-      if (card) return null;
-      return {id: op.id, lane_id: op.lane_id, step_id: op.step_id, kind: op.kind || "note", text: op.text,
-              author_id: me.id, perspective: op.perspective || me.perspective || null, channel: op.channel || null,
-              builds_on: op.builds_on || null, position: op.position ?? null,
-              visibility: state.map.silent_writing ? "author" : (op.visibility || "all"), version: 0,
-              hidden: !!state.map.silent_writing || op.visibility === "author", selected: false};
-    case "card.update": return card ? {...card, ...pick(op, ["text", "kind", "channel", "perspective"])} : null;
-    case "card.move": return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position} : null;
-    case "card.delete": return card ? {id: op.id} : null;
-    case "comment.add":
-      return state.comments.has(op.id) ? null
-        : {id: op.id, target_id: op.target_id, text: op.text, author_id: me.id, ts: new Date(clock.now()).toISOString()};
-    case "comment.delete": return {id: op.id};
-    case "stage.add": return stage ? null : {id: op.id, title: op.title, position: op.position ?? null};
-    case "stage.update": return stage ? {...stage, ...pick(op, ["title", "position"])} : null;
-    case "stage.delete":
-      return stage ? {id: op.id, step_ids: [...state.steps.values()].filter((s) => s.stage_id === op.id)
-        .sort((a, b) => a.position - b.position).map((s) => s.id)} : null;
-    case "step.add":
-      return step ? null : {id: op.id, title: op.title, stage_id: op.stage_id || null, position: op.position ?? null,
-                            description: op.description || "", key_moment: false};
-    case "step.update": {
-      if (!step) return null;
-      const next = {...step, ...pick(op, ["title", "description", "key_moment"])};
-      if ("stage_id" in op && op.stage_id !== step.stage_id) Object.assign(next, {stage_id: op.stage_id, position: null});
-      return next;
-    }
-    case "step.move":
-      return step ? {...step, stage_id: "stage_id" in op ? op.stage_id : step.stage_id, position: op.position} : null;
-    case "step.delete":
-      return step ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.step_id === op.id).map((c) => c.id)} : null;
-    case "lane.add": return lane ? null : {id: op.id, title: op.title, kind: op.kind || "custom", position: op.position ?? null};
-    case "lane.update": return lane ? {...lane, ...pick(op, ["title", "kind"])} : null;
-    case "lane.move": return lane ? {...lane, position: op.position} : null;
-    case "lane.delete":
-      return lane ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.lane_id === op.id).map((c) => c.id)} : null;
-    case "phase.set": return {phase: op.phase};
-    case "board.lock": return {locked: op.locked};
-    case "board.silent": return {silent_writing: op.silent};
-    case "focus.set": return {focus_step_id: op.step_id};
-    case "timer.start":
-      return {timer: {ends_at: new Date(clock.now() + op.seconds * 1000).toISOString(), label: op.label || null}};
-    case "timer.stop": return {timer: null};
-    case "vote.cast": case "vote.retract": return predictVote(state, op, me);
-    default: return SHEET_PREDICT[op.type] ? SHEET_PREDICT[op.type](state, op, me) : null;
-  }
-}
-
 export class Connection extends EventTarget {
-  constructor({mapId, token, me, store}) {
+  constructor({mapId, token, me, store, connect, storage = null}) {
     super();
+    this.connect = connect;      // (options) → socket: Socket.IO's io(), or a test's fake
+    this.storage = storage;      // a test's stand-in for localStorage (read where a refusal is caught)
     this.mapId = mapId;
     this.token = token;
     this.me = me;
@@ -106,7 +59,7 @@ export class Connection extends EventTarget {
 
   load() {
     try {
-      const list = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
+      const list = JSON.parse((this.storage || localStorage).getItem(this.storageKey) || "[]");
       return Array.isArray(list) ? list.filter((x) => x && x.op && x.op.op_id).map((x) => ({op: x.op, attempts: 0})) : [];
     } catch { return []; }
   }
@@ -114,20 +67,20 @@ export class Connection extends EventTarget {
   save() {
     // Another tab of the same person may keep its own pending ops under this key: keep theirs.
     let stored = [];
-    try { stored = JSON.parse(localStorage.getItem(this.storageKey) || "[]"); } catch { stored = []; }
+    try { stored = JSON.parse((this.storage || localStorage).getItem(this.storageKey) || "[]"); } catch { stored = []; }
     const mine = new Set(this.pending.map((x) => x.op.op_id));
     const others = (Array.isArray(stored) ? stored : []).filter((x) => x && x.op && !mine.has(x.op.op_id) && !this.done.has(x.op.op_id));
     const list = others.concat(this.pending.filter((x) => x.seq === undefined).map((x) => ({op: x.op})));
     try {
-      if (list.length) localStorage.setItem(this.storageKey, JSON.stringify(list));
-      else localStorage.removeItem(this.storageKey);
+      if (list.length) (this.storage || localStorage).setItem(this.storageKey, JSON.stringify(list));
+      else (this.storage || localStorage).removeItem(this.storageKey);
     } catch { /* storage full or private mode: memory still holds them */ }
   }
 
   // -- the socket -------------------------------------------------------------------------------
 
   start() {
-    this.socket = io({auth: {token: this.token}, reconnectionDelay: 500, reconnectionDelayMax: 4000});
+    this.socket = this.connect({auth: {token: this.token}, reconnectionDelay: 500, reconnectionDelayMax: 4000});
     const s = this.socket;
     s.on("connect", () => this.join());
     s.on("disconnect", (reason) => {
@@ -146,6 +99,7 @@ export class Connection extends EventTarget {
     s.on("event", (event) => this.onEvent(event));
     s.on("presence", (p) => { if (p && p.map_id === this.mapId) this.store.setPresence(p.participants || []); });
     // The browser knows first when the network goes: do not wait for a ping timeout.
+    if (typeof window === "undefined") return;
     window.addEventListener("offline", () => { if (s.connected) s.disconnect(); this.setState("offline"); });
     window.addEventListener("online", () => { if (!s.connected) s.connect(); });
   }
@@ -158,7 +112,7 @@ export class Connection extends EventTarget {
     this.setState("connecting");
     this.socket.timeout(ACK_TIMEOUT).emit("join", {map_id: this.mapId}, (err, ack) => {
       if (err || !ack) { this.socket.disconnect(); setTimeout(() => this.socket.connect(), 1000); return; }
-      if (!ack.ok && TRANSIENT_CODES.has(ack.error && ack.error.code)) {
+      if (!ack.ok && retryOf(ack.error && ack.error.code) === "always") {
         this.joinAttempts = (this.joinAttempts || 0) + 1;
         setTimeout(() => this.join(), backoff(this.joinAttempts));
         return;
@@ -242,8 +196,8 @@ export class Connection extends EventTarget {
       if (ack.ok) {
         item.seq = ack.seq;
         this.done.add(item.op.op_id);
-      } else if (RETRY_CODES.has(ack.error && ack.error.code)
-                 && (TRANSIENT_CODES.has(ack.error.code) || item.attempts < 6)) {
+      } else if (retryOf(ack.error && ack.error.code) === "always"
+                 || (retryOf(ack.error && ack.error.code) === "few" && item.attempts < 6)) {
         this.retry(backoff(item.attempts));
         return;
       } else {
@@ -280,7 +234,7 @@ export class Connection extends EventTarget {
     const copy = cloneState(state);
     copy.pendingIds = new Set();
     for (const {op} of overlay) {
-      const data = predict(copy, op, this.me);
+      const data = predict(copy, op, this.me, clock.now());
       if (data === null) continue;
       applyEvent(copy, op.type, data);
       if (op.id) copy.pendingIds.add(op.id);

@@ -7,11 +7,10 @@
 // a message rather than overwriting their work.
 import {t, toast} from "./dom.js";
 import {actionToast} from "./room.js";
+import {updatedFields} from "./predict.js";
 
 const LIMIT = 50;
 const CARD_FIELDS = ["text", "kind", "channel", "perspective"];
-const SHEET_FIELDS = ["title", "problem", "objective", "solution", "owner", "sponsor", "departments", "start", "end",
-  "milestones", "effort", "impact", "prerequisites", "risks", "kpis", "budget", "status", "step_ids", "card_ids"];
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const pick = (obj, names) => Object.fromEntries(names.filter((n) => n in obj).map((n) => [n, obj[n]]));
 const sheetOf = (view, id) => ((view.extra && view.extra.chantiers) || []).find((s) => s.id === id);
@@ -36,7 +35,7 @@ export function inverseOf(view, op) {
       return card ? {type: "card.move", id: op.id, lane_id: card.lane_id, step_id: card.step_id, position: card.position ?? undefined} : null;
     case "chantier.update": {
       const sheet = sheetOf(view, op.id);
-      const names = SHEET_FIELDS.filter((n) => n in op);
+      const names = updatedFields(op);
       return sheet && names.length ? {type: "chantier.update", id: op.id, ...pick(sheet, names)} : null;
     }
     case "step.update": case "stage.update": case "lane.update": {
@@ -59,7 +58,7 @@ function stillAsLeft(view, op) {
     case "card.move": return !!card && card.lane_id === op.lane_id && card.step_id === op.step_id;
     case "chantier.update": {
       const sheet = sheetOf(view, op.id);
-      return !!sheet && SHEET_FIELDS.every((n) => !(n in op) || same(sheet[n], op[n]));
+      return !!sheet && updatedFields(op).every((n) => same(sheet[n], op[n]));
     }
     default: {
       const map = {"step.update": view.steps, "stage.update": view.stages, "lane.update": view.lanes}[op.type];

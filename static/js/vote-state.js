@@ -1,6 +1,6 @@
 // Voting rounds in the store: rounds, this person's dots (my_votes), live totals (round.promote: store.js).
 // Pure functions on the store's state (no DOM, no imports): store.js applies them in seq order,
-// and socket.js uses predictVote() for the optimistic overlay of this browser's unsent votes.
+// and predict.js reads them for the optimistic overlay of this browser's unsent votes.
 //
 // The state keeps `extra.rounds` ([{id, target, budget, max_per_item, secret, card_kind, open, results, voters}])
 // and `extra.my_votes` ([{round_id, target_id}]). Handlers never mutate what they find: they replace
@@ -83,18 +83,3 @@ export const VOTE_HANDLERS = {
   "vote.cast": (s, d, meta) => onVote(s, d, 1, meta),
   "vote.retract": (s, d, meta) => onVote(s, d, -1, meta),
 };
-
-/** What the server will answer for my own vote op, as far as this browser can tell. */
-export function predictVote(state, op, me) {
-  const round = roundById(state, op.round_id);
-  if (!round || !round.open) return null;
-  const mine = myDots(state, round.id);
-  const on = mine.per.get(op.target_id) || 0;
-  const cast = op.type === "vote.cast";
-  if (cast && (mine.total >= round.budget || on >= (round.max_per_item || round.budget))) return null;
-  if (!cast && on === 0) return null;
-  const t = totals(round);
-  const target_votes = t ? Math.max(0, (t.get(op.target_id) || 0) + (cast ? 1 : -1)) : null;
-  return {round_id: round.id, target_id: op.target_id, participant_id: me.id, secret: round.secret,
-          remaining: round.budget - mine.total - (cast ? 1 : -1), target_votes, voters: null, predicted: true};
-}

@@ -7,8 +7,6 @@ import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
 import {offerSheetsFromWinners} from "./room.js";
 
-const TARGETS = ["step", "card", "chantier"];
-const DEFAULT_TARGET = {key_moments: "step", ideation: "card", selection: "card", chantiers: "chantier"};
 const excerpt = (text, n = 70) => {
   const s = String(text || "").replace(/\s+/g, " ").trim();
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -123,7 +121,7 @@ export class VotingUI {
   }
 
   openDialog(view) {
-    const suggested = DEFAULT_TARGET[view.map.phase] || "step";
+    const suggested = PAGE.phase_round_target[view.map.phase] || "step";
     const stored = (key, fallback) => localStorage.getItem(`parcours:vote-${key}`) || fallback;
     const budget = h("input", {type: "number", name: "budget", min: "1", max: "20", step: "1", value: stored("budget", "3"), required: true});
     const cap = h("input", {type: "number", name: "cap", min: "1", max: "20", step: "1", value: "", placeholder: t("vote.cap_none")});
@@ -132,7 +130,7 @@ export class VotingUI {
     const ideas = [...view.cards.values()].filter((c) => c.kind === "idea" && c.visibility !== "author").length;
     const counts = {step: view.steps.size, card: ideas, chantier: chantiers};
     const choices = h("fieldset", {class: "vote-targets"}, h("legend", {}, t("vote.on")),
-      TARGETS.map((target) => h("label", {class: "vote-target"},
+      PAGE.round_targets.map((target) => h("label", {class: "vote-target"},
         h("input", {type: "radio", name: "target", value: target, checked: target === suggested}),
         h("span", {class: "vote-target-title"}, t(`vote.target_${target}`)),
         h("span", {class: "vote-target-hint"}, t(`vote.target_${target}_hint`, {n: counts[target]})))));

@@ -4,27 +4,7 @@
 import {readFileSync} from "node:fs";
 import {Store} from "../../static/js/store.js";
 import {setVoter} from "../../static/js/vote-state.js";
-
-const values = (m) => [...m.values()];
-
-function asSnapshot(state) {
-  return {
-    map: state.map,
-    seq: state.seq,
-    stages: values(state.stages),
-    steps: values(state.steps),
-    lanes: values(state.lanes),
-    cards: values(state.cards),
-    comments: values(state.comments),
-    emotions: state.extra.emotions,
-    resonance: state.extra.resonance,
-    rounds: state.extra.rounds,
-    my_votes: state.extra.my_votes,
-    chantiers: state.extra.chantiers,
-    participants: values(state.participants),
-    timer: state.timer,
-  };
-}
+import {asSnapshot} from "./harness.mjs";
 
 const scenarios = JSON.parse(readFileSync(0, "utf8"));
 const out = scenarios.map(({me, snapshot, events}) => {

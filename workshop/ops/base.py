@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
+from ..lists import SHORT_MAX, TEXT_MAX
 from ..models import Map
 
 FACILITATOR = frozenset({"facilitator"})
@@ -55,11 +56,11 @@ def plain_id(value: str) -> str | None:
 # Every text that reaches the database is one of these: one rule for plain text, declared here.
 Id = Annotated[str, AfterValidator(_uuid)]
 PlainStr = Annotated[str, AfterValidator(_plain)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_plain)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), AfterValidator(_plain)]
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX), AfterValidator(_plain)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX), AfterValidator(_plain)]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
                          AfterValidator(_plain)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_plain)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX), AfterValidator(_plain)]
 
 
 class OpSchema(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import shapes
 from ..errors import OpError
+from ..lists import CHANTIER_STATUSES
 from ..models import Card, Chantier, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Short, Text, Title, op
 
@@ -47,7 +48,7 @@ class ChantierFields(OpSchema):
     risks: Text | None = None
     kpis: list[Kpi] | None = Field(default=None, max_length=50)
     budget: Short | None = None
-    status: Literal["draft", "validated", "in_progress", "done"] | None = None
+    status: Literal[CHANTIER_STATUSES] | None = None  # type: ignore[valid-type]
     step_ids: list[Id] | None = Field(default=None, max_length=200)
     card_ids: list[Id] | None = Field(default=None, max_length=500)
 

@@ -8,10 +8,10 @@ from pydantic import Field
 
 from .. import shapes
 from ..errors import OpError
+from ..lists import PHASES
 from ..models import Step
 from .base import FACILITATOR, Context, Id, OpSchema, Short, op
 
-PHASES = ("setup", "diagnostic", "key_moments", "ideation", "selection", "chantiers", "closed")
 Phase = Literal[PHASES]  # type: ignore[valid-type]
 
 

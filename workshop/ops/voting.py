@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from .. import shapes, views
 from ..errors import OpError
+from ..lists import ROUND_TARGETS
 from ..maptypes import CARD_KINDS
 from ..models import Card, Chantier, Round, Step, Vote
 from .base import FACILITATOR, MEMBERS, Context, Id, OpSchema, op
@@ -23,7 +24,7 @@ TARGETS = {"step": Step, "card": Card, "chantier": Chantier}
 
 class RoundOpen(OpSchema):
     id: Id | None = None
-    target: Literal["step", "card", "chantier"]
+    target: Literal[ROUND_TARGETS]  # type: ignore[valid-type]
     budget: int = Field(ge=1, le=20)
     max_per_item: int | None = Field(default=None, ge=1, le=20)
     secret: bool = False
