@@ -242,3 +242,55 @@ def test_undo_and_redo_of_ones_own_changes_reach_every_screen_and_survive_a_relo
     par.locator("body").press("Control+z")
     expect(par.locator(".toast-error")).to_contain_text("Impossible d’annuler")
     expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Corrigée par l'animateur")
+
+
+def test_undoing_a_delete_brings_back_what_everyone_saw(browser, workshop, live_server):
+    """A card deleted with a comment on it comes back with the comment (toast, then Ctrl+Z), for the
+    other participant too and after a reload; a deleted lane comes back with its cards."""
+    from .conftest import add_card
+
+    nora, lea = workshop.join("Nora"), workshop.join("Léa")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    other = open_board(browser, live_server, workshop.map_id, lea["token"])
+    lane, step = workshop.cell(0, 0)
+    add_card(par, lane, step, "Caution trop longue")
+    card = other.locator("[data-card-id]:has-text('Caution trop longue')")
+    expect(card).to_be_visible()
+    card_id = card.get_attribute("data-card-id")
+    workshop.op("comment.add", token=lea["token"], target_id=card_id, text="Sept jours, vécu")
+    on_other = other.locator(f"[data-card-id='{card_id}'] .card-comments")
+    expect(on_other).to_have_text("❝ 1")
+
+    def delete_it():
+        par.locator(f"[data-card-id='{card_id}']").focus()
+        par.keyboard.press("Delete")
+        par.locator("[data-testid=confirm] [data-action=confirm]").click()
+        expect(other.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+
+    # The toast's "undo": the card and its comment, on Léa's screen.
+    delete_it()
+    par.locator("[data-testid=undo-toast] button").click()
+    expect(on_other).to_have_text("❝ 1")
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Caution trop longue")
+
+    # Ctrl+Z, after Nora reloaded between the delete and the undo.
+    delete_it()
+    par.reload()
+    expect(par.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    par.locator("body").press("Control+z")
+    expect(on_other).to_have_text("❝ 1")
+    other.reload()
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-comments")).to_have_text("❝ 1")
+    comments = [c["text"] for c in workshop.snapshot()["comments"] if c["target_id"] == card_id]
+    assert comments == ["Sept jours, vécu"]
+
+    # The facilitator deletes a whole lane by mistake: the toast brings it back with its card.
+    fac.locator(f".lane-head[data-lane-id='{lane}']").hover()
+    fac.locator(f".lane-head[data-lane-id='{lane}'] [data-action=delete-lane]").click()
+    fac.locator("[data-testid=confirm] [data-action=confirm]").click()
+    expect(other.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+    expect(fac.locator("[data-testid=undo-toast]")).to_contain_text("Ligne supprimée")
+    fac.locator("[data-testid=undo-toast] button").click()
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-comments")).to_have_text("❝ 1")
+    assert workshop.snapshot()["lanes"][0]["id"] == lane

@@ -60,6 +60,12 @@ FR: dict[str, str] = {
     'facil.what.step.update': 'modification d’étape',
     'facil.what.stage.update': 'modification de macro-étape',
     'facil.what.lane.update': 'modification de ligne',
+    'facil.step_deleted': 'Étape supprimée, avec ses cartes',
+    'facil.lane_deleted': 'Ligne supprimée, avec ses cartes',
+    'facil.stage_deleted': 'Macro-étape supprimée',
+    'facil.what.step.delete': 'suppression d’étape',
+    'facil.what.lane.delete': 'suppression de ligne',
+    'facil.what.stage.delete': 'suppression de macro-étape',
 }
 
 EN: dict[str, str] = {
@@ -117,4 +123,10 @@ EN: dict[str, str] = {
     'facil.what.step.update': 'step edited',
     'facil.what.stage.update': 'stage edited',
     'facil.what.lane.update': 'lane edited',
+    'facil.step_deleted': 'Step deleted, with its cards',
+    'facil.lane_deleted': 'Lane deleted, with its cards',
+    'facil.stage_deleted': 'Stage deleted',
+    'facil.what.step.delete': 'step deleted',
+    'facil.what.lane.delete': 'lane deleted',
+    'facil.what.stage.delete': 'stage deleted',
 }
