@@ -294,3 +294,40 @@ def test_undoing_a_delete_brings_back_what_everyone_saw(browser, workshop, live_
     fac.locator("[data-testid=undo-toast] button").click()
     expect(other.locator(f"[data-card-id='{card_id}'] .card-comments")).to_have_text("❝ 1")
     assert workshop.snapshot()["lanes"][0]["id"] == lane
+
+
+HEADER = """() => {
+    const sel = ['.brand', '.titles', '#timer', '.facilitator-bar', '.presence', '.connection', '.shortcuts-btn', '.langs'];
+    const els = [...document.querySelectorAll(sel.map((s) => `#topbar ${s}`).join(', '))]
+      .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().width > 0);
+    const out = [];
+    for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+        const a = els[i].getBoundingClientRect(), b = els[j].getBoundingClientRect();
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            out.push(`${els[i].className} × ${els[j].className}`);
+    }
+    for (const el of els) if (el.getBoundingClientRect().right > innerWidth + 1) out.push(`${el.className} off screen`);
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_the_facilitators_header_with_a_timer_running_fits_a_laptop(browser, workshop, live_server, size):
+    """With the room controls and a running timer, the header once ran past 1366 px: the timer covered
+    the workshop's title and the language switch was cut. Now nothing overlaps, the title shows, and
+    every tool can be reached (the tools' row scrolls sideways when it must)."""
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token, viewport=size)
+    workshop.op("timer.start", seconds=300, label="Irritants, côté client")
+    expect(fac.locator("[data-testid=timer]")).to_be_visible()
+    assert fac.evaluate(HEADER) == []
+    assert fac.locator("#topbar .board-title").bounding_box()["width"] >= 80
+    assert fac.evaluate("() => document.getElementById('topbar').scrollWidth") <= size[0]
+    for action in ("invite", "timer"):
+        tool = fac.locator(f".facilitator-bar [data-action={action}]")
+        tool.scroll_into_view_if_needed()
+        b = tool.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= size[0] + 0.5, action
+    projector = fac.locator(".facilitator-bar a[href^='/present/']")
+    projector.scroll_into_view_if_needed()
+    assert projector.bounding_box()["x"] + projector.bounding_box()["width"] <= size[0] + 0.5
+    fac.context.close()
