@@ -331,3 +331,23 @@ def test_the_facilitators_header_with_a_timer_running_fits_a_laptop(browser, wor
     projector.scroll_into_view_if_needed()
     assert projector.bounding_box()["x"] + projector.bounding_box()["width"] <= size[0] + 0.5
     fac.context.close()
+
+
+def test_the_export_menu_speaks_the_language_the_board_is_read_in(browser, workshop, live_server):
+    """A French workshop read with the English board: its report comes in English, file name included."""
+    page = open_board(browser, live_server, workshop.map_id, workshop.token)
+    page.goto(f"{live_server.url}/board/{workshop.map_id}?lang=en#token={workshop.token}")
+    expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("[data-action=open-exports]")
+    with page.expect_download(timeout=30000) as info:
+        page.click("[data-testid=export-menu] [data-export=report]")
+    name = info.value.suggested_filename
+    assert "-report-" in name and "compte-rendu" not in name, name
+    page.goto(f"{live_server.url}/board/{workshop.map_id}?lang=fr#token={workshop.token}")
+    expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    page.click("[data-action=open-exports]")
+    with page.expect_download(timeout=30000) as info:
+        page.click("[data-testid=export-menu] [data-export=report]")
+    assert "compte-rendu" in info.value.suggested_filename
+    page.context.close()
