@@ -8,7 +8,7 @@ PORT ?= 5000
 PROCESSES ?= 3
 CLUSTER_PORT ?= 8000
 
-.PHONY: setup run test test-fast test-js lint clean system-packages cluster
+.PHONY: setup run test test-fast test-js lint clean system-packages cluster screenshots
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -54,8 +54,14 @@ test-js: setup
 
 # ruff for Python (pyproject.toml), ESLint for the browser modules (eslint.config.mjs).
 lint: setup
-	$(VENV)/bin/ruff check workshop tests bench deploy run.py
+	$(VENV)/bin/ruff check workshop tests bench deploy scripts run.py
 	npx --no-install eslint static/js tests/js
+
+# docs/screenshots/: the demo workshop photographed at 390×844, 1366×768 and 1920×1080 (scripts/).
+screenshots: setup
+	$(PY) -m scripts.screenshots
+	$(PY) -m scripts.screenshots_sheets
+	$(PY) -m scripts.screenshots_voting
 
 # N processes on PostgreSQL + Redis behind HAProxy on one port (docs/operations.md).
 cluster: setup

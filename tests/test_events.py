@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,43 @@ def _step_delete(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
     s.ok(s.alice, "emotion.set", step_id=s.step, score=2)
     s.ok(s.bob, "emotion.set", step_id=s.step, score=-1)
     return s.fac, "step.delete", {"id": s.step}
+
+
+def _deleted(s: Scene, actor: Actor, type_: str, id_: str) -> dict[str, Any]:
+    """Delete with a known op_id; answer the fields of the restore that undoes it."""
+    op_id = str(uuid.uuid4())
+    s.ok(actor, type_, id=id_, op_id=op_id)
+    return {"id": id_, "delete_op_id": op_id}
+
+
+def _card_restore(s: Scene, silent: bool) -> tuple[Actor, str, dict[str, Any]]:
+    card = s.card(visibility="author" if silent else "all")
+    s.ok(s.bob, "comment.add", target_id=card["id"], text="Vu aussi")
+    s.card(text="Voisine")
+    # The facilitator may bring back anyone's card (a face-down one stays face down).
+    actor = s.fac if silent else s.alice
+    return actor, "card.restore", _deleted(s, actor, "card.delete", card["id"])
+
+
+def _step_restore(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
+    s.card(visibility="author")
+    s.ok(s.alice, "comment.add", target_id=s.step, text="Sur l’étape")
+    s.ok(s.alice, "emotion.set", step_id=s.step, score=2)
+    s.ok(s.bob, "emotion.set", step_id=s.step, score=-1)
+    s.ok(s.fac, "emotion.set", step_id=s.step, score=1)
+    return s.fac, "step.restore", _deleted(s, s.fac, "step.delete", s.step)
+
+
+def _lane_restore(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
+    card = s.card()
+    s.ok(s.bob, "comment.add", target_id=card["id"], text="+1")
+    s.card(visibility="author", step_id=s.step2)
+    return s.fac, "lane.restore", _deleted(s, s.fac, "lane.delete", s.lane)
+
+
+def _stage_restore(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
+    stage_id = s.ok(s.fac, "step.update", id=s.step)["stage_id"]
+    return s.fac, "stage.restore", _deleted(s, s.fac, "stage.delete", stage_id)
 
 
 def _winners(s: Scene) -> tuple[Actor, str, dict[str, Any]]:
@@ -182,6 +220,11 @@ CASES: dict[str, tuple[str, Case]] = {
                                                 {"seconds": 60})),
     "timer.extend paused": ("timer.extend", lambda s: (_paused(s), "timer.extend", {})),
     "board.settings": ("board.settings", lambda s: (s.fac, "board.settings", {"structure_edits": "facilitator"})),
+    "card.restore": ("card.restore", lambda s: _card_restore(s, silent=False)),
+    "card.restore silent": ("card.restore", lambda s: _card_restore(s, silent=True)),
+    "step.restore": ("step.restore", _step_restore),
+    "lane.restore": ("lane.restore", _lane_restore),
+    "stage.restore": ("stage.restore", _stage_restore),
 }
 
 

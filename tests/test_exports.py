@@ -464,3 +464,57 @@ def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_pat
     assert len({r["participant_id"] for r in full}) > 1
     assert own and {r["participant_id"] for r in own} == {someone.id}
     db.dispose()
+
+
+def _layout_pages(data: bytes, tmp_path) -> list[list[str]]:
+    """Each page's lines as poppler lays them out (columns kept), blank lines dropped."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils' pdftotext is needed to read the table layout")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [[line for line in page.split("\n") if line.strip()] for page in text.split("\f")]
+
+
+def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, glisse, tmp_path):
+    """A big workshop: the resonance table runs over pages. Each row is on one page whole (its two-line
+    stage name and step title together), and every page of the table starts with a row that names its
+    macro-stage: a step outside any stage says so ("—"), never an empty cell that reads as a split."""
+    ws = create(http, title="Grand atelier", locale="fr")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    ana = join(http, ws["join_code"], "Ana", perspective="customer")["token"]
+    bob = join(http, ws["join_code"], "Bob", perspective="employee")["token"]
+    steps = [op(http, token, map_id, "step.add", title="Hors macro-étape, au titre long sur deux lignes")["id"]]
+    for k in range(5):
+        stage = op(http, token, map_id, "stage.add", title=f"Macro-étape supplémentaire {k}")
+        steps += [op(http, token, map_id, "step.add", stage_id=stage["id"],
+                     title=f"Étape {k}.{i} au titre assez long pour deux lignes")["id"] for i in range(6)]
+    for i, step in enumerate(steps):
+        op(http, ana, map_id, "emotion.set", step_id=step, score=(i % 5) - 2)
+        op(http, bob, map_id, "emotion.set", step_id=step, score=2 - (i % 3) * 2)
+    res = http.get(f"/api/workshops/{ws['workshop']['id']}/export/report.pdf", headers=auth(token))
+    assert res.status_code == 200
+    table_pages = 0
+    for lines in _layout_pages(res.data, tmp_path):
+        page = flat(" ".join(lines))
+        # A row is whole on its page: each title's two lines, each stage name's two lines.
+        assert page.count("au titre assez long") == page.count("pour deux lignes"), page
+        assert page.count("Macro-étape") == page.count("supplémentaire"), page
+        heads = [i for i, line in enumerate(lines) if "COLLABORATEUR" in line and "SITUATION" in line]
+        if not heads:
+            continue
+        table_pages += 1
+        first_row = lines[heads[0] + 1]
+        assert first_row[:3].strip(), f"a page of the table starts with an empty macro-stage cell: {first_row!r}"
+        assert heads[-1] < len(lines) - 2, "the table's header alone at the foot of a page"
+        outside = [line for line in lines if "Hors macro-étape" in line]
+        assert all(line.lstrip().startswith("—") for line in outside), outside
+    assert table_pages >= 2  # the table did run over a page break
+    demo = http.get(f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"]))
+    for lines in _layout_pages(demo.data, tmp_path):
+        heads = [i for i, line in enumerate(lines) if "COLLABORATEUR" in line and "SITUATION" in line]
+        if heads:
+            assert lines[heads[0] + 1][:3].strip(), lines[heads[0]:heads[0] + 3]

@@ -80,6 +80,13 @@ class Recorder(Board):
         return data
 
 
+def _deleted(b: Board, actor: Any, type_: str, id_: str) -> str:
+    """Delete with a known op_id (the one its restore names)."""
+    op_id = str(uuid.uuid4())
+    b.ok(actor, type_, id=id_, op_id=op_id)
+    return op_id
+
+
 def every_op_workshop(db: Database) -> Recorder:
     """A workshop made with every registered op type, ending with results of every kind: retained ideas,
     a closed secret vote, ranked sheets, face-down and revealed cards, inverted sheet dates."""
@@ -117,6 +124,15 @@ def every_op_workshop(db: Database) -> Recorder:
     b.ok(ana, "card.move", id=idea2["id"], lane_id=spare["id"], step_id=step["id"], position=0)
     trash = b.ok(bob, "card.add", lane_id=lane["id"], step_id=other["id"], text="Brouillon")
     b.ok(bob, "card.delete", id=trash["id"])
+    # Undone deletes: each item comes back with what hung on it (a comment, a rating).
+    back = b.ok(bob, "card.add", lane_id=lane["id"], step_id=other["id"], text="Revenue")
+    b.ok(ana, "comment.add", target_id=back["id"], text="Heureusement")
+    b.ok(bob, "card.restore", id=back["id"], delete_op_id=_deleted(b, bob, "card.delete", back["id"]))
+    undone = b.ok(f, "step.add", title="Rétablie", stage_id=stage["id"])
+    b.ok(ana, "emotion.set", step_id=undone["id"], score=-1)
+    b.ok(f, "step.restore", id=undone["id"], delete_op_id=_deleted(b, f, "step.delete", undone["id"]))
+    b.ok(f, "lane.restore", id=spare["id"], delete_op_id=_deleted(b, f, "lane.delete", spare["id"]))
+    b.ok(f, "stage.restore", id=stage["id"], delete_op_id=_deleted(b, f, "stage.delete", stage["id"]))
     note = b.ok(ana, "comment.add", target_id=first["id"], text="Vu hier")
     b.ok(ana, "comment.delete", id=note["id"])
     b.ok(bob, "comment.add", target_id=idea["id"], text="Oui !")

@@ -9,6 +9,9 @@ Every viewer-specific rule lives here and nowhere else:
   workshop, who gave which score is not (docs/security.md); individual scores go to the
   facilitator's exports only;
 - a facilitator without a side rates for itself only: its ratings count in no average (`UNCOUNTED`).
+- what a delete keeps for its undo (`kept`, ops/kept.py) never leaves the server: no event, ack or
+  sync carries it; a `*.restore` shows its cards as `card.add` does, and a restored step's ratings
+  as each viewer's own `mine` (like a snapshot), never who gave which score.
 `redact_data` is a pure function of (op type, data, viewer); events are stored unredacted.
 """
 from __future__ import annotations
@@ -51,6 +54,18 @@ def _redact_emotion(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     return shown
 
 
+def _redact_restore(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    shown = {k: v for k, v in data.items() if k != "ratings"}
+    if "cards" in data:
+        shown["cards"] = [redact_card(c, viewer) for c in data["cards"]]
+    if "emotions" in data:
+        step_id = data["step"]["id"]
+        mine = {(step_id, r["perspective"]): r["score"] for r in data.get("ratings") or []
+                if r["participant_id"] == viewer.id}
+        shown["emotions"] = _emotion_rows(data["emotions"], mine)
+    return shown
+
+
 def _secret_vote(data: dict[str, Any]) -> bool:
     return bool(data.get("secret"))
 
@@ -69,7 +84,17 @@ _RULES: dict[str, Callable[[dict[str, Any], Actor], dict[str, Any]]] = {
     "vote.cast": _redact_vote,
     "vote.retract": _redact_vote,
     "emotion.set": _redact_emotion,
+    "card.restore": _redact_restore,
+    "lane.restore": _redact_restore,
+    "step.restore": _redact_restore,
 }
+
+# What a delete keeps for its undo (ops/kept.py): stored in the log, dropped from every copy sent.
+SERVER_ONLY = "kept"
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != SERVER_ONLY} if SERVER_ONLY in data else data
 
 
 def needs_redaction(type_: str) -> bool:
@@ -78,6 +103,7 @@ def needs_redaction(type_: str) -> bool:
 
 
 def redact_data(type_: str, data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
+    data = _public(data)
     rule = _RULES.get(type_)
     return rule(data, viewer) if rule else data
 
@@ -94,7 +120,7 @@ def redact(event: dict[str, Any], viewer: Actor) -> dict[str, Any]:
 def event_of(map_id: str, seq: int, op_id: str, type_: str, actor_id: str | None,
              data: dict[str, Any], ts: datetime) -> dict[str, Any]:
     return {"map_id": map_id, "seq": seq, "op_id": op_id, "type": type_, "actor_id": actor_id,
-            "data": data, "ts": iso(ts)}
+            "data": _public(data), "ts": iso(ts)}
 
 
 # -- sync ---------------------------------------------------------------------------------------

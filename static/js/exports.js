@@ -109,7 +109,9 @@ export class ExportMenu {
     this.draw();
     this.button.classList.add("busy");
     try {
-      const name = await download(x.path(this.workshopId, this.mapId), this.token, `parcours-${x.key}.${x.ext}`);
+      // In the language the person reads the board in (the server's default is the workshop's own).
+      const lang = PAGE.lang ? `?lang=${encodeURIComponent(PAGE.lang)}` : "";
+      const name = await download(`${x.path(this.workshopId, this.mapId)}${lang}`, this.token, `parcours-${x.key}.${x.ext}`);
       toast(t("export.done", {name}));
       this.close();
     } catch (err) {

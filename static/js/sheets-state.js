@@ -57,6 +57,14 @@ export function dropStepMirror(s, stepId) {
              emotions: (s.extra.emotions || []).filter((r) => r.step_id !== stepId)};
 }
 
+/** A restored step (step.restore) brings its ratings back: the step's rows and resonance, as sent. */
+export function restoreStepMirror(s, d) {
+  const stepId = d.step.id;
+  const emotions = (s.extra.emotions || []).filter((r) => r.step_id !== stepId).concat(d.emotions || []);
+  const resonance = (s.extra.resonance || []).filter((r) => r.step_id !== stepId).concat(d.resonance ? [d.resonance] : []);
+  s.extra = {...s.extra, emotions, resonance};
+}
+
 export const SHEET_HANDLERS = {
   "chantier.add": (s, d) => putSheet(s, d),
   "chantier.update": (s, d) => putSheet(s, d),

@@ -1,6 +1,6 @@
 // The one store of board state. It changes only by snapshots and events (applied in seq order);
 // the same apply functions draw the optimistic overlay of this browser's unacknowledged ops.
-import {SHEET_HANDLERS, addStepMirror, dropStepMirror, promoteSheets} from "./sheets-state.js";
+import {SHEET_HANDLERS, addStepMirror, dropStepMirror, promoteSheets, restoreStepMirror} from "./sheets-state.js";
 import {VOTE_HANDLERS} from "./vote-state.js";
 
 const byId = (list) => new Map((list || []).map((x) => [x.id, x]));
@@ -72,6 +72,12 @@ function removeCards(state, ids) {
   }
 }
 
+/** Cards (and the comments on them) brought back by a *.restore, at the positions the server gave. */
+function restoreCards(state, d) {
+  for (const card of d.cards || []) place(state.cards, card, CELL);
+  for (const comment of d.comments || []) state.comments.set(comment.id, comment);
+}
+
 const HANDLERS = {
   "stage.add": (s, d) => place(s.stages, d, ALL),
   "stage.update": (s, d) => place(s.stages, d, ALL),
@@ -102,6 +108,18 @@ const HANDLERS = {
     const comments = [...s.comments.values()].filter((c) => c.target_id === d.id);
     comments.forEach((c) => s.comments.delete(c.id));
     removeIn(s.cards, d.id, CELL);
+  },
+  "card.restore": restoreCards,
+  "lane.restore": (s, d) => { if (d.lane) place(s.lanes, d.lane, ALL); restoreCards(s, d); },
+  "step.restore": (s, d) => {
+    if (!d.step) return;
+    place(s.steps, d.step, STEP_GROUP);
+    restoreCards(s, d);
+    restoreStepMirror(s, d);
+  },
+  "stage.restore": (s, d) => {
+    if (d.stage) place(s.stages, d.stage, ALL);
+    for (const step of d.steps || []) s.steps.set(step.id, step);
   },
   "cards.reveal": (s, d) => { for (const c of d.cards || []) s.cards.set(c.id, c); },
   "comment.add": (s, d) => { s.comments.set(d.id, d); },

@@ -10,22 +10,28 @@ import {actionToast} from "./room.js";
 import {updatedFields} from "./predict.js";
 
 const LIMIT = 50;
+// After these, a toast offers to undo at once (what was deleted may be a whole column of work).
+const DELETED = {"card.delete": "facil.card_deleted", "step.delete": "facil.step_deleted",
+  "lane.delete": "facil.lane_deleted", "stage.delete": "facil.stage_deleted"};
 const CARD_FIELDS = ["text", "kind", "channel", "perspective"];
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const pick = (obj, names) => Object.fromEntries(names.filter((n) => n in obj).map((n) => [n, obj[n]]));
+const itemsOf = (view, kind) => ({card: view.cards, step: view.steps, stage: view.stages, lane: view.lanes})[kind];
 const sheetOf = (view, id) => ((view.extra && view.extra.chantiers) || []).find((s) => s.id === id);
 
-/** The op that takes `op` back, from the board as it is before `op`; null when it cannot be undone. */
+/** The op that takes `op` back (as sent, with its op_id), from the board as it was just before `op`;
+ *  null when it cannot be undone. */
 export function inverseOf(view, op) {
   const card = op.id ? view.cards.get(op.id) : null;
   switch (op.type) {
     case "card.add": return {type: "card.delete", id: op.id};
-    case "card.delete":
-      if (!card || card.text === null || card.text === undefined) return null;
-      return {type: "card.add", id: card.id, lane_id: card.lane_id, step_id: card.step_id, kind: card.kind, text: card.text,
-              visibility: card.visibility === "author" ? "author" : "all", position: card.position ?? undefined,
-              ...(card.perspective ? {perspective: card.perspective} : {}), ...(card.channel ? {channel: card.channel} : {}),
-              ...(card.builds_on ? {builds_on: card.builds_on} : {})};
+    // A delete is undone by the server, from what the delete kept (ops/kept.py): the card with its
+    // comments, the step/lane with its cards, the stage with its steps (`op.op_id`: the delete's).
+    case "card.delete": return card ? {type: "card.restore", id: op.id, delete_op_id: op.op_id} : null;
+    case "step.delete": case "lane.delete": case "stage.delete": {
+      const kind = op.type.split(".")[0];
+      return itemsOf(view, kind).has(op.id) ? {type: `${kind}.restore`, id: op.id, delete_op_id: op.op_id} : null;
+    }
     case "card.update": {
       if (!card) return null;
       const names = CARD_FIELDS.filter((n) => n in op);
@@ -53,7 +59,10 @@ function stillAsLeft(view, op) {
   const card = op.id ? view.cards.get(op.id) : null;
   switch (op.type) {
     case "card.add": return !!card && card.text === op.text;
-    case "card.delete": return !card;
+    case "card.delete": case "step.delete": case "lane.delete": case "stage.delete":
+      return !itemsOf(view, op.type.split(".")[0]).has(op.id);
+    case "card.restore": case "step.restore": case "lane.restore": case "stage.restore":
+      return itemsOf(view, op.type.split(".")[0]).has(op.id);
     case "card.update": return !!card && CARD_FIELDS.every((n) => !(n in op) || same(card[n], op[n]));
     case "card.move": return !!card && card.lane_id === op.lane_id && card.step_id === op.step_id;
     case "chantier.update": {
@@ -82,8 +91,8 @@ export class Undo {
     // Every op this browser sends passes here: record it with its inverse, unless it is an undo itself.
     conn.send = (fields) => {
       const view = conn.view();
-      const inverse = !this.replaying && view ? inverseOf(view, fields) : null;
       const op = send(fields);
+      const inverse = !this.replaying && view ? inverseOf(view, op) : null;
       if (inverse) this.record({forward: strip(op), inverse, op_id: op.op_id});
       return op;
     };
@@ -108,9 +117,8 @@ export class Undo {
     s.undo.push(entry);
     s.redo = [];
     this.save(s);
-    if (entry.forward.type === "card.delete") {
-      actionToast(t("facil.card_deleted"), t("facil.undo"), () => this.undo(entry.op_id), {testid: "undo-toast"});
-    }
+    const deleted = DELETED[entry.forward.type];
+    if (deleted) actionToast(t(deleted), t("facil.undo"), () => this.undo(entry.op_id), {testid: "undo-toast"});
   }
 
   forget(opId) {
@@ -119,10 +127,10 @@ export class Undo {
     if (undo.length !== s.undo.length) this.save({...s, undo});
   }
 
-  /** Send `op` without recording it as a new action; answers its op_id. */
+  /** Send `op` without recording it as a new action; answers it as sent (with its op_id). */
   replay(op) {
     this.replaying = true;
-    try { return this.conn.send(op).op_id; } finally { this.replaying = false; }
+    try { return this.conn.send(op); } finally { this.replaying = false; }
   }
 
   /** Undo the last action (or the one sent as `opId`, for the toast after a delete). */
@@ -146,9 +154,9 @@ export class Undo {
     if (!entry) { toast(t("facil.nothing_to_redo")); return false; }
     const view = this.conn.view();
     if (!view || !stillAsLeft(view, entry.inverse)) { this.save(s); toast(t("facil.undo_gone"), "error"); return false; }
-    const inverse = inverseOf(view, entry.forward);
-    const opId = this.replay(entry.forward);
-    if (inverse) s.undo.push({forward: entry.forward, inverse, op_id: opId});
+    const sent = this.replay(entry.forward);
+    const inverse = inverseOf(view, sent);  // a delete done again is undone from its new op_id
+    if (inverse) s.undo.push({forward: entry.forward, inverse, op_id: sent.op_id});
     this.save(s);
     toast(t("facil.redone", {what: t(`facil.what.${entry.forward.type}`)}));
     return true;

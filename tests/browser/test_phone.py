@@ -2,6 +2,8 @@
 (issue 9, point 7)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -141,4 +143,77 @@ def test_the_dock_never_hides_the_bottom_left_lane_on_a_laptop_or_a_projector(br
     lanes = workshop.snapshot()["lanes"]
     last = page.locator(f".lane-head[data-lane-id='{lanes[-1]['id']}']").bounding_box()
     assert last["y"] + last["height"] <= box(page, ".sheet-dock")["y"] + 1
+    page.context.close()
+
+
+THUMB = 44  # px: WCAG 2.5.5's target size, for the room controls a facilitator uses on a phone
+
+CROWDED = """(selector) => {
+    const els = [...document.querySelectorAll(selector)].filter((el) => el.offsetParent !== null);
+    const out = [];
+    for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+        const a = els[i].getBoundingClientRect(), b = els[j].getBoundingClientRect();
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            out.push(`${els[i].textContent} × ${els[j].textContent}`);
+    }
+    return out;
+}"""
+
+
+def test_the_room_controls_are_thumb_sized_and_on_screen_on_a_phone(browser, workshop, live_server):
+    """The timer's pause / +1 min / sound and the Invite dialog's facilitator part (own link, new link,
+    new code, co-facilitators) at 390×844: on screen, apart, 44 px targets, and they work."""
+    for name in ("Camille Martin", "Inès Lefèvre", "Julien Roche-Dupont de la Salle"):
+        workshop.join(name)
+    page = open_phone(browser, live_server, workshop.map_id, workshop.token)
+    workshop.op("timer.start", seconds=300, label="Irritants")
+    expect(page.locator("[data-testid=timer]")).to_be_visible()
+
+    tools = ["[data-action=quick-timer]", "[data-action=quick-timer-stop]", "[data-action=timer-pause]",
+             "[data-action=timer-extend]", "[data-testid=timer-sound]"]
+    for selector in tools:
+        b = box(page, selector)
+        assert inside_screen(b), selector
+        assert b["width"] >= THUMB and b["height"] >= THUMB, (selector, b)
+    assert page.evaluate(CROWDED, ".quick-timers button") == []
+    assert page.evaluate(OVERLAPS) == []
+    assert box(page, "#topbar")["height"] < 150
+    # They work: pause, +1 minute, the bell.
+    ends = workshop.snapshot()["timer"]["ends_at"]
+    page.locator("[data-action=timer-extend]").tap()
+    expect(page.locator("[data-action=timer-pause]")).to_have_attribute("aria-pressed", "false")
+    page.wait_for_function("(old) => window.parcours.store.state.timer.ends_at !== old", arg=ends)
+    page.locator("[data-action=timer-pause]").tap()
+    expect(page.locator("[data-action=timer-pause]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-testid=timer]")).to_have_class(re.compile(r"\bpaused\b"))
+    bell = page.locator("[data-testid=timer-sound]")
+    pressed = bell.get_attribute("aria-pressed")
+    bell.tap()
+    expect(bell).not_to_have_attribute("aria-pressed", pressed)
+
+    # The Invite dialog, reached in the facilitator's row of tools.
+    invite = page.locator("[data-action=invite]")
+    invite.scroll_into_view_if_needed()
+    assert inside_screen(invite.bounding_box()) and invite.bounding_box()["height"] >= THUMB
+    invite.tap()
+    dialog = page.locator("[data-testid=invite]")
+    expect(dialog.locator("[data-testid=facilitator-link]")).to_contain_text(workshop.token)
+    expect(dialog.locator("[data-testid=cofacilitators] li")).to_have_count(3)
+    assert inside_screen(dialog.bounding_box())
+    buttons = dialog.locator("button")
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        button.scroll_into_view_if_needed()
+        b = button.bounding_box()
+        assert inside_screen(b), (button.text_content(), b)
+        assert b["height"] >= THUMB, (button.text_content(), b)
+    assert page.evaluate(CROWDED, "[data-testid=invite] button, [data-testid=invite] input, "
+                                  "[data-testid=invite] code, [data-testid=cofacilitators] li > span") == []
+    # Promoting from the phone works; so does a new facilitator link (the old one stops at once).
+    row = dialog.locator("[data-testid=cofacilitators] li", has_text="Julien Roche-Dupont de la Salle")
+    row.locator("[data-action=promote]").tap()
+    expect(row.locator("[data-action=demote]")).to_be_visible()
+    dialog.locator("[data-action=renew-facilitator-link]").tap()
+    page.locator("[data-testid=confirm] [data-action=confirm]").tap()
+    expect(dialog.locator("[data-testid=facilitator-link]")).not_to_contain_text(workshop.token)
     page.context.close()

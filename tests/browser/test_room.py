@@ -242,3 +242,112 @@ def test_undo_and_redo_of_ones_own_changes_reach_every_screen_and_survive_a_relo
     par.locator("body").press("Control+z")
     expect(par.locator(".toast-error")).to_contain_text("Impossible d’annuler")
     expect(fac.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Corrigée par l'animateur")
+
+
+def test_undoing_a_delete_brings_back_what_everyone_saw(browser, workshop, live_server):
+    """A card deleted with a comment on it comes back with the comment (toast, then Ctrl+Z), for the
+    other participant too and after a reload; a deleted lane comes back with its cards."""
+    from .conftest import add_card
+
+    nora, lea = workshop.join("Nora"), workshop.join("Léa")
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token)
+    par = open_board(browser, live_server, workshop.map_id, nora["token"])
+    other = open_board(browser, live_server, workshop.map_id, lea["token"])
+    lane, step = workshop.cell(0, 0)
+    add_card(par, lane, step, "Caution trop longue")
+    card = other.locator("[data-card-id]:has-text('Caution trop longue')")
+    expect(card).to_be_visible()
+    card_id = card.get_attribute("data-card-id")
+    workshop.op("comment.add", token=lea["token"], target_id=card_id, text="Sept jours, vécu")
+    on_other = other.locator(f"[data-card-id='{card_id}'] .card-comments")
+    expect(on_other).to_have_text("❝ 1")
+
+    def delete_it():
+        par.locator(f"[data-card-id='{card_id}']").focus()
+        par.keyboard.press("Delete")
+        par.locator("[data-testid=confirm] [data-action=confirm]").click()
+        expect(other.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+
+    # The toast's "undo": the card and its comment, on Léa's screen.
+    delete_it()
+    par.locator("[data-testid=undo-toast] button").click()
+    expect(on_other).to_have_text("❝ 1")
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-text")).to_have_text("Caution trop longue")
+
+    # Ctrl+Z, after Nora reloaded between the delete and the undo.
+    delete_it()
+    par.reload()
+    expect(par.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    par.locator("body").press("Control+z")
+    expect(on_other).to_have_text("❝ 1")
+    other.reload()
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-comments")).to_have_text("❝ 1")
+    comments = [c["text"] for c in workshop.snapshot()["comments"] if c["target_id"] == card_id]
+    assert comments == ["Sept jours, vécu"]
+
+    # The facilitator deletes a whole lane by mistake: the toast brings it back with its card.
+    fac.locator(f".lane-head[data-lane-id='{lane}']").hover()
+    fac.locator(f".lane-head[data-lane-id='{lane}'] [data-action=delete-lane]").click()
+    fac.locator("[data-testid=confirm] [data-action=confirm]").click()
+    expect(other.locator(f"[data-card-id='{card_id}']")).to_have_count(0)
+    expect(fac.locator("[data-testid=undo-toast]")).to_contain_text("Ligne supprimée")
+    fac.locator("[data-testid=undo-toast] button").click()
+    expect(other.locator(f"[data-card-id='{card_id}'] .card-comments")).to_have_text("❝ 1")
+    assert workshop.snapshot()["lanes"][0]["id"] == lane
+
+
+HEADER = """() => {
+    const sel = ['.brand', '.titles', '#timer', '.facilitator-bar', '.presence', '.connection', '.shortcuts-btn', '.langs'];
+    const els = [...document.querySelectorAll(sel.map((s) => `#topbar ${s}`).join(', '))]
+      .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().width > 0);
+    const out = [];
+    for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+        const a = els[i].getBoundingClientRect(), b = els[j].getBoundingClientRect();
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            out.push(`${els[i].className} × ${els[j].className}`);
+    }
+    for (const el of els) if (el.getBoundingClientRect().right > innerWidth + 1) out.push(`${el.className} off screen`);
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_the_facilitators_header_with_a_timer_running_fits_a_laptop(browser, workshop, live_server, size):
+    """With the room controls and a running timer, the header once ran past 1366 px: the timer covered
+    the workshop's title and the language switch was cut. Now nothing overlaps, the title shows, and
+    every tool can be reached (the tools' row scrolls sideways when it must)."""
+    fac = open_board(browser, live_server, workshop.map_id, workshop.token, viewport=size)
+    workshop.op("timer.start", seconds=300, label="Irritants, côté client")
+    expect(fac.locator("[data-testid=timer]")).to_be_visible()
+    assert fac.evaluate(HEADER) == []
+    assert fac.locator("#topbar .board-title").bounding_box()["width"] >= 80
+    assert fac.evaluate("() => document.getElementById('topbar').scrollWidth") <= size[0]
+    for action in ("invite", "timer"):
+        tool = fac.locator(f".facilitator-bar [data-action={action}]")
+        tool.scroll_into_view_if_needed()
+        b = tool.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= size[0] + 0.5, action
+    projector = fac.locator(".facilitator-bar a[href^='/present/']")
+    projector.scroll_into_view_if_needed()
+    assert projector.bounding_box()["x"] + projector.bounding_box()["width"] <= size[0] + 0.5
+    fac.context.close()
+
+
+def test_the_export_menu_speaks_the_language_the_board_is_read_in(browser, workshop, live_server):
+    """A French workshop read with the English board: its report comes in English, file name included."""
+    page = open_board(browser, live_server, workshop.map_id, workshop.token)
+    page.goto(f"{live_server.url}/board/{workshop.map_id}?lang=en#token={workshop.token}")
+    expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("[data-action=open-exports]")
+    with page.expect_download(timeout=30000) as info:
+        page.click("[data-testid=export-menu] [data-export=report]")
+    name = info.value.suggested_filename
+    assert "-report-" in name and "compte-rendu" not in name, name
+    page.goto(f"{live_server.url}/board/{workshop.map_id}?lang=fr#token={workshop.token}")
+    expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+    page.click("[data-action=open-exports]")
+    with page.expect_download(timeout=30000) as info:
+        page.click("[data-testid=export-menu] [data-export=report]")
+    assert "compte-rendu" in info.value.suggested_filename
+    page.context.close()

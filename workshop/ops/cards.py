@@ -10,6 +10,7 @@ from ..errors import OpError
 from ..maptypes import CARD_KINDS, CHANNELS
 from ..models import Card, Chantier, Comment, Lane, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, NonEmptyText, OpSchema, op, reorder
+from .kept import KEPT, keep_comments, row_values
 
 CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
@@ -147,11 +148,12 @@ def card_delete(ctx: Context, o: ById) -> dict[str, Any]:
     card = ctx.get(Card, o.id)
     if card.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
         raise OpError("forbidden", "only its author or the facilitator may delete a card", "id")
+    kept = {"cards": [row_values(card)], "comments": keep_comments(ctx, [card.id])}
     ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == card.id))
     ctx.session.delete(card)
     for i, other in enumerate(_cell(ctx, card.lane_id, card.step_id, exclude=card.id)):
         other.position = i
-    return {"id": card.id}
+    return {"id": card.id, KEPT: kept}
 
 
 @op("cards.reveal", Reveal, FACILITATOR)

@@ -9,6 +9,7 @@ from .. import shapes
 from ..maptypes import LANE_KINDS
 from ..models import Card, Comment, Emotion, Lane, Stage, Step
 from .base import FACILITATOR, MEMBERS, ById, Context, Id, OpSchema, Text, Title, op, reorder
+from .kept import KEPT, keep_cards, keep_comments, keep_emotions, row_values
 
 LaneKind = Literal[LANE_KINDS]  # type: ignore[valid-type]
 
@@ -50,13 +51,14 @@ def stage_delete(ctx: Context, o: ById) -> dict[str, Any]:
     """The stage's steps stay on the map, outside any stage: deleting a heading loses no card."""
     stage = ctx.get(Stage, o.id)
     orphans = ctx.rows(Step, Step.stage_id == stage.id, order=Step.position)
+    kept = {"stage": row_values(stage), "step_ids": [s.id for s in orphans]}
     first_free = len(_stage_steps(ctx, None))
     for offset, step in enumerate(orphans):
         step.stage_id = None
         step.position = first_free + offset
     ctx.session.delete(stage)
     _renumber(ctx.rows(Stage, Stage.id != stage.id, order=Stage.position))
-    return {"id": stage.id, "step_ids": [s.id for s in orphans]}
+    return {"id": stage.id, "step_ids": [s.id for s in orphans], KEPT: kept}
 
 
 def _renumber(items: list[Any]) -> None:
@@ -149,13 +151,15 @@ def _delete_cards(ctx: Context, *where: Any) -> list[str]:
 @op("step.delete", ById, FACILITATOR)
 def step_delete(ctx: Context, o: ById) -> dict[str, Any]:
     step = ctx.get(Step, o.id)
+    kept = {"step": row_values(step), **keep_cards(ctx, Card.step_id == step.id),
+            "step_comments": keep_comments(ctx, [step.id]), "emotions": keep_emotions(ctx, step.id)}
     card_ids = _delete_cards(ctx, Card.step_id == step.id)
     # What hangs on the step goes with it: its emotion ratings (no foreign key holds them) and its comments.
     ctx.session.execute(delete(Emotion).where(Emotion.map_id == ctx.map.id, Emotion.step_id == step.id))
     ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == step.id))
     ctx.session.delete(step)
     _renumber(_stage_steps(ctx, step.stage_id, exclude=step.id))
-    return {"id": step.id, "card_ids": card_ids}
+    return {"id": step.id, "card_ids": card_ids, KEPT: kept}
 
 
 # -- lanes ------------------------------------------------------------------------------------
@@ -206,8 +210,9 @@ def lane_move(ctx: Context, o: LaneMove) -> dict[str, Any]:
 @op("lane.delete", ById, FACILITATOR)
 def lane_delete(ctx: Context, o: ById) -> dict[str, Any]:
     lane = ctx.get(Lane, o.id)
+    kept = {"lane": row_values(lane), **keep_cards(ctx, Card.lane_id == lane.id)}
     card_ids = _delete_cards(ctx, Card.lane_id == lane.id)
     ctx.session.delete(lane)
     _renumber(ctx.rows(Lane, Lane.id != lane.id, order=Lane.position))
-    return {"id": lane.id, "card_ids": card_ids}
+    return {"id": lane.id, "card_ids": card_ids, KEPT: kept}
 

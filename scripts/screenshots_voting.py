@@ -1,5 +1,5 @@
 """Screenshots of facilitation (phases, dot voting, results) for docs/screenshots/voting-*.png:
-`.venv/bin/python -m tests.browser.voting_screenshots [OUT_DIR]`.
+`.venv/bin/python -m scripts.screenshots_voting [OUT_DIR]`.
 
 Builds the demo workshop in a throw-away SQLite database, serves it with the real `run.py`, runs a vote on
 the steps and a secret vote on the ideas, and photographs them at 1366×768 and 1920×1080.

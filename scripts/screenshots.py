@@ -1,8 +1,8 @@
-"""Screenshots of the board for docs/screenshots/: `.venv/bin/python -m tests.browser.screenshots`.
+"""Screenshots of the board for docs/screenshots/: `make screenshots` (or `.venv/bin/python -m scripts.screenshots`).
 
 Builds the demo workshop in a throw-away SQLite database, serves it with the real `run.py`, and
-photographs the pages at 1366×768 (a laptop), 1920×1080 (a projector) and 390×844 (a phone) with
-Debian's Chromium.
+photographs the pages at 1366×768 (a laptop), 1920×1080 (a projector) and 390×844 (a phone: a
+participant, and the facilitator's room controls) with Debian's Chromium.
 """
 from __future__ import annotations
 
@@ -80,6 +80,22 @@ def shoot(server: Server, demo: dict) -> None:
         phone.screenshot(path=OUT / "sheets-phone-390x844.png")
         phone.context.close()
 
+        # The facilitator on a phone: the room controls (timer, pause, +1 min, bell), then the Invite
+        # dialog with their own link, new link / new code and co-facilitators.
+        lead_phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                         device_scale_factor=2).new_page()
+        lead_phone.goto(f"{server.url}/board/{map_id}#token={token}")
+        expect(lead_phone.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
+        lead_phone.wait_for_timeout(400)
+        lead_phone.screenshot(path=OUT / "board-facilitator-390x844.png")
+        lead_phone.locator("[data-action=invite]").scroll_into_view_if_needed()
+        lead_phone.locator("[data-action=invite]").tap()
+        expect(lead_phone.locator("[data-testid=facilitator-section]")).to_be_visible()
+        lead_phone.locator("[data-testid=facilitator-section]").scroll_into_view_if_needed()
+        lead_phone.wait_for_timeout(300)
+        lead_phone.screenshot(path=OUT / "invite-390x844.png")
+        lead_phone.context.close()
+
         # The facilitator leads the room's view: zoomed in, "follow me" on; a participant follows.
         lead = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         lead.goto(f"{server.url}/board/{map_id}#token={token}")
@@ -107,6 +123,14 @@ def shoot(server: Server, demo: dict) -> None:
         page.click("[data-action=invite]")
         page.wait_for_timeout(300)
         page.screenshot(path=OUT / "invite-1366x768.png")
+        # Undo after a delete: the card is gone, the toast offers it back (with its comments).
+        page.keyboard.press("Escape")
+        irritant = page.locator("[data-card-id][data-kind=irritant]").first
+        irritant.focus()
+        page.keyboard.press("Delete")
+        page.locator("[data-testid=confirm] [data-action=confirm]").click()
+        expect(page.locator("[data-testid=undo-toast]")).to_be_visible()
+        page.screenshot(path=OUT / "undo-toast-1366x768.png")
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -1,5 +1,5 @@
 """Screenshots of the chantier sheets, the matrix, the emotion curves and the mirror for docs/screenshots/:
-`.venv/bin/python -m tests.browser.screenshots_sheets` (the demo workshop, served by the real `run.py`)."""
+`.venv/bin/python -m scripts.screenshots_sheets` (the demo workshop, served by the real `run.py`)."""
 from __future__ import annotations
 
 import sys

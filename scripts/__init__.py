@@ -1,0 +1,1 @@
+"""Tools run by hand, not by the test suite: `make screenshots` redraws docs/screenshots/."""
