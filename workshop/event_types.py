@@ -241,6 +241,41 @@ class Sheets(Shape):
     chantiers: list[Chantier]
 
 
+class MyRow(SideRow):
+    """A side's average on a step, with the viewer's own score (the snapshot's `emotions` rows)."""
+
+    mine: int | None
+
+
+class CardsRestored(Shape):
+    """An undone delete (`*.restore`): the rows come back with their ids; `left_out`: the ids that
+    could not (their cell is gone). What the delete kept is never sent (views.SERVER_ONLY)."""
+
+    id: str
+    cards: list[Card]
+    comments: list[Comment]
+    left_out: list[str]
+
+
+class LaneRestored(CardsRestored):
+    lane: Lane
+
+
+class StepRestored(CardsRestored):
+    """Its ratings come back as each viewer's own `mine`, never as who gave which score."""
+
+    step: Step
+    emotions: list[MyRow]
+    resonance: Resonance
+
+
+class StageRestored(Shape):
+    id: str
+    stage: Stage
+    steps: list[Step]
+    left_out: list[str]
+
+
 EVENT_DATA: dict[str, type[Shape]] = {
     "stage.add": Stage, "stage.update": Stage, "stage.delete": StageDeleted,
     "step.add": Step, "step.update": Step, "step.move": Step, "step.delete": CardsDeleted,
@@ -257,6 +292,8 @@ EVENT_DATA: dict[str, type[Shape]] = {
     "vote.cast": Vote, "vote.retract": Vote,
     "chantier.add": Chantier, "chantier.update": Chantier, "chantier.delete": Deleted,
     "chantier.from_winners": Sheets,
+    "card.restore": CardsRestored, "lane.restore": LaneRestored, "step.restore": StepRestored,
+    "stage.restore": StageRestored,
 }
 
 
