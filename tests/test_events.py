@@ -8,13 +8,10 @@ A registered op type without a case fails the coverage test: a new op cannot dri
 """
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +23,7 @@ from workshop.ops import REGISTRY
 from workshop.ops.base import Actor
 
 from .conftest import Board, make_board, need
-
-REPLAY = Path(__file__).parent / "js" / "replay.mjs"
+from .replay import normalised, replay
 
 
 @dataclass
@@ -228,26 +224,6 @@ CASES: dict[str, tuple[str, Case]] = {
 }
 
 
-def _by(*keys: str) -> Callable[[dict[str, Any]], tuple]:
-    return lambda row: tuple(str(row.get(k)) for k in keys)
-
-
-_ORDER = {"emotions": _by("step_id", "perspective"), "resonance": _by("step_id"),
-          "my_votes": _by("round_id", "target_id")}
-
-
-def normalised(snap: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot as a set of facts: lists keyed by id (their order is the store's business),
-    presence left out (it travels as `presence` events, not ops)."""
-    out = {}
-    for key, value in snap.items():
-        if isinstance(value, list):
-            rows = [{k: v for k, v in row.items() if k != "online"} for row in value]
-            value = sorted(rows, key=_ORDER.get(key, _by("id")))
-        out[key] = value
-    return out
-
-
 def _snapshot(board: Board, viewer: Actor) -> dict[str, Any]:
     with board.db.read() as s:
         return views.snapshot_for(s, s.get(Map, board.map_id), viewer)
@@ -257,13 +233,6 @@ def _events(board: Board, viewer: Actor, since: int) -> list[dict[str, Any]]:
     with board.db.read() as s:
         answer = views.events_since(s, s.get(Map, board.map_id), since, viewer, replay_limit=10_000)
     return answer["events"]
-
-
-def replay(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    done = subprocess.run(["node", str(REPLAY)], input=json.dumps(scenarios), capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.fixture

@@ -84,11 +84,14 @@ export class ListeningPanel {
 
   async fetchResults() {
     const id = this.selectedId;
+    // Fetches overlap (live events, a save): only the answer to the latest one is drawn, or an older
+    // answer arriving last would bring back what a save just changed.
+    const ticket = (this.fetchTicket = (this.fetchTicket || 0) + 1);
     this.results = null;
     if (id) {
       // The facilitator also gets the hidden verbatims, to show them again (moderation).
       const data = await this.api("GET", `/api/listenings/${id}${this.isFacilitator ? "?moderation=1" : ""}`);
-      if (id !== this.selectedId) return;
+      if (id !== this.selectedId || ticket !== this.fetchTicket) return;
       this.results = data.results;
       this.hiddenVerbatims = data.hidden_verbatims || [];
       const i = this.listenings.findIndex((l) => l.id === id);

@@ -1,5 +1,7 @@
 """A participant's client as an outside script would write it from CONTRACT.md: python-socketio,
-a store fed by events, ops re-sent with the same op_id until acknowledged."""
+events taken in seq order (early ones held back), ops re-sent with the same op_id until acknowledged.
+What it shows is the browser's own store replaying what it received (tests/replay.py): no test keeps
+a Python copy of each op's effect."""
 from __future__ import annotations
 
 import threading
@@ -7,16 +9,55 @@ import time
 import uuid
 from typing import Any
 
+import requests
 import socketio
 
-from ..store import BoardStore
+from ..replay import normalised, replay
+
+
+class Feed:
+    """What a client received: the snapshot it (re)started from, then the events after it in seq
+    order, each once; `received` lists every seq that arrived, duplicates included."""
+
+    def __init__(self, me: str, snapshot: dict[str, Any]):
+        self.lock = threading.Lock()
+        self.me, self.snapshot = me, snapshot
+        self.seq = snapshot["seq"]
+        self.received: list[int] = []
+        self.early: dict[int, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.lanes = [lane["id"] for lane in snapshot["lanes"]]
+        self.steps = [step["id"] for step in snapshot["steps"]]
+
+    def receive(self, event: dict[str, Any]) -> None:
+        with self.lock:
+            self.received.append(event["seq"])
+            if event["seq"] <= self.seq:
+                return
+            self.early[event["seq"]] = event
+            while self.seq + 1 in self.early:
+                self.events.append(self.early.pop(self.seq + 1))
+                self.seq += 1
+
+    def board(self) -> dict[str, Any]:
+        """The board static/js/store.js shows after these events, as comparable facts (participants
+        aside: who joined travels as presence, not as events)."""
+        with self.lock:
+            scenario = {"me": self.me, "snapshot": self.snapshot, "events": list(self.events)}
+        return comparable(replay([scenario])[0])
+
+
+def comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in normalised(snapshot).items() if k != "participants"}
 
 
 class LiveClient:
     def __init__(self, url: str, token: str, map_id: str):
         self.url, self.token, self.map_id = url, token, map_id
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
-        self.store: BoardStore | None = None
+        self.store: Feed | None = None
+        self.me = requests.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"},
+                               timeout=10).json()["participant"]["id"]
         self.rejoin = threading.Event()
         self.sio.on("event", self._on_event)
         self.sio.on("connect", lambda: self.rejoin.set())
@@ -36,11 +77,11 @@ class LiveClient:
         assert ack["ok"], ack
         self.rejoin.clear()
         if self.store is None:
-            self.store = BoardStore(ack["snapshot"])
+            self.store = Feed(self.me, ack["snapshot"])
             return
         answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
         if "snapshot" in answer:
-            self.store = BoardStore(answer["snapshot"])
+            self.store = Feed(self.me, answer["snapshot"])
         for event in answer.get("events", []):
             self.store.receive(event)
 
@@ -68,7 +109,7 @@ class LiveClient:
             return
         answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
         if "snapshot" in answer:
-            self.store = BoardStore(answer["snapshot"])
+            self.store = Feed(self.me, answer["snapshot"])
         for event in answer.get("events", []):
             self.store.receive(event)
 

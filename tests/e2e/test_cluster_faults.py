@@ -19,8 +19,7 @@ from deploy.cluster import HAPROXY, Cluster
 
 from ..conftest import REDIS_URL, need, redis_reachable
 from ..server import Server, free_port
-from ..store import board_view
-from .client import LiveClient
+from .client import LiveClient, comparable
 
 # serial: it measures that other boards stay responsive, or kills and restarts processes; it runs
 # alone after the parallel run (Makefile `test`), so that the other tests neither slow it nor feel it.
@@ -72,7 +71,7 @@ def assert_no_acknowledged_op_lost_or_duplicated(base_url: str, ws: dict[str, An
     assert sorted(c["id"] for c in board["cards"]) == sorted(a["data"]["id"] for a in acks)
     for client in clients:
         client.wait_for_seq(board["seq"], timeout=60, catch_up=True)
-        assert client.store.view() == board_view(server_board(base_url, ws["map"]["id"], client.token))
+        assert client.store.board() == comparable(server_board(base_url, ws["map"]["id"], client.token))
 
 
 def test_a_process_killed_behind_haproxy_leaves_no_acknowledged_op_lost_or_duplicated(tmp_path, pg_url):

@@ -9,8 +9,7 @@ import pytest
 import requests
 
 from ..server import Server
-from ..store import board_view
-from .client import LiveClient
+from .client import LiveClient, comparable
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +91,7 @@ def run_workshop(servers: list[Server]) -> None:
             assert sorted(client.store.received) == list(range(start + 1, final + 1))
             server_view = servers[0].api("GET", f"/api/maps/{map_id}", person["token"]).json()
             assert server_view["seq"] == final
-            assert client.store.view() == board_view(server_view)
+            assert client.store.board() == comparable(server_view)
         cards = server_view["cards"]
         assert len(cards) == PEOPLE * 7
         assert sum(c["text"] == "Texte revu : plus précis" for c in cards) == PEOPLE * 3
@@ -148,7 +147,7 @@ def test_kill_9_and_restart_lose_no_acknowledged_op(tmp_path):
         events = server.api("GET", f"/api/maps/{map_id}/events?since=0", ws["facilitator_token"]).json()
         assert [e["seq"] for e in events["events"]] == list(range(1, final["seq"] + 1))
         client.wait_for_seq(final["seq"])
-        assert client.store.view()["cards"].keys() == {c["id"] for c in final["cards"]}
+        assert {c["id"] for c in client.store.board()["cards"]} == {c["id"] for c in final["cards"]}
         client.close()
     finally:
         server.stop()
