@@ -128,6 +128,7 @@ export class ListeningPanel {
       h("label", {}, t("lst.invited_customer"), customers),
       h("label", {}, t("lst.invited_employee"), employees),
       h("button", {type: "submit", class: "primary small", "data-action": "create-listening"}, t("lst.create")));
+    form.addEventListener("input", () => { form.dataset.dirty = "1"; });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const invited = {};
@@ -165,7 +166,8 @@ export class ListeningPanel {
    *  Built once per listening: the live redraws (≤ 1 a second) must not wipe what is being typed. */
   invitedForm(li) {
     if (this.invitedEl && this.invitedEl.dataset.listeningId === li.id) {
-      if (!this.invitedEl.contains(document.activeElement)) {
+      // What is typed stays until saved: a redraw moves the form, which can take its focus away.
+      if (!this.invitedEl.contains(document.activeElement) && !this.invitedEl.dataset.dirty) {
         for (const side of SIDES) this.invitedEl.elements[`lst-edit-invited-${side}`].value = li.invited[side] ?? "";
       }
       return this.invitedEl;
@@ -176,6 +178,7 @@ export class ListeningPanel {
       h("span", {class: "lst-invited-title"}, t("lst.invited_edit")),
       SIDES.map((side, k) => h("label", {}, t(`lst.invited_${side}`), inputs[k])),
       h("button", {type: "submit", class: "secondary small", "data-action": "save-invited"}, t("lst.invited_save")));
+    form.addEventListener("input", () => { form.dataset.dirty = "1"; });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       // An empty field means "not given": its participation is not computed (null).
@@ -183,6 +186,7 @@ export class ListeningPanel {
         : Math.max(0, parseInt(inputs[k].value, 10) || 0)]));
       try {
         const {listening} = await this.api("PATCH", `/api/listenings/${li.id}`, {invited});
+        delete form.dataset.dirty;
         this.listenings = this.listenings.map((l) => (l.id === listening.id ? listening : l));
         document.activeElement?.blur?.();
         toast(t("lst.invited_saved"));
