@@ -5,14 +5,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
-from ..models import Map
+from ..models import Map, new_id
 
 FACILITATOR = frozenset({"facilitator"})
 MEMBERS = frozenset({"facilitator", "participant"})
@@ -103,11 +104,20 @@ class Context:
 
     def create(self, model: type, id_: str | None, **values: Any) -> Any:
         """Add a row to this map; a client-made id that is taken answers conflict."""
-        if id_ and self.session.get(model, id_) is not None:
+        if id_ and self._taken(model, id_):
             raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
-        row = model(map_id=self.map.id, **values, **({"id": id_} if id_ else {}))
+        # The id is set now, not at flush, so that the answer can name the row before it is written.
+        row = model(map_id=self.map.id, id=id_ or new_id(), **values)
         self.session.add(row)
         return row
+
+    def _taken(self, model: type, id_: str) -> bool:
+        """Whether a row (of any map) has this id, without flushing what is pending: a batch of ops
+        (engine.apply_many) then writes its new rows in one flush instead of one per op. Pending
+        rows are looked at in the session, the others with one cached Core statement."""
+        if any(type(row) is model and row.id == id_ for row in self.session.new):
+            return True
+        return self.session.connection().execute(_id_taken(model), {"p_id": id_}).first() is not None
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
         stmt = select(model).where(model.map_id == self.map.id, *where)
@@ -118,6 +128,12 @@ class Context:
     def require_facilitator(self, what: str, field: str | None = None) -> None:
         if not self.actor.is_facilitator:
             raise OpError("forbidden", f"only the facilitator may {what}", field)
+
+
+@cache
+def _id_taken(model: type) -> Select[Any]:
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(table.c.id).where(table.c.id == bindparam("p_id"))
 
 
 Handler = Callable[[Context, Any], dict[str, Any]]
