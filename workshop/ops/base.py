@@ -97,7 +97,12 @@ class Context:
 
     def get(self, model: type, id_: str | None, field: str = "id") -> Any:
         """A row of this map by id, or not_found naming the field."""
-        row = self.session.get(model, id_) if id_ else None
+        row = self._pending(model, id_) if id_ else None
+        if row is None and id_:
+            # Looked up by id, a row is in the session or in the database, never in what a flush
+            # would write (pending rows are found above): no flush needed, so a batch flushes once.
+            with self.session.no_autoflush:
+                row = self.session.get(model, id_)
         if row is None or getattr(row, "map_id", None) != self.map.id:
             raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
         return row
@@ -111,11 +116,18 @@ class Context:
         self.session.add(row)
         return row
 
+    def _pending(self, model: type, id_: str) -> Any:
+        """A row added in this transaction and not written yet (a batch's earlier op made it): found
+        in the session, where `session.get` would first flush everything pending to look it up."""
+        if self.session.identity_key(model, id_) in self.session.identity_map:
+            return None
+        return next((row for row in self.session.new if type(row) is model and row.id == id_), None)
+
     def _taken(self, model: type, id_: str) -> bool:
         """Whether a row (of any map) has this id, without flushing what is pending: a batch of ops
         (engine.apply_many) then writes its new rows in one flush instead of one per op. Pending
         rows are looked at in the session, the others with one cached Core statement."""
-        if any(type(row) is model and row.id == id_ for row in self.session.new):
+        if self.session.identity_key(model, id_) in self.session.identity_map or self._pending(model, id_):
             return True
         return self.session.connection().execute(_id_taken(model), {"p_id": id_}).first() is not None
 
