@@ -83,8 +83,21 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map)
-_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op"))
+# The seq claim loads the map as an ORM object (handlers change it) from a Core UPDATE … RETURNING
+# (`from_statement`: an ORM load, without the ORM's bulk-UPDATE bookkeeping); the op_id lookup and
+# the log insert are plain Core on the session's connection (no ORM object, no autoflush).
+_MAPS, _LOG = Map.__table__, OpLog.__table__
+
+
+def _claim_statement(step: Any) -> Any:
+    return select(Map).from_statement(update(_MAPS).where(_MAPS.c.id == bindparam("p_map"))
+                                      .values(seq=_MAPS.c.seq + step).returning(*_MAPS.c))
+
+
+_CLAIM = _claim_statement(1)
+_CLAIM_MANY = _claim_statement(bindparam("p_n"))
+_EARLIER = select(_LOG.c.seq).where(_LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op"))
+_LOG_INSERT = insert(_LOG)
 
 
 def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
@@ -99,7 +112,7 @@ def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int |
     m = session.execute(_CLAIM, {"p_map": map_id}, execution_options={"populate_existing": True}).scalar()
     if m is None:
         return None, None
-    return m, session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
+    return m, session.connection().execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -135,9 +148,9 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
             # A Core insert: the log row needs none of the ORM's bookkeeping.
-            session.execute(insert(OpLog).values(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
-                                                 payload=fields.model_dump(mode="json", exclude_unset=True),
-                                                 data=data, ts=now))
+            session.connection().execute(_LOG_INSERT, {
+                "map_id": map_id, "seq": seq, "op_id": op_id, "actor_id": actor.id, "type": type_,
+                "payload": fields.model_dump(mode="json", exclude_unset=True), "data": data, "ts": now})
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)
@@ -179,8 +192,7 @@ def _hold_references(session: Session) -> None:
 def _claim_many(session: Session, map_id: str, count: int) -> Map | None:
     """`count` seqs in one statement: the map's seq moves from s to s + count, the batch's ops take
     s + 1 … s + count in order (a refusal rolls the whole claim back: no gap)."""
-    stmt = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + bindparam("p_n")).returning(Map)
-    return session.execute(stmt, {"p_map": map_id, "p_n": count},
+    return session.execute(_CLAIM_MANY, {"p_map": map_id, "p_n": count},
                            execution_options={"populate_existing": True}).scalar()
 
 
@@ -225,7 +237,8 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
                 rows.append({"map_id": map_id, "seq": first + index, "op_id": op_id, "actor_id": actor.id,
                              "type": type_, "payload": fields.model_dump(mode="json", exclude_unset=True),
                              "data": data, "ts": now})
-            session.execute(insert(OpLog), rows)
+            session.flush()  # the handlers' rows, in one flush, before their log
+            session.connection().execute(_LOG_INSERT, rows)
         return BatchOutcome(seqs=range(first, first + len(parsed)))
     except OpError as err:
         return BatchOutcome(refused=index, error=err.body()["error"])
