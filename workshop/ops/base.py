@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
-from ..models import Map, new_id
+from ..models import Map
 
 FACILITATOR = frozenset({"facilitator"})
 MEMBERS = frozenset({"facilitator", "participant"})
@@ -112,7 +112,7 @@ class Context:
         if id_ and self._taken(model, id_):
             raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
         # The id is set now, not at flush, so that the answer can name the row before it is written.
-        row = model(map_id=self.map.id, id=id_ or new_id(), **values)
+        row = model(map_id=self.map.id, id=id_ or str(uuid.uuid4()), **values)
         self.session.add(row)
         return row
 
