@@ -1,18 +1,22 @@
 """The one engine every change goes through: validate → authorise → apply → log → commit.
 
-Adapters (Socket.IO, REST, the demo, imports, tests) call `apply()` and then broadcast the
-returned event; nothing is acknowledged before its transaction has committed.
+Adapters (Socket.IO, REST, the demo, tests) call `apply()` and then broadcast the returned event;
+nothing is acknowledged before its transaction has committed. A plan the server made itself (an
+import) goes through `apply_many()`: the same parsing, authorisation and handlers, one transaction
+and one seq claim for many ops of one map.
 """
 from __future__ import annotations
 
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.orm import Session
 
 from . import views
 from .db import Database
@@ -47,20 +51,25 @@ def _parse(raw: Any) -> tuple[str, str, Any]:
     """Check the envelope and the fields against the op type's schema."""
     if not isinstance(raw, dict):
         raise OpError("invalid", "an op is a JSON object")
-    if len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_OP_BYTES:
-        raise OpError("too_large", "an op is at most 64 kB")
     op_id = raw.get("op_id")
     try:
         op_id = str(uuid.UUID(op_id))
     except (ValueError, AttributeError, TypeError):
         raise OpError("invalid", "op_id: a client-made UUID is required", "op_id") from None
+    return (op_id, *_parse_fields(raw))
+
+
+def _parse_fields(raw: dict[str, Any]) -> tuple[str, Any]:
+    """An op's size, type and fields (everything but its op_id)."""
+    if len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_OP_BYTES:
+        raise OpError("too_large", "an op is at most 64 kB")
     type_ = raw.get("type")
     spec = REGISTRY.get(type_) if isinstance(type_, str) else None
     if spec is None:
         raise OpError("invalid", f"type: unknown op type {type_!r}", "type")
     fields = {k: v for k, v in raw.items() if k not in RESERVED}
     try:
-        return op_id, type_, spec.schema.model_validate(fields)
+        return type_, spec.schema.model_validate(fields)
     except ValidationError as exc:
         raise from_validation(exc) from None
 
@@ -74,8 +83,21 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-_CLAIM = update(Map).where(Map.id == bindparam("p_map")).values(seq=Map.seq + 1).returning(Map)
-_EARLIER = select(OpLog.seq).where(OpLog.map_id == bindparam("p_map"), OpLog.op_id == bindparam("p_op"))
+# The seq claim loads the map as an ORM object (handlers change it) from a Core UPDATE … RETURNING
+# (`from_statement`: an ORM load, without the ORM's bulk-UPDATE bookkeeping); the op_id lookup and
+# the log insert are plain Core on the session's connection (no ORM object, no autoflush).
+_MAPS, _LOG = Map.__table__, OpLog.__table__
+
+
+def _claim_statement(step: Any) -> Any:
+    return select(Map).from_statement(update(_MAPS).where(_MAPS.c.id == bindparam("p_map"))
+                                      .values(seq=_MAPS.c.seq + step).returning(*_MAPS.c))
+
+
+_CLAIM = _claim_statement(1)
+_CLAIM_MANY = _claim_statement(bindparam("p_n"))
+_EARLIER = select(_LOG.c.seq).where(_LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op"))
+_LOG_INSERT = insert(_LOG)
 
 
 def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
@@ -90,7 +112,7 @@ def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int |
     m = session.execute(_CLAIM, {"p_map": map_id}, execution_options={"populate_existing": True}).scalar()
     if m is None:
         return None, None
-    return m, session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
+    return m, session.connection().execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -126,11 +148,105 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
             # A Core insert: the log row needs none of the ORM's bookkeeping.
-            session.execute(insert(OpLog).values(map_id=map_id, seq=seq, op_id=op_id, actor_id=actor.id, type=type_,
-                                                 payload=fields.model_dump(mode="json", exclude_unset=True),
-                                                 data=data, ts=now))
+            session.connection().execute(_LOG_INSERT, {
+                "map_id": map_id, "seq": seq, "op_id": op_id, "actor_id": actor.id, "type": type_,
+                "payload": fields.model_dump(mode="json", exclude_unset=True), "data": data, "ts": now})
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)
         return Outcome({"ok": True, "seq": dup.seq, "data": data, "duplicate": True})
     return Outcome({"ok": True, "seq": seq, "data": views.redact_data(type_, data, actor)}, event)
+
+
+# -- many ops of one map at once: an import's plan ------------------------------------------------
+
+@dataclass
+class BatchOutcome:
+    """`seqs`: the seq of each op, all applied and committed; or `refused`: the index of the op that
+    was refused and its error, and then nothing of the batch was applied (no seq was used)."""
+
+    seqs: range | None = None
+    refused: int | None = None
+    error: dict[str, Any] | None = None
+
+
+class _BatchRefused(Exception):
+    def __init__(self, index: int, err: OpError):
+        super().__init__(err.message)
+        self.index, self.err = index, err
+
+
+def _hold_references(session: Session) -> None:
+    """Keep every object the batch loads until it ends. The session's identity map holds its objects
+    weakly: without this, the map, lanes and steps each op looks up would be forgotten as soon as
+    its handler returns and read again by the next op (SQLAlchemy's documented "strong reference"
+    recipe, for this session only)."""
+    held = session.info.setdefault("held", set())
+
+    @event.listens_for(session, "pending_to_persistent")
+    @event.listens_for(session, "loaded_as_persistent")
+    def hold(_session: Session, instance: Any) -> None:
+        held.add(instance)
+
+
+def _claim_many(session: Session, map_id: str, count: int) -> Map | None:
+    """`count` seqs in one statement: the map's seq moves from s to s + count, the batch's ops take
+    s + 1 … s + count in order (a refusal rolls the whole claim back: no gap)."""
+    return session.execute(_CLAIM_MANY, {"p_map": map_id, "p_n": count},
+                           execution_options={"populate_existing": True}).scalar()
+
+
+def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, Any]]]) -> BatchOutcome:
+    """Apply a plan the server made (ops of one map, each with its sender) in one transaction: all
+    of it or, at the first refusal, none of it. Each op is parsed by its type's schema, authorised
+    and applied by its handler exactly as `apply()` does; what the batch saves is the rest:
+    - one seq claim for the whole batch instead of one per op;
+    - no op_id lookup: the engine makes each op's id here (a new UUID4), so none can already be in
+      the log, and any `op_id` in `raw` is ignored. A client's op, whose op_id may be a resend,
+      always goes through `apply()`;
+    - the log rows in one executemany at the end (a handler that reads the log sees the ops of
+      earlier batches, not of this one);
+    - no event: the only caller imports into maps nobody has joined yet (a new workshop).
+    Never raises for bad input; a lost database answers `unavailable` like `apply()`."""
+    if not ops:
+        return BatchOutcome(seqs=range(0))
+    index = 0
+    try:
+        parsed = []
+        for actor, raw in ops:
+            index = len(parsed)
+            if not isinstance(raw, dict):
+                raise OpError("invalid", "an op is a JSON object")
+            parsed.append((actor, str(uuid.uuid4()), *_parse_fields(raw)))
+        index = 0
+        if plain_id(map_id) is None:
+            raise OpError("not_found", "no such map", "map_id")
+        with db.write() as session:
+            _hold_references(session)
+            m = _claim_many(session, map_id, len(parsed))
+            if m is None:
+                raise OpError("not_found", "no such map", "map_id")
+            first = m.seq - len(parsed) + 1
+            rows = []
+            for index, (actor, op_id, type_, fields) in enumerate(parsed):
+                if m.workshop_id != actor.workshop_id:
+                    raise OpError("not_found", "no such map", "map_id")
+                _authorise(actor, type_, m)
+                now = utcnow()
+                data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
+                rows.append({"map_id": map_id, "seq": first + index, "op_id": op_id, "actor_id": actor.id,
+                             "type": type_, "payload": fields.model_dump(mode="json", exclude_unset=True),
+                             "data": data, "ts": now})
+            session.flush()  # the handlers' rows, in one flush, before their log
+            session.connection().execute(_LOG_INSERT, rows)
+        return BatchOutcome(seqs=range(first, first + len(parsed)))
+    except OpError as err:
+        return BatchOutcome(refused=index, error=err.body()["error"])
+    except Exception as exc:
+        passing = unavailable(exc)
+        if passing is not None:
+            log.warning("batch on map %s: database unavailable (%s)", map_id, type(exc).__name__)
+            return BatchOutcome(refused=index, error=passing.body()["error"])
+        log.exception("batch of %d ops on map %s failed at op %d", len(ops), map_id, index)
+        return BatchOutcome(refused=index, error={"code": "internal",
+                                                  "message": "the server could not apply this op"})

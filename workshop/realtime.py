@@ -46,7 +46,7 @@ def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], worksh
     """Send an event to every member of the map's room, each getting the copy it may see.
     Viewers who may see the same copy get it in one emit (one encoding, one message-queue publish)."""
     map_id = event["map_id"]
-    if not views.needs_redaction(event["type"]):
+    if views.same_for_everyone(event["type"], event["data"]):
         socketio.emit("event", event, to=map_id)
         return
     with state.db.read() as s:

@@ -67,15 +67,12 @@ def template_ops(map_type: str, locale: str) -> list[dict[str, Any]]:
     return ops
 
 
-def apply_all(db: Database, map_id: str, actor: Actor, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Apply ops one after the other, stopping at the first refusal (a bug in a built-in op list)."""
-    events = []
-    for raw in ops:
-        outcome = engine.apply(db, map_id, actor, {"op_id": str(uuid.uuid4()), **raw})
-        if not outcome.ack["ok"]:
-            raise RuntimeError(f"built-in op {raw['type']} refused: {outcome.ack['error']}")
-        events.append(outcome.event)
-    return events
+def apply_all(db: Database, map_id: str, actor: Actor, ops: list[dict[str, Any]]) -> None:
+    """Apply built-in ops (a new map's layout) in one transaction, all or none; a refusal is a bug
+    in a built-in op list. No events (engine.apply_many): no caller ever broadcast a layout."""
+    outcome = engine.apply_many(db, map_id, [(actor, raw) for raw in ops])
+    if outcome.refused is not None:
+        raise RuntimeError(f"built-in op {ops[outcome.refused]['type']} refused: {outcome.error}")
 
 
 def insert_map(db: Database, workshop_id: str, title: str, map_type: str) -> str:

@@ -70,6 +70,30 @@ def _secret_vote(data: dict[str, Any]) -> bool:
     return bool(data.get("secret"))
 
 
+def _face_up(data: dict[str, Any]) -> bool:
+    return data.get("visibility") != "author"
+
+
+# Op types whose rules (below) leave the event unchanged for every viewer when the predicate holds:
+# a face-up card, a vote in an open round. tests/test_redaction.py holds each to `redact`.
+_SAME_FOR_ALL: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "card.add": _face_up,
+    "card.update": _face_up,
+    "card.move": _face_up,
+    "vote.cast": lambda data: not _secret_vote(data),
+    "vote.retract": lambda data: not _secret_vote(data),
+}
+
+
+def same_for_everyone(type_: str, data: dict[str, Any]) -> bool:
+    """True when every viewer's copy is the event itself (`redact(event, v) == event` for any v): it
+    then goes to the whole room in one emit, without reading who is in the room."""
+    if type_ not in _RULES and type_ not in _ACTOR_HIDDEN:
+        return True
+    same = _SAME_FOR_ALL.get(type_)
+    return same is not None and same(data)
+
+
 # Op types whose event names its actor only to the actor itself (when the predicate holds).
 _ACTOR_HIDDEN: dict[str, Callable[[dict[str, Any]], bool]] = {
     "vote.cast": _secret_vote,

@@ -10,9 +10,10 @@ An import makes a new workshop with new ids and new tokens, in three passes:
    ops.REGISTRY (and the workshop, people and maps by the schemas of services.py): the same rules as
    the board, not a second set. Nothing is created until the whole plan passes; a refusal names the
    item, its path in the document and what to change, in the user's language.
-3. `_apply`: the new workshop, its people and maps, then the plan through engine.apply, a slice of
-   ops per transaction (`_Batch`): one commit per slice instead of one per op, and `pause` (the async
-   mode's sleep) between two slices so that the other boards keep going.
+3. `_apply`: the new workshop, its people and maps, then the plan through engine.apply_many, a slice
+   of one map's ops per transaction: one seq claim, one log insert and one commit per slice instead
+   of one per op, and `pause` (the async mode's sleep) between two slices so that the other boards
+   keep going.
 
 Round trip: export → import → export gives the same document but for ids, tokens and dates. What the
 document does not hold is rebuilt as closely as it can be, and said in `notes`:
@@ -30,14 +31,12 @@ import heapq
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import delete, event
-from sqlalchemy.orm import Session
+from sqlalchemy import delete
 
 from .. import engine, services, shapes
 from ..auth import actor_of
@@ -54,9 +53,9 @@ MAX_BYTES = 8 * 1024 * 1024   # the body of POST /api/workshops/import (413 abov
 MAX_ITEMS = 30_000            # stages, steps, lanes, cards, comments, ratings, rounds, votes, sheets: all maps together
 MAX_MAPS = 50
 MAX_PEOPLE = 1000
-SLICE_OPS = 200               # at most this many ops in one transaction before the import lets the others in,
-SLICE_SECONDS = 0.05          # or fewer once this time has passed (but never fewer than SLICE_MIN_OPS)
-SLICE_MIN_OPS = 10
+SLICE_OPS = 500               # at most this many ops in one transaction before the import lets the others in,
+SLICE_SECONDS = 0.05          # fewer if the previous slice's pace says they would take longer than this
+SLICE_MIN_OPS = 10            # (but never fewer than this)
 SECTIONS = ("stages", "steps", "lanes", "cards", "comments", "ratings", "rounds", "chantiers")
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -610,40 +609,6 @@ def plan(doc: InDocument, lang: str) -> Plan:
 
 # -- 3. applying the plan --------------------------------------------------------------------------
 
-class _Batch:
-    """A Database whose `write()` is one open transaction: engine.apply runs unchanged inside it, so a
-    slice of ops costs one commit. A refused op ends the slice with an exception: all of it rolls back."""
-
-    def __init__(self, db: Database):
-        self.db = db
-        self.session: Session | None = None
-
-    @contextmanager
-    def open(self) -> Iterator[_Batch]:
-        with self.db.write() as session:
-            _hold_references(session)
-            self.session = session
-            yield self
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        assert self.session is not None
-        yield self.session
-
-
-def _hold_references(session: Session) -> None:
-    """Keep every object the slice loads until the slice ends. The session's identity map holds its
-    objects weakly: without this, the map, lanes and steps each op looks up would be forgotten as soon
-    as the op returns and read again from the database by the next one (SQLAlchemy's documented
-    "strong reference" recipe, for this session only)."""
-    held = session.info.setdefault("held", set())
-
-    @event.listens_for(session, "pending_to_persistent")
-    @event.listens_for(session, "loaded_as_persistent")
-    def hold(_session: Session, instance: Any) -> None:
-        held.add(instance)
-
-
 class _Refused(Exception):
     def __init__(self, planned: PlannedOp, error: dict[str, Any]):
         super().__init__(error.get("message"))
@@ -688,18 +653,23 @@ def import_workshop(db: Database, data: bytes | dict[str, Any], base_url: str, l
 
 def _apply(db: Database, the_plan: Plan, map_ids: list[str], people: dict[str, Actor], facilitator: Actor,
            pause: Callable[[float], None]) -> None:
-    ops, i = the_plan.ops, 0
+    """The plan through engine.apply_many, a slice of one map's ops per transaction. A slice is sized
+    from the previous one's pace to last about SLICE_SECONDS, so that the database's write lock (and,
+    under eventlet, the event loop) is handed back to the other boards that often."""
+    ops, i, size = the_plan.ops, 0, SLICE_MIN_OPS
     while i < len(ops):
-        deadline, start = time.monotonic() + SLICE_SECONDS, i
-        with _Batch(db).open() as batch:
-            while i < len(ops) and i - start < SLICE_OPS and (i - start < SLICE_MIN_OPS or time.monotonic() < deadline):
-                planned = ops[i]
-                actor = people.get(planned.who or "", facilitator)
-                outcome = engine.apply(batch, map_ids[planned.map_index], actor,  # type: ignore[arg-type]
-                                       {"op_id": str(uuid.uuid4()), **planned.raw})
-                if not outcome.ack["ok"]:
-                    raise _Refused(planned, outcome.ack["error"])
-                i += 1
+        m = ops[i].map_index
+        end = i
+        while end < len(ops) and end - i < size and ops[end].map_index == m:
+            end += 1
+        started = time.monotonic()
+        outcome = engine.apply_many(db, map_ids[m], [(people.get(p.who or "", facilitator), p.raw)
+                                                     for p in ops[i:end]])
+        if outcome.refused is not None:
+            raise _Refused(ops[i + outcome.refused], outcome.error or {})
+        took = time.monotonic() - started
+        size = max(SLICE_MIN_OPS, min(SLICE_OPS, int((end - i) * SLICE_SECONDS / max(took, 1e-4))))
+        i = end
         pause(0)  # between two transactions: the other boards get the database and the event loop
 
 

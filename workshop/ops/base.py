@@ -5,10 +5,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
@@ -97,18 +98,39 @@ class Context:
 
     def get(self, model: type, id_: str | None, field: str = "id") -> Any:
         """A row of this map by id, or not_found naming the field."""
-        row = self.session.get(model, id_) if id_ else None
+        row = self._pending(model, id_) if id_ else None
+        if row is None and id_:
+            # Looked up by id, a row is in the session or in the database, never in what a flush
+            # would write (pending rows are found above): no flush needed, so a batch flushes once.
+            with self.session.no_autoflush:
+                row = self.session.get(model, id_)
         if row is None or getattr(row, "map_id", None) != self.map.id:
             raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
         return row
 
     def create(self, model: type, id_: str | None, **values: Any) -> Any:
         """Add a row to this map; a client-made id that is taken answers conflict."""
-        if id_ and self.session.get(model, id_) is not None:
+        if id_ and self._taken(model, id_):
             raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
-        row = model(map_id=self.map.id, **values, **({"id": id_} if id_ else {}))
+        # The id is set now, not at flush, so that the answer can name the row before it is written.
+        row = model(map_id=self.map.id, id=id_ or str(uuid.uuid4()), **values)
         self.session.add(row)
         return row
+
+    def _pending(self, model: type, id_: str) -> Any:
+        """A row added in this transaction and not written yet (a batch's earlier op made it): found
+        in the session, where `session.get` would first flush everything pending to look it up."""
+        if self.session.identity_key(model, id_) in self.session.identity_map:
+            return None
+        return next((row for row in self.session.new if type(row) is model and row.id == id_), None)
+
+    def _taken(self, model: type, id_: str) -> bool:
+        """Whether a row (of any map) has this id, without flushing what is pending: a batch of ops
+        (engine.apply_many) then writes its new rows in one flush instead of one per op. Pending
+        rows are looked at in the session, the others with one cached Core statement."""
+        if self.session.identity_key(model, id_) in self.session.identity_map or self._pending(model, id_):
+            return True
+        return self.session.connection().execute(_id_taken(model), {"p_id": id_}).first() is not None
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
         stmt = select(model).where(model.map_id == self.map.id, *where)
@@ -119,6 +141,12 @@ class Context:
     def require_facilitator(self, what: str, field: str | None = None) -> None:
         if not self.actor.is_facilitator:
             raise OpError("forbidden", f"only the facilitator may {what}", field)
+
+
+@cache
+def _id_taken(model: type) -> Select[Any]:
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(table.c.id).where(table.c.id == bindparam("p_id"))
 
 
 Handler = Callable[[Context, Any], dict[str, Any]]

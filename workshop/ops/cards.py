@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from .. import shapes
 from ..errors import OpError
@@ -70,12 +70,21 @@ def _editable(ctx: Context, card: Card) -> None:
         raise OpError("forbidden", "this card is hidden until the facilitator reveals it", "id")
 
 
+# Built once (building a statement costs more Python than running its cached compiled form).
+_CELL_COUNT = select(func.count()).select_from(Card.__table__).where(
+    Card.__table__.c.map_id == bindparam("p_map"), Card.__table__.c.lane_id == bindparam("p_lane"),
+    Card.__table__.c.step_id == bindparam("p_step"))
+
+
 def _place(ctx: Context, card: Card, position: int | None) -> None:
     """Put a new card in its cell; appending (the common case, and every card of an import) counts
-    the cell instead of loading it, so a full cell costs one indexed count, not all its rows."""
-    with ctx.session.no_autoflush:  # the new card is not written yet: the count is of the others
-        count = ctx.session.scalar(select(func.count()).select_from(Card).where(
-            Card.map_id == ctx.map.id, Card.lane_id == card.lane_id, Card.step_id == card.step_id))
+    the cell instead of loading it, so a full cell costs one indexed count, not all its rows. The
+    count flushes nothing: the cards not yet written (this one, and those an import's batch added
+    before it) are counted in the session, so that a batch writes all its cards in one flush."""
+    count = ctx.session.connection().execute(_CELL_COUNT, {
+        "p_map": ctx.map.id, "p_lane": card.lane_id, "p_step": card.step_id}).scalar() or 0
+    count += sum(1 for other in ctx.session.new if type(other) is Card and other is not card
+                 and other.lane_id == card.lane_id and other.step_id == card.step_id)
     if position is None or position >= count:
         card.position = count
         return
@@ -93,9 +102,9 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
         author_id=ctx.actor.id, perspective=o.perspective or ctx.actor.perspective,
         channel=o.channel, builds_on=o.builds_on,
         visibility="author" if ctx.map.silent_writing else o.visibility,
+        version=1, selected=False, created_at=ctx.now,  # the column defaults, for the answer before any flush
     )
     _place(ctx, card, o.position)
-    ctx.session.flush()
     return shapes.card(card)
 
 
