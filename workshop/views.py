@@ -121,11 +121,6 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != SERVER_ONLY} if SERVER_ONLY in data else data
 
 
-def needs_redaction(type_: str) -> bool:
-    """False when every viewer sees the same event, so it can go to the whole room at once."""
-    return type_ in _RULES
-
-
 def redact_data(type_: str, data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     data = _public(data)
     rule = _RULES.get(type_)
