@@ -6,6 +6,7 @@
 // cells; each cell names its lane, step and stage, each card its kind, author and text.
 import Sortable from "/vendor/sortable.esm.js";
 import {PAGE, clear, confirmDialog, h, inlineEdit, t, uuid} from "./dom.js";
+import {excerpt} from "./text.js";
 import {cellCards, commentsOn, orderedLanes, orderedStages, orderedSteps} from "./store.js";
 import {defaultKindFor, kindsFor} from "./phases.js";
 
@@ -13,10 +14,6 @@ const MIN_COL = {board: 196, present: 150};
 const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
 /** Smooth scrolling, unless the person asked for less motion. */
 export const motion = () => (window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
-const excerpt = (text, n = 60) => {
-  const s = String(text || "").replace(/\s+/g, " ").trim();
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-};
 
 export class BoardView {
   constructor({root, conn, me, readOnly = false, onOpenCard = () => {}}) {

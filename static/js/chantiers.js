@@ -6,15 +6,12 @@
 // Who is where travels as transient `editing` marks: `<sheet id>` while a sheet is open,
 // `<sheet id>:<field>` while a field has the focus.
 import {PAGE, clear, confirmDialog, h, hue, initials, t, uuid, toast} from "./dom.js";
+import {excerpt} from "./text.js";
 import {orderedSteps} from "./store.js";
 import {updatedFields} from "./predict.js";
 import {renderMirror} from "./emotions.js";
 import {ExportMenu} from "./exports.js";
 
-const excerpt = (text, n = 80) => {
-  const s = String(text || "").replace(/\s+/g, " ").trim();
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-};
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Who else is editing what (the `editing` socket signal). */
