@@ -63,8 +63,10 @@ RESONANCE_CATEGORIES = tuple(category for category, _, _ in RESONANCE)
 
 
 def shared_lists() -> dict[str, Any]:
-    """What every page's data carries of the lists above (and the error codes, errors.py)."""
+    """What every page's data carries of the lists above (and the error codes, errors.py, and each op
+    type's roles, ops/)."""
     from .errors import CLIENT_RETRY, HTTP_STATUS
+    from .ops import REGISTRY
 
     return {
         "phases": list(PHASES),
@@ -80,4 +82,8 @@ def shared_lists() -> dict[str, Any]:
         "resonance_threshold": RESONANCE_THRESHOLD,
         "sides": list(SIDES),
         "error_codes": {"status": {**HTTP_STATUS, "internal": 500}, "retry": CLIENT_RETRY},
+        # Who may send each op type (its registration, ops/*.py), and the types the map's
+        # `structure_edits` setting may reserve: the browser's rights (static/js/rights.js).
+        "op_roles": {type_: sorted(spec.roles) for type_, spec in REGISTRY.items()},
+        "structure_ops": sorted(type_ for type_, spec in REGISTRY.items() if spec.structure),
     }

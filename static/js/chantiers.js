@@ -52,7 +52,7 @@ export class Sheets {
     else this.render();
   }
 
-  get canWrite() { return this.board.canWrite() && this.me.role !== "observer"; }
+  get canWrite() { return this.board.may("chantier.update"); }
   get isFacilitator() { return this.me.role === "facilitator"; }
   sheets(view = this.view) { return (view && view.extra && view.extra.chantiers) || []; }
 
