@@ -149,6 +149,8 @@ export class BoardView {
   }
 }
 
+// One object for the pages (board-page.js, present-page.js) and the modules that decorate the board;
+// its methods come from the part modules, copied onto BoardView's prototype.
 for (const part of [BoardGrid, CardView, CardEditor, BoardActions]) {
   for (const name of Object.getOwnPropertyNames(part.prototype)) {
     if (name !== "constructor") Object.defineProperty(BoardView.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name));
