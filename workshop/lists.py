@@ -29,10 +29,12 @@ PHASE_ROUND_TARGET = {"key_moments": "step", "ideation": "card", "selection": "c
 SHORT_MAX = 200
 TEXT_MAX = 5000
 
-# A chantier sheet's fields besides title (CONTRACT.md §4), and how the sheet edits the textual ones.
+# A chantier sheet's fields besides title (CONTRACT.md §4), in the order the sheet shows them
+# (static/js/sheet-form.js draws one box per field; the status sits in its bar), and how the sheet
+# edits the textual ones.
 CHANTIER_FIELDS = (
-    "problem", "objective", "solution", "owner", "sponsor", "departments", "start", "end",
-    "milestones", "effort", "impact", "prerequisites", "risks", "kpis", "budget", "status",
+    "problem", "objective", "solution", "owner", "sponsor", "departments", "impact", "effort",
+    "start", "end", "milestones", "kpis", "prerequisites", "risks", "budget", "status",
     "step_ids", "card_ids",
 )
 CHANTIER_TEXT_FIELDS = ("problem", "objective", "solution", "prerequisites", "risks")  # up to TEXT_MAX
@@ -61,8 +63,10 @@ RESONANCE_CATEGORIES = tuple(category for category, _, _ in RESONANCE)
 
 
 def shared_lists() -> dict[str, Any]:
-    """What every page's data carries of the lists above (and the error codes, errors.py)."""
+    """What every page's data carries of the lists above (and the error codes, errors.py, and each op
+    type's roles, ops/)."""
     from .errors import CLIENT_RETRY, HTTP_STATUS
+    from .ops import REGISTRY
 
     return {
         "phases": list(PHASES),
@@ -71,10 +75,15 @@ def shared_lists() -> dict[str, Any]:
         "phase_round_target": PHASE_ROUND_TARGET,
         "chantier_fields": list(CHANTIER_FIELDS),
         "chantier_limits": {**{n: TEXT_MAX for n in CHANTIER_TEXT_FIELDS}, **{n: SHORT_MAX for n in CHANTIER_LINE_FIELDS}},
+        "chantier_multiline": list(CHANTIER_TEXT_FIELDS),
         "chantier_statuses": list(CHANTIER_STATUSES),
         "resonance": [{"category": c, "customer": cu, "employee": em, "name": f"res.{c}", "advice": f"res.{c}_do"}
                       for c, cu, em in RESONANCE],
         "resonance_threshold": RESONANCE_THRESHOLD,
         "sides": list(SIDES),
         "error_codes": {"status": {**HTTP_STATUS, "internal": 500}, "retry": CLIENT_RETRY},
+        # Who may send each op type (its registration, ops/*.py), and the types the map's
+        # `structure_edits` setting may reserve: the browser's rights (static/js/rights.js).
+        "op_roles": {type_: sorted(spec.roles) for type_, spec in REGISTRY.items()},
+        "structure_ops": sorted(type_ for type_, spec in REGISTRY.items() if spec.structure),
     }

@@ -10,7 +10,7 @@ import {Chrome, errorText, identify, onChange, showGate} from "./chrome.js";
 import {tokenForMap} from "./identity.js";
 import {PhaseBar} from "./phases.js";
 import {VotingUI} from "./voting.js";
-import {EditingMarks} from "./editing.js";
+import {CardMarks, EditingMarks} from "./editing.js";
 import {Sheets} from "./chantiers.js";
 import {EmotionLane} from "./emotions.js";
 import {Announcer} from "./announce.js";
@@ -42,8 +42,9 @@ function start(identity) {
   const chrome = new Chrome({conn, identity});
   const phaseBar = new PhaseBar({conn, me, after: document.getElementById("topbar")});
   const voting = new VotingUI({conn, me, board, slot: phaseBar.voteSlot, readOnly: me.role === "observer"});
-  const marks = new EditingMarks({conn, board, me});
-  const sheets = new Sheets({conn, board, me, identity, mapId});
+  const marks = new EditingMarks({conn, me});
+  const cardMarks = new CardMarks({marks, board});
+  const sheets = new Sheets({conn, board, me, identity, mapId, marks});
   const emotions = new EmotionLane({board, conn, me});
   const announcer = new Announcer({el: document.getElementById("announcer"), board, me});
   installKeyboardHelp({board});
@@ -78,7 +79,7 @@ function start(identity) {
     chrome.render(view);
     phaseBar.render(view);
     // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
-    queueMicrotask(() => { voting.render(view); marks.render(); viewport.render(); });
+    queueMicrotask(() => { voting.render(view); cardMarks.render(); viewport.render(); });
     panel.render(view);
     announcer.update(view);
     if (facilitator) facilitator.update(view);

@@ -110,7 +110,7 @@ export class CardPanel {
     if (!list.length) this.comments.appendChild(h("li", {class: "muted"}, t("comments.none")));
     for (const c of list) {
       const who = view.participants.get(c.author_id);
-      const mayDelete = b.canWrite() && (c.author_id === this.me.id || b.isFacilitator);
+      const mayDelete = b.may("comment.delete") && (c.author_id === this.me.id || b.isFacilitator);
       this.comments.appendChild(h("li", {class: "comment", "data-comment-id": c.id},
         h("div", {class: "comment-head"},
           h("strong", {}, who ? who.name : "—"),

@@ -3,14 +3,11 @@
 // the dots left; totals show live in an open round, only after the close in a secret one; once closed,
 // a ranked results panel. All state comes from the store (vote-state.js); this module only draws.
 import {PAGE, clear, h, t, toast} from "./dom.js";
+import {excerpt} from "./text.js";
 import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
 import {offerSheetsFromWinners} from "./room.js";
 
-const excerpt = (text, n = 70) => {
-  const s = String(text || "").replace(/\s+/g, " ").trim();
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-};
 const dots = (n) => "●".repeat(Math.max(0, Math.min(n, 20)));
 
 function chantiersOf(view) {
@@ -175,14 +172,14 @@ export class VotingUI {
     if (round.target === "card") {
       return [...view.cards.values()]
         .filter((c) => (!round.card_kind || c.kind === round.card_kind) && c.visibility !== "author")
-        .map((c) => ({id: c.id, label: excerpt(c.text)}));
+        .map((c) => ({id: c.id, label: excerpt(c.text, 70)}));
     }
     return chantiersOf(view).map((c) => ({id: c.id, label: c.title}));
   }
 
   labelOf(view, round, id) {
     if (round.target === "step") return view.steps.get(id)?.title ?? "—";
-    if (round.target === "card") return excerpt(view.cards.get(id)?.text ?? t("card.hidden_text"));
+    if (round.target === "card") return excerpt(view.cards.get(id)?.text ?? t("card.hidden_text"), 70);
     return chantiersOf(view).find((c) => c.id === id)?.title ?? "—";
   }
 
