@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     """The app factory; the app's SocketIO is `app.extensions["socketio"]`."""
-    from . import api, facilitators, pages, realtime, security  # late: they import the op registry and the models
+    from . import api, facilitators, pages, realtime, security, web  # late: they import the op registry and the models
     from .engine import MAX_OP_BYTES  # the contract's limit on one op or request body
     from .export import routes as export_routes
     from .presence import Presence
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         if request.path.startswith("/api/") or exc.code == 413:
-            return api.http_error(exc)
+            return web.http_error(exc)
         return exc
 
     @app.errorhandler(Exception)

@@ -3,50 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
-from pydantic import ValidationError
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from . import engine, services, shapes, throttle, views
-from .auth import actor_of, normal_join_code, participant_for
-from .errors import HTTP_STATUS, OpError, from_validation
+from .auth import normal_join_code
+from .errors import HTTP_STATUS, OpError
 from .models import Map, Participant, Workshop
 from .openapi import openapi_document
 from .ops.base import Actor
 from .realtime import broadcast
-from .state import AppState
+from .web import answer_errors, base_url, current_actor, json_object, socketio, state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def state() -> AppState:
-    return current_app.extensions["parcours"]
-
-
-def _socketio() -> Any:
-    return current_app.extensions["socketio"]
-
-
-def base_url() -> str:
-    return state().settings.public_url or request.host_url.rstrip("/")
-
-
-def _body() -> Any:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise OpError("invalid", "the body must be a JSON object")
-    return body
-
-
-def current_actor() -> Actor:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else None
-    with state().db.read() as s:
-        p = participant_for(s, token)
-        if p is None:
-            raise OpError("unauthorized", "a valid bearer token is required")
-        return actor_of(p)
+answer_errors(bp)
 
 
 def _map_for(actor: Actor, map_id: str) -> Map:
@@ -57,40 +27,16 @@ def _map_for(actor: Actor, map_id: str) -> Map:
     return m
 
 
-@bp.errorhandler(OpError)
-def op_error(err: OpError) -> Any:
-    response = jsonify(err.body())
-    if isinstance(err, throttle.RateLimited):
-        response.headers["Retry-After"] = str(err.retry_after)
-    return response, err.status
-
-
-@bp.errorhandler(ValidationError)
-def validation_error(exc: ValidationError) -> Any:
-    return op_error(from_validation(exc))
-
-
-def http_error(exc: HTTPException) -> Any:
-    """Werkzeug's own errors (404 route, 405, 413 body too large) in the contract's shape."""
-    code = {404: "not_found", 405: "invalid", 413: "too_large", 401: "unauthorized",
-            403: "forbidden", 429: "rate_limited"}.get(exc.code or 400, "invalid")
-    response = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
-    allowed = getattr(exc, "valid_methods", None)
-    if allowed:  # 405 says which methods the path has
-        response.headers["Allow"] = ", ".join(allowed)
-    return response, exc.code
-
-
 @bp.post("/workshops")
 def create_workshop() -> Any:
     throttle.spend("create")
-    answer, _facilitator = services.create_workshop(state().db, _body(), base_url())
+    answer, _facilitator = services.create_workshop(state().db, json_object(), base_url())
     return jsonify(answer), 201
 
 
 @bp.post("/join")
 def join() -> Any:
-    body = _body()
+    body = json_object()
     # Once an address has guessed too many codes, every join from it waits, valid code or not:
     # the answer must not tell which codes exist.
     throttle.check("join_guess")
@@ -125,7 +71,7 @@ def me() -> Any:
 def update_me() -> Any:
     """The facilitator chooses the side its emotion ratings count on (or none: they count nowhere)."""
     actor = current_actor()
-    req = services.MeUpdate.model_validate(_body())
+    req = services.MeUpdate.model_validate(json_object())
     return jsonify({"participant": services.set_perspective(state().db, actor, req.perspective)})
 
 
@@ -138,7 +84,7 @@ def get_workshop(wid: str) -> Any:
 @bp.post("/workshops/<wid>/maps")
 def add_map(wid: str) -> Any:
     actor = current_actor()
-    return jsonify(services.add_map(state().db, actor, wid, _body())), 201
+    return jsonify(services.add_map(state().db, actor, wid, json_object())), 201
 
 
 @bp.get("/maps/<mid>")
@@ -152,11 +98,11 @@ def get_map(mid: str) -> Any:
 @bp.post("/maps/<mid>/ops")
 def post_op(mid: str) -> Any:
     actor = current_actor()
-    raw = _body()
+    raw = json_object()
     state().limiter.check(actor.id)
     outcome = engine.apply(state().db, mid, actor, raw)
     if outcome.event is not None:
-        broadcast(_socketio(), state(), outcome.event, actor.workshop_id)
+        broadcast(socketio(), state(), outcome.event, actor.workshop_id)
     if not outcome.ack["ok"]:
         code = outcome.ack["error"]["code"]
         return jsonify({"error": outcome.ack["error"]}), HTTP_STATUS.get(code, 500)

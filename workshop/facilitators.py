@@ -11,19 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from . import shapes
-from .api import base_url, current_actor, op_error, state, validation_error
 from .auth import hash_token, new_join_code, new_token
 from .errors import OpError
 from .models import Connection, Map, Participant, Workshop
 from .ops.base import Actor, Id
+from .web import answer_errors, base_url, current_actor, state
 
 bp = Blueprint("facilitators", __name__, url_prefix="/api/workshops")
-bp.register_error_handler(OpError, op_error)
-bp.register_error_handler(ValidationError, validation_error)
+answer_errors(bp)
 
 
 class Promote(BaseModel):

@@ -16,7 +16,6 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from sqlalchemy import select
 
 from . import shapes, throttle
-from .api import base_url, state
 from .auth import is_join_code, normal_join_code
 from .config import ROOT
 from .i18n import LANGS, catalog, translate
@@ -24,6 +23,7 @@ from .lists import shared_lists
 from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
 from .models import Map, Workshop
 from .ops.base import plain_id
+from .web import base_url, state
 
 bp = Blueprint("pages", __name__)
 

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import api
+from .. import web
 from ..errors import OpError
 from ..i18n import LANGS, translate
 from ..offload import in_subprocess
@@ -33,13 +32,12 @@ from .limits import Busy, limits, prune
 log = logging.getLogger(__name__)
 
 bp = Blueprint("exports", __name__, url_prefix="/api")
-bp.register_error_handler(OpError, api.op_error)
-bp.register_error_handler(ValidationError, api.validation_error)
+web.answer_errors(bp)
 
 
 @bp.errorhandler(Busy)
 def busy(err: Busy) -> Any:
-    response, status = api.op_error(err)
+    response, status = web.op_error(err)
     response.headers["Retry-After"] = str(err.retry_after)
     return response, status
 
@@ -63,7 +61,7 @@ def filename(doc: dict[str, Any], kind: str, ext: str, map_title: str | None = N
 def _keep(name: str, data: bytes) -> None:
     """A copy under exports/ (ignored by git), only the newest few (limits.EXPORTS_KEPT); a full disk
     never fails the download."""
-    folder: Path = api.state().settings.exports_dir
+    folder: Path = web.state().settings.exports_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
@@ -114,8 +112,8 @@ def _export_view(fmt: Format) -> Callable[[str], Response]:
     render it, answer it as a named file."""
 
     def view(scope_id: str) -> Response:
-        actor = api.current_actor()
-        db = api.state().db
+        actor = web.current_actor()
+        db = web.state().db
         map_id = scope_id if fmt.scope == "map" else None
         workshop_id = collect.map_workshop_id(db, actor, scope_id) if map_id else scope_id
         doc = _with_lang(collect.workshop_document(db, actor, workshop_id))
@@ -143,7 +141,7 @@ def _import_lang() -> str:
 def _importer(lang: str) -> Any:
     """A facilitator of any workshop on this server (CONTRACT.md §2: a facilitator's token may be required)."""
     try:
-        actor = api.current_actor()
+        actor = web.current_actor()
     except OpError:
         raise OpError("unauthorized", translate(lang, "impex.err.token")) from None
     if not actor.is_facilitator:
@@ -171,6 +169,6 @@ def import_workshop() -> Any:
     limits().check_import_rate(request.remote_addr or "?", lang)
     data = _import_body(lang)
     with limits().imports.enter(actor.id, translate(lang, "impex.err.busy", seconds=5)):
-        answer = json_io.import_workshop(api.state().db, data, api.base_url(), lang,
+        answer = json_io.import_workshop(web.state().db, data, web.base_url(), lang,
                                          pause=current_app.extensions["socketio"].sleep)
     return jsonify(answer), 201

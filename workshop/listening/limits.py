@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .. import throttle
 from ..errors import OpError
 
 # One device: a few saves a minute is normal (answers then corrections); bursts of 10.
@@ -26,9 +27,11 @@ CODE_PER_SECOND, CODE_BURST = 100.0, 500.0
 MAX_BUCKETS = 100_000
 
 
-class RateLimited(OpError):
+class RateLimited(throttle.RateLimited):
+    """The throttles' refusal (429 with Retry-After, web.op_error), with the listening's words."""
+
     def __init__(self, retry_after: float, message: str = "too many saves: wait a moment and try again"):
-        super().__init__("rate_limited", message)
+        OpError.__init__(self, "rate_limited", message)
         self.retry_after = max(1, math.ceil(retry_after))
 
 

@@ -5,12 +5,9 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import ValidationError
 
-from ..api import base_url, current_actor, state
-from ..errors import OpError, from_validation
+from ..web import answer_errors, base_url, current_actor, state
 from . import export, service
-from .limits import RateLimited
 
 bp = Blueprint("listening", __name__)
 
@@ -28,17 +25,7 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(OpError)
-def op_error(err: OpError) -> Any:
-    response = jsonify(err.body())
-    if isinstance(err, RateLimited):
-        response.headers["Retry-After"] = str(err.retry_after)
-    return response, err.status
-
-
-@bp.errorhandler(ValidationError)
-def validation_error(exc: ValidationError) -> Any:
-    return op_error(from_validation(exc))
+answer_errors(bp)
 
 
 # -- members of the workshop ----------------------------------------------------------------------
