@@ -105,11 +105,11 @@ def test_a_long_map_fills_its_pages_evenly():
 
 
 def test_curve_labels_stay_inside_the_chart_and_apart():
-    from workshop.export.pdf import _label_y
+    from workshop.export.charts import label_y
 
     height = 30.0
     for cy, other in ((5.0, 5.0), (5.0, 6.0), (25.0, 25.0), (25.0, 24.0), (15.0, None)):
-        mine, theirs = _label_y(cy, other, True, height), (_label_y(other, cy, False, height) if other else None)
+        mine, theirs = label_y(cy, other, True, height), (label_y(other, cy, False, height) if other else None)
         assert 2.0 <= mine <= height - 0.3
         if theirs is not None:
             assert abs(mine - theirs) >= 2.4  # two 2.4 mm labels of one column never overlap

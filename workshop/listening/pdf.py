@@ -1,7 +1,7 @@
 """Mirror listening in the PDFs, from the workshop.json document (plain dicts, rendered off the event
 loop like the rest): the report's "Mirror listening" section (templates/pdf/_listening_report.html) and
 the survey curves of map.pdf (templates/pdf/_listening_map.html). Curves are drawn by the map PDF's own
-`_curve_svg`, so both PDFs draw every curve alike."""
+`export.charts.curve_svg`, so both PDFs draw every curve alike."""
 from __future__ import annotations
 
 import html
@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..export.charts import curve_svg
 from ..i18n import translate
 
 REPORT_WIDTH_MM = 170.0  # A4 portrait content width
@@ -33,8 +34,6 @@ def _points(li: dict[str, Any], steps: list[dict[str, Any]]) -> list[tuple[float
 
 def report_sections(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Per map id, its listenings with answers: participation, both curves, the matrix, some verbatims."""
-    from ..export.pdf import _curve_svg  # late: the PDF module imports WeasyPrint
-
     locale = doc["workshop"].get("locale") or "fr"
     out: dict[str, list[dict[str, Any]]] = {}
     for m in doc["maps"]:
@@ -55,7 +54,7 @@ def report_sections(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 "silos": [{"silo": silo, **r["silos"][silo],
                            "percent": None if r["silos"][silo]["participation"] is None
                            else round(100 * r["silos"][silo]["participation"])} for silo in ("customer", "employee")],
-                "curve": _curve_svg(_points(li, steps), col_w, 34.0, locale),
+                "curve": curve_svg(_points(li, steps), col_w, 34.0, locale),
                 "step_titles": [s["title"] for s in steps], "col_w": col_w,
                 "rows": [{"title": titles.get(row["step_id"], ""), **row} for row in r["steps"]],
                 "verbatims": chosen,
@@ -66,7 +65,7 @@ def report_sections(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _survey_marks(points: list[tuple[float | None, float | None]], col_w: float, height: float, label: str) -> str:
-    """The survey's curves as SVG elements in `_curve_svg`'s coordinates (mm): dotted, square marks."""
+    """The survey's curves as SVG elements in `export.charts.curve_svg`'s coordinates (mm): dotted, square marks."""
     top, bottom = 4.0, height - 4.0
 
     def y(score: float) -> float:
