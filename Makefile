@@ -52,9 +52,11 @@ test: test-js
 test-js: setup
 	PARCOURS_PYTHON=$(PY) node --test tests/js/*.test.mjs
 
-# ruff for Python (pyproject.toml), ESLint for the browser modules (eslint.config.mjs).
+# ruff for Python, lint and format (pyproject.toml; `ruff format` fixes), ESLint for the browser modules
+# (eslint.config.mjs).
 lint: setup
 	$(VENV)/bin/ruff check workshop tests bench deploy scripts run.py
+	$(VENV)/bin/ruff format --check workshop tests bench deploy scripts run.py
 	npx --no-install eslint static/js tests/js
 
 # docs/screenshots/: the demo workshop photographed at 390×844, 1366×768 and 1920×1080 (scripts/).

@@ -3,6 +3,7 @@
 eventlet is the default async mode and must patch the standard library before anything
 else is imported; `--async-mode threading` runs without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,9 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Parcours workshop board server")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
-    parser.add_argument("--async-mode", choices=("eventlet", "threading"),
-                        default=os.environ.get("PARCOURS_ASYNC_MODE", "eventlet"))
+    parser.add_argument(
+        "--async-mode", choices=("eventlet", "threading"), default=os.environ.get("PARCOURS_ASYNC_MODE", "eventlet")
+    )
     return parser.parse_args()
 
 
@@ -56,6 +58,7 @@ def main() -> None:
 # Both servers switch Nagle's algorithm off: an op's event and its ack are two small writes in a
 # row, and with Nagle the ack waits for the client's delayed ACK (~40 ms) before it leaves.
 
+
 def serve_eventlet(app) -> None:  # noqa: ANN001
     import socket
 
@@ -72,8 +75,14 @@ def serve_threading(app) -> None:  # noqa: ANN001
     class NoDelayHandler(WSGIRequestHandler):
         disable_nagle_algorithm = True
 
-    app.extensions["socketio"].run(app, host=ARGS.host, port=ARGS.port, allow_unsafe_werkzeug=True,
-                                   request_handler=NoDelayHandler, log_output=False)
+    app.extensions["socketio"].run(
+        app,
+        host=ARGS.host,
+        port=ARGS.port,
+        allow_unsafe_werkzeug=True,
+        request_handler=NoDelayHandler,
+        log_output=False,
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ while a second thread downloads report.pdf (the largest PDF) back to back. With 
 event loop the two medians stay close; rendering on the hub would add the render time to the ops
 that wait behind it. Also prints how long one report.pdf takes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,15 +52,27 @@ def main() -> None:
                 out = []
                 for i in range(n):
                     start = time.perf_counter()
-                    sio.call("op", {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": "card.add",
-                                    "lane_id": lane, "step_id": step, "text": f"bench {i}"})
+                    sio.call(
+                        "op",
+                        {
+                            "map_id": map_id,
+                            "op_id": str(uuid.uuid4()),
+                            "type": "card.add",
+                            "lane_id": lane,
+                            "step_id": step,
+                            "text": f"bench {i}",
+                        },
+                    )
                     out.append(time.perf_counter() - start)
                     time.sleep(0.02)
                 return out
 
             start = time.perf_counter()
-            requests.get(f"{server.url}/api/workshops/{wid}/export/report.pdf",
-                         headers={"Authorization": f"Bearer {token}"}, timeout=120).raise_for_status()
+            requests.get(
+                f"{server.url}/api/workshops/{wid}/export/report.pdf",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=120,
+            ).raise_for_status()
             one_export = time.perf_counter() - start
             idle = ops(args.ops)
             stop = threading.Event()
@@ -68,8 +81,11 @@ def main() -> None:
                 for _ in range(args.exports):
                     if stop.is_set():
                         return
-                    requests.get(f"{server.url}/api/workshops/{wid}/export/report.pdf",
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=120)
+                    requests.get(
+                        f"{server.url}/api/workshops/{wid}/export/report.pdf",
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=120,
+                    )
 
             thread = threading.Thread(target=exporter)
             thread.start()

@@ -13,6 +13,7 @@ machine. Reports, over a measured window after a warm-up:
 - server CPU: the server process's user+system time over the window (% of one core) and per op.
 Machines are shared: compare the rows of one run (ratios to the relay), never across runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,9 +66,11 @@ class Relay:
     def start(self) -> Relay:
         import requests
 
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "relay.py"), "--port", str(self.port),
-                                      "--async-mode", self.mode], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "relay.py"), "--port", str(self.port), "--async-mode", self.mode],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(200):
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).ok:
@@ -103,14 +106,19 @@ class Load:
                 self.delivered += 1
 
         sio.on("event", on_event)
-        await sio.connect(self.url, auth={"token": token} if token else None, transports=["websocket"],
-                          wait_timeout=30)
+        await sio.connect(self.url, auth={"token": token} if token else None, transports=["websocket"], wait_timeout=30)
         while not (await sio.call("join", {"map_id": board["map_id"]}, timeout=60)).get("ok"):
             await asyncio.sleep(1)  # refused while the server is busy: the same join a little later
         card = None
         if token:  # Parcours: a card of one's own to edit (the same op until acknowledged)
-            op = {"map_id": board["map_id"], "op_id": str(uuid.uuid4()), "type": "card.add",
-                  "lane_id": board["lane"], "step_id": board["step"], "text": "ma carte"}
+            op = {
+                "map_id": board["map_id"],
+                "op_id": str(uuid.uuid4()),
+                "type": "card.add",
+                "lane_id": board["lane"],
+                "step_id": board["step"],
+                "text": "ma carte",
+            }
             while card is None:
                 ack = await sio.call("op", op, timeout=60)
                 card = ack["data"]["id"] if ack.get("ok") else await asyncio.sleep(0.5)
@@ -120,8 +128,13 @@ class Load:
         while time.perf_counter() < self.stop:
             n += 1
             op_id = str(uuid.uuid4())
-            op = {"map_id": board["map_id"], "op_id": op_id, "type": "card.update", "id": card or "c",
-                  "text": f"version {n}"}
+            op = {
+                "map_id": board["map_id"],
+                "op_id": op_id,
+                "type": "card.update",
+                "id": card or "c",
+                "text": f"version {n}",
+            }
             measured = self.measuring
             if measured:
                 self.sent[op_id] = time.perf_counter()
@@ -154,10 +167,17 @@ class Load:
         ops = len(self.acked)
         acked = set(self.acked)
         expected = ops * PEOPLE
-        return {"ops": ops, "delivered": 100.0 * min(self.delivered, expected) / expected if expected else 0.0,
-                "p50": 1000 * percentile(self.latencies, 0.5), "p99": 1000 * percentile(self.latencies, 0.99),
-                "timeouts": self.timeouts, "refused": self.refused, "cpu": 100 * (cpu1 - cpu0) / (t1 - t0),
-                "cpu_ms_op": 1000 * (cpu1 - cpu0) / ops if ops else float("nan"), "_acked": len(acked)}
+        return {
+            "ops": ops,
+            "delivered": 100.0 * min(self.delivered, expected) / expected if expected else 0.0,
+            "p50": 1000 * percentile(self.latencies, 0.5),
+            "p99": 1000 * percentile(self.latencies, 0.99),
+            "timeouts": self.timeouts,
+            "refused": self.refused,
+            "cpu": 100 * (cpu1 - cpu0) / (t1 - t0),
+            "cpu_ms_op": 1000 * (cpu1 - cpu0) / ops if ops else float("nan"),
+            "_acked": len(acked),
+        }
 
 
 def parcours_boards(server: Server, count: int) -> list[dict[str, Any]]:
@@ -166,13 +186,24 @@ def parcours_boards(server: Server, count: int) -> list[dict[str, Any]]:
         # Each board's people come from an address of their own (the server trusts one proxy, see
         # BENCH_ENV): the per-address throttles on creating and joining are issue #8's, not this bench's.
         office = {"X-Forwarded-For": f"10.77.{b // 250}.{b % 250 + 1}"}
-        ws = server.api("POST", "/api/workshops", json={"title": f"Atelier {b}", "map_type": "journey"},
-                        headers=dict(office)).json()
+        ws = server.api(
+            "POST", "/api/workshops", json={"title": f"Atelier {b}", "map_type": "journey"}, headers=dict(office)
+        ).json()
         snap = server.api("GET", f"/api/maps/{ws['map']['id']}", ws["facilitator_token"]).json()
-        tokens = [server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"P{i}"},
-                             headers=dict(office)).json()["token"] for i in range(PEOPLE)]
-        boards.append({"map_id": ws["map"]["id"], "lane": snap["lanes"][0]["id"], "step": snap["steps"][0]["id"],
-                       "tokens": tokens})
+        tokens = [
+            server.api(
+                "POST", "/api/join", json={"code": ws["join_code"], "name": f"P{i}"}, headers=dict(office)
+            ).json()["token"]
+            for i in range(PEOPLE)
+        ]
+        boards.append(
+            {
+                "map_id": ws["map"]["id"],
+                "lane": snap["lanes"][0]["id"],
+                "step": snap["steps"][0]["id"],
+                "tokens": tokens,
+            }
+        )
     return boards
 
 
@@ -191,8 +222,9 @@ def pg_database() -> tuple[str, Any]:
     return f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", drop
 
 
-def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float, root: Path | None = None
-            ) -> dict[str, Any]:
+def measure(
+    kind: str, mode: str, boards: int, warmup: float, seconds: float, root: Path | None = None
+) -> dict[str, Any]:
     """One row; `root` runs another checkout's run.py (e.g. main, to compare before and after)."""
     import tests.server
 
@@ -217,9 +249,12 @@ def measure(kind: str, mode: str, boards: int, warmup: float, seconds: float, ro
 
 
 def row(name: str, mode: str, boards: int, r: dict[str, Any], ratio: float) -> None:
-    print(f"| {name} | {mode} | {boards} | {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
-          f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
-          f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} |", flush=True)
+    print(
+        f"| {name} | {mode} | {boards} | {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
+        f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
+        f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} |",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -232,8 +267,10 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another checkout (e.g. main) measured in the same run, SQLite")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
-    print("| server | mode | boards × 10 | ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
-          "| server CPU | CPU per op (ms) | × relay |")
+    print(
+        "| server | mode | boards × 10 | ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
+        "| server CPU | CPU per op (ms) | × relay |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for mode in args.modes:
         for boards in args.boards:

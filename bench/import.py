@@ -10,6 +10,7 @@ Prints wall and CPU seconds per import and per card; the per-card cost should st
 (linear), and N = 2,000 should take under 2 s on an idle machine. The machine is shared: CPU time is
 printed beside wall time because it moves less with the others' load.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -8,6 +8,7 @@ python-socketio clients, then each client in turn sends `--ops` card.add ops. Me
 - fan-out: time from emit until the event has reached all ten clients.
 Prints medians and 95th percentiles; compare modes within one run (machines are shared and noisy).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,17 @@ def run(mode: str, ops: int) -> dict[str, float]:
             for n in range(ops):
                 for sio in clients:
                     start = time.perf_counter()
-                    ack = sio.call("op", {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": "card.add",
-                                          "lane_id": lane, "step_id": step, "text": f"carte {n}"})
+                    ack = sio.call(
+                        "op",
+                        {
+                            "map_id": map_id,
+                            "op_id": str(uuid.uuid4()),
+                            "type": "card.add",
+                            "lane_id": lane,
+                            "step_id": step,
+                            "text": f"carte {n}",
+                        },
+                    )
                     acks.append(time.perf_counter() - start)
                     deadline = time.perf_counter() + 5
                     while ack["seq"] not in arrived and time.perf_counter() < deadline:
@@ -71,9 +81,13 @@ def run(mode: str, ops: int) -> dict[str, float]:
         finally:
             server.stop()
     ms = lambda v: round(v * 1000, 1)  # noqa: E731
-    return {"ack_p50": ms(statistics.median(acks)), "ack_p95": ms(percentile(acks, 0.95)),
-            "fanout_p50": ms(statistics.median(fanouts)), "fanout_p95": ms(percentile(fanouts, 0.95)),
-            "ops": len(acks)}
+    return {
+        "ack_p50": ms(statistics.median(acks)),
+        "ack_p95": ms(percentile(acks, 0.95)),
+        "fanout_p50": ms(statistics.median(fanouts)),
+        "fanout_p95": ms(percentile(fanouts, 0.95)),
+        "ops": len(acks),
+    }
 
 
 def main() -> None:
@@ -85,8 +99,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for mode in args.modes:
         r = run(mode, args.ops)
-        print(f"| {mode} | {r['ops']} | {r['ack_p50']} | {r['ack_p95']} | {r['fanout_p50']} | {r['fanout_p95']} |",
-              flush=True)
+        print(
+            f"| {mode} | {r['ops']} | {r['ack_p50']} | {r['ack_p95']} | {r['fanout_p50']} | {r['fanout_p95']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
    that many responses of 12 answers, then times `GET /api/listenings/{lid}`'s computation in-process.
 Prints one table; compare the ratios within one run (the machine is shared and noisy).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,16 +66,24 @@ def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, 
         http = getattr(session_local, "http", None) or requests.Session()
         session_local.http = http
         rid = str(uuid.uuid4())
-        body = {"answers": [{"step_id": s, "score": (i + k) % 5 - 2, "important": (i + k) % 4 == 0}
-                            for k, s in enumerate(steps)]}
+        body = {
+            "answers": [
+                {"step_id": s, "score": (i + k) % 5 - 2, "important": (i + k) % 4 == 0} for k, s in enumerate(steps)
+            ]
+        }
         t0 = time.perf_counter()
         res = http.put(f"{url}/api/listen/{code}/responses/{rid}", json=body, timeout=60)
         return res.status_code, time.perf_counter() - t0
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         results = list(pool.map(one, range(n)))
-    out.put({"statuses": [s for s, _ in results], "latencies": [t for _, t in results],
-             "elapsed": time.perf_counter() - start})
+    out.put(
+        {
+            "statuses": [s for s, _ in results],
+            "latencies": [t for _, t in results],
+            "elapsed": time.perf_counter() - start,
+        }
+    )
 
 
 def _panels(url: str, token: str, panels: int, inbox: multiprocessing.Queue, out: multiprocessing.Queue) -> None:
@@ -109,8 +118,12 @@ class Board:
         self.map_id, self.token = ws["map"]["id"], ws["facilitator_token"]
         snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
         for i in range(len(snap["steps"]), STEPS):
-            server.api("POST", f"/api/maps/{self.map_id}/ops", token=self.token,
-                       json={"op_id": str(uuid.uuid4()), "type": "step.add", "title": f"Étape {i + 1}"})
+            server.api(
+                "POST",
+                f"/api/maps/{self.map_id}/ops",
+                token=self.token,
+                json={"op_id": str(uuid.uuid4()), "type": "step.add", "title": f"Étape {i + 1}"},
+            )
         snap = server.api("GET", f"/api/maps/{self.map_id}", token=self.token).json()
         self.steps = [s["id"] for s in snap["steps"]][:STEPS]
         self.lane = snap["lanes"][0]["id"]
@@ -118,8 +131,9 @@ class Board:
         self.seen: dict[int, int] = {}
         self.listening_events = 0
         self.lock = threading.Lock()
-        self.fetcher = multiprocessing.Process(target=_panels, args=(server.url, self.token, panels, self.fetches,
-                                                                      self.fetched), daemon=True)
+        self.fetcher = multiprocessing.Process(
+            target=_panels, args=(server.url, self.token, panels, self.fetches, self.fetched), daemon=True
+        )
         self.fetcher.start()
         self.clients = []
         for i in range(10):
@@ -155,8 +169,17 @@ class Board:
             n += 1
             for sio in self.clients:
                 start = time.perf_counter()
-                ack = sio.call("op", {"map_id": self.map_id, "op_id": str(uuid.uuid4()), "type": "card.add",
-                                      "lane_id": self.lane, "step_id": self.steps[0], "text": f"carte {n}"})
+                ack = sio.call(
+                    "op",
+                    {
+                        "map_id": self.map_id,
+                        "op_id": str(uuid.uuid4()),
+                        "type": "card.add",
+                        "lane_id": self.lane,
+                        "step_id": self.steps[0],
+                        "text": f"carte {n}",
+                    },
+                )
                 deadline = time.perf_counter() + 5
                 while ack["seq"] not in self.arrived and time.perf_counter() < deadline:
                     time.sleep(0.0005)
@@ -178,17 +201,25 @@ def survey_run(args: argparse.Namespace) -> dict:
         server = Server(db_url, log_path=Path(tmp) / "server.log").start()
         try:
             board = Board(server, args.panels)
-            li = server.api("POST", f"/api/maps/{board.map_id}/listenings", token=board.token,
-                            json={"invited": {"customer": args.respondents}}).json()["listening"]
+            li = server.api(
+                "POST",
+                f"/api/maps/{board.map_id}/listenings",
+                token=board.token,
+                json={"invited": {"customer": args.respondents}},
+            ).json()["listening"]
             board.edit(rounds=2)  # warm up
             # The baseline lasts as long as the survey: both sides get as many samples and as much of the
             # shared machine's background noise (a 10-round baseline compared ~100 ops with ~700).
             quiet = threading.Event()
-            threading.Timer(args.baseline_seconds if args.baseline_seconds is not None else args.seconds, quiet.set).start()
+            threading.Timer(
+                args.baseline_seconds if args.baseline_seconds is not None else args.seconds, quiet.set
+            ).start()
             alone = board.edit(stop=quiet)
             out: multiprocessing.Queue = multiprocessing.Queue()
-            proc = multiprocessing.Process(target=_respondents, args=(server.url, li["codes"]["customer"], board.steps,
-                                                                      args.respondents, args.seconds, out))
+            proc = multiprocessing.Process(
+                target=_respondents,
+                args=(server.url, li["codes"]["customer"], board.steps, args.respondents, args.seconds, out),
+            )
             stop = threading.Event()
             proc.start()
             holder: dict = {}
@@ -213,15 +244,23 @@ def survey_run(args: argparse.Namespace) -> dict:
         engine.dispose()
     lat = survey["latencies"]
     return {
-        "respondents": args.respondents, "seconds": round(survey["elapsed"], 1),
-        "created": survey["statuses"].count(201), "other": len(lat) - survey["statuses"].count(201),
-        "stored": rows[0], "distinct": rows[1], "answers": answers,
+        "respondents": args.respondents,
+        "seconds": round(survey["elapsed"], 1),
+        "created": survey["statuses"].count(201),
+        "other": len(lat) - survey["statuses"].count(201),
+        "stored": rows[0],
+        "distinct": rows[1],
+        "answers": answers,
         "api_count": results["silos"]["customer"]["responses"],
-        "put_p50": ms(statistics.median(lat)), "put_p99": ms(pct(lat, 0.99)),
-        "alone_p50": ms(statistics.median(alone)), "alone_p99": ms(pct(alone, 0.99)),
-        "during_p50": ms(statistics.median(during)), "during_p99": ms(pct(during, 0.99)),
+        "put_p50": ms(statistics.median(lat)),
+        "put_p99": ms(pct(lat, 0.99)),
+        "alone_p50": ms(statistics.median(alone)),
+        "alone_p99": ms(pct(alone, 0.99)),
+        "during_p50": ms(statistics.median(during)),
+        "during_p99": ms(pct(during, 0.99)),
         "ratio_p99": round(pct(during, 0.99) / pct(alone, 0.99), 2),
-        "board_ops": (len(alone), len(during)), "listening_events": board.listening_events // 10,
+        "board_ops": (len(alone), len(during)),
+        "listening_events": board.listening_events // 10,
         "fetches": len(board.fetch_times),
         "fetch_p50": ms(statistics.median(board.fetch_times)) if board.fetch_times else None,
         "fetch_p99": ms(pct(board.fetch_times, 0.99)) if board.fetch_times else None,
@@ -259,9 +298,20 @@ def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
             rid, silo = str(uuid.uuid4()), ("customer", "employee")[i % 2]
             responses.append({"id": rid, "listening_id": li["id"], "rid": str(uuid.uuid4()), "silo": silo})
             for k, sid in enumerate(steps):
-                answers.append({"id": str(uuid.uuid4()), "response_id": rid, "listening_id": li["id"], "silo": silo,
-                                "step_id": sid, "score": (i * 7 + k) % 5 - 2, "important": (i + k) % 3 == 0,
-                                "verbatim": f"Un commentaire {i}" if k == i % STEPS and (i * 7919 % 1000) < verbatim_rate * 1000 else None})
+                answers.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "response_id": rid,
+                        "listening_id": li["id"],
+                        "silo": silo,
+                        "step_id": sid,
+                        "score": (i * 7 + k) % 5 - 2,
+                        "important": (i + k) % 3 == 0,
+                        "verbatim": f"Un commentaire {i}"
+                        if k == i % STEPS and (i * 7919 % 1000) < verbatim_rate * 1000
+                        else None,
+                    }
+                )
         with db.write() as s:
             s.execute(insert(ListeningResponse), responses)
             s.execute(insert(ListeningAnswer), answers)
@@ -296,36 +346,56 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=50.0, help="spread the respondents' arrivals over this")
-    parser.add_argument("--baseline-seconds", type=float, default=None,
-                        help="how long the ten board clients edit alone first (default: as long as --seconds)")
+    parser.add_argument(
+        "--baseline-seconds",
+        type=float,
+        default=None,
+        help="how long the ten board clients edit alone first (default: as long as --seconds)",
+    )
     parser.add_argument("--results", type=int, default=10000)
     parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
     parser.add_argument("--skip-survey", action="store_true")
-    parser.add_argument("--panels", type=int, default=10,
-                        help="board members whose Mirror tab is open: each fetches the results on every listening event")
+    parser.add_argument(
+        "--panels",
+        type=int,
+        default=10,
+        help="board members whose Mirror tab is open: each fetches the results on every listening event",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     if not args.skip_survey:
         r = survey_run(args)
-        print("| respondents | within (s) | 201 | other | rows | distinct rids | answers | API count "
-              "| PUT p50 / p99 (ms) | board fan-out alone p50 / p99 | during survey p50 / p99 | p99 ratio | listening events |")
+        print(
+            "| respondents | within (s) | 201 | other | rows | distinct rids | answers | API count "
+            "| PUT p50 / p99 (ms) | board fan-out alone p50 / p99 | during survey p50 / p99 | p99 ratio | listening events |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        print(f"| {r['respondents']} | {r['seconds']} | {r['created']} | {r['other']} | {r['stored']} | {r['distinct']} "
-              f"| {r['answers']} | {r['api_count']} | {r['put_p50']} / {r['put_p99']} | {r['alone_p50']} / {r['alone_p99']} "
-              f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |", flush=True)
-        print(f"board ops measured alone / during: {r['board_ops']}; results fetched by the open Mirror panels: "
-              f"{r['fetches']}, p50 / p99 {r['fetch_p50']} / {r['fetch_p99']} ms")
+        print(
+            f"| {r['respondents']} | {r['seconds']} | {r['created']} | {r['other']} | {r['stored']} | {r['distinct']} "
+            f"| {r['answers']} | {r['api_count']} | {r['put_p50']} / {r['put_p99']} | {r['alone_p50']} / {r['alone_p99']} "
+            f"| {r['during_p50']} / {r['during_p99']} | {r['ratio_p99']} | {r['listening_events']} |",
+            flush=True,
+        )
+        print(
+            f"board ops measured alone / during: {r['board_ops']}; results fetched by the open Mirror panels: "
+            f"{r['fetches']}, p50 / p99 {r['fetch_p50']} / {r['fetch_p99']} ms"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         med, worst, scan, aggregate = results_time(f"sqlite:///{tmp}/results.db", args.results, args.verbatim_rate)
-        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median "
-              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
-              f"the SQL aggregate {ms(aggregate)} ms", flush=True)
+        print(
+            f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on SQLite: median "
+            f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
+            f"the SQL aggregate {ms(aggregate)} ms",
+            flush=True,
+        )
     if args.pg:
         med, worst, scan, aggregate = results_time(args.pg, args.results, args.verbatim_rate)
-        print(f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on PostgreSQL: median "
-              f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
-              f"the SQL aggregate {ms(aggregate)} ms")
+        print(
+            f"results for {args.results} responses ({args.verbatim_rate:.0%} with a comment) on PostgreSQL: median "
+            f"{ms(med)} ms, max {ms(worst)} ms; one full read of the answers {ms(scan)} ms; "
+            f"the SQL aggregate {ms(aggregate)} ms"
+        )
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -5,6 +5,7 @@
 `join` enters a room; `op` gets a seq, is emitted to the room as an `event` and acked. No database,
 no validation: what Flask-SocketIO itself costs, for bench/fanout.py to compare against.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,13 @@ def on_join(payload: dict) -> dict:
 def on_op(payload: dict) -> dict:
     with lock:
         seq = seqs[payload["map_id"]] = seqs.get(payload["map_id"], 0) + 1
-    event = {"map_id": payload["map_id"], "seq": seq, "op_id": payload["op_id"], "type": payload["type"],
-             "data": {k: v for k, v in payload.items() if k not in ("map_id", "op_id", "type")}}
+    event = {
+        "map_id": payload["map_id"],
+        "seq": seq,
+        "op_id": payload["op_id"],
+        "type": payload["type"],
+        "data": {k: v for k, v in payload.items() if k not in ("map_id", "op_id", "type")},
+    }
     socketio.emit("event", event, to=payload["map_id"])
     return {"ok": True, "seq": seq}
 
@@ -67,6 +73,12 @@ if __name__ == "__main__":
         class NoDelayHandler(WSGIRequestHandler):
             disable_nagle_algorithm = True
 
-        socketio.run(app, host=ARGS.host, port=ARGS.port, allow_unsafe_werkzeug=True,
-                     request_handler=NoDelayHandler, log_output=False)
+        socketio.run(
+            app,
+            host=ARGS.host,
+            port=ARGS.port,
+            allow_unsafe_werkzeug=True,
+            request_handler=NoDelayHandler,
+            log_output=False,
+        )
     sys.exit(0)

@@ -11,6 +11,7 @@ joining participant waits for on the server side:
 - `snapshot_for`: building the snapshot alone (queries + shaping), without JSON encoding.
 Prints p50, p95 and max over the rounds, the snapshot's size, and the machine's load.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def _timed(rounds: int, fn) -> list[float]:
 
 
 def run(url: str, cards: int, rounds: int, tmp: Path) -> None:
-    app = create_app(Settings(database_url=url, demo=False, async_mode="threading", secret_key="bench",
-                              exports_dir=tmp / "exports"))
+    app = create_app(
+        Settings(database_url=url, demo=False, async_mode="threading", secret_key="bench", exports_dir=tmp / "exports")
+    )
     state = app.extensions["parcours"]
     try:
         answer = json_io.import_workshop(state.db, document(cards, "spread"), "http://bench")
@@ -62,7 +64,11 @@ def run(url: str, cards: int, rounds: int, tmp: Path) -> None:
         joined = http.post("/api/join", json={"code": answer["join_code"], "name": "Zoé"}).get_json()
         token = joined["token"]
         with state.db.read() as s:
-            n_cards = len(views.snapshot_for(s, s.get(Map, map_id), actor_of(s.get(Participant, joined["participant"]["id"])))["cards"])
+            n_cards = len(
+                views.snapshot_for(s, s.get(Map, map_id), actor_of(s.get(Participant, joined["participant"]["id"])))[
+                    "cards"
+                ]
+            )
         client = app.extensions["socketio"].test_client(app, auth={"token": token})
 
         def join() -> None:
@@ -92,7 +98,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--postgres", action="store_true", help="also on the local PostgreSQL (a database made and dropped)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also on the local PostgreSQL (a database made and dropped)"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,7 @@ MESSAGE_QUEUE_URL (default: the local Redis) are read from the environment. Each
 a free local port; HAProxy (deploy/haproxy.cfg) balances them with sticky cookies and health checks
 on /healthz. Ctrl-C stops everything.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,9 @@ def haproxy_config(bind: str, ports: list[int]) -> str:
     text = TEMPLATE.read_text()
     text = re.sub(r"(?m)^(\s*)bind \S+", lambda m: f"{m.group(1)}bind {bind}", text, count=1)
     servers = "".join(f"    server p{i} 127.0.0.1:{port} cookie p{i}\n" for i, port in enumerate(ports, 1))
-    return re.sub(r"(?s)(# servers:begin\n).*?(\s*# servers:end)",
-                  lambda m: m.group(1) + servers + m.group(2).lstrip("\n"), text)
+    return re.sub(
+        r"(?s)(# servers:begin\n).*?(\s*# servers:end)", lambda m: m.group(1) + servers + m.group(2).lstrip("\n"), text
+    )
 
 
 def ensure_database(url: str) -> None:
@@ -72,13 +74,28 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 class Cluster:
     """The processes and HAProxy; also used by the fault tests (tests/e2e/test_cluster_faults.py)."""
 
-    def __init__(self, processes: int, port: int, database_url: str, mq_url: str, channel: str = "parcours",
-                 async_mode: str = "eventlet", log_dir: Path | None = None, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        processes: int,
+        port: int,
+        database_url: str,
+        mq_url: str,
+        channel: str = "parcours",
+        async_mode: str = "eventlet",
+        log_dir: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
         self.port = port
         self.ports = [free_port() for _ in range(processes)]
-        self.env = {**os.environ, "DATABASE_URL": database_url, "MESSAGE_QUEUE_URL": mq_url,
-                    "PARCOURS_MQ_CHANNEL": channel, "PARCOURS_ASYNC_MODE": async_mode, "PYTHONUNBUFFERED": "1",
-                    **(extra_env or {})}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MESSAGE_QUEUE_URL": mq_url,
+            "PARCOURS_MQ_CHANNEL": channel,
+            "PARCOURS_ASYNC_MODE": async_mode,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
         self.async_mode = async_mode
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="parcours-cluster-"))
         self.procs: list[subprocess.Popen | None] = [None] * processes
@@ -94,8 +111,21 @@ class Cluster:
     def start_process(self, i: int) -> None:
         out = open(self.log_dir / f"p{i + 1}.log", "ab")
         self.procs[i] = subprocess.Popen(
-            [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(self.ports[i]),
-             "--async-mode", self.async_mode], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                str(ROOT / "run.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[i]),
+                "--async-mode",
+                self.async_mode,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         wait_healthy(self.process_url(i), self.procs[i])
 
     def kill_process(self, i: int) -> None:
@@ -110,8 +140,9 @@ class Cluster:
             self.start_process(i)
         cfg = self.log_dir / "haproxy.cfg"
         cfg.write_text(haproxy_config(f"127.0.0.1:{self.port}", self.ports))
-        self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stderr=subprocess.STDOUT,
-                                        stdout=open(self.log_dir / "haproxy.log", "ab"))
+        self.haproxy = subprocess.Popen(
+            [HAPROXY, "-db", "-f", str(cfg)], stderr=subprocess.STDOUT, stdout=open(self.log_dir / "haproxy.log", "ab")
+        )
         wait_healthy(self.url, self.haproxy)
         return self
 
@@ -137,12 +168,20 @@ def main() -> None:
     if db.startswith("sqlite"):
         sys.exit("a cluster needs PostgreSQL: set DATABASE_URL=postgresql+psycopg://…")
     ensure_database(db)
-    cluster = Cluster(args.processes, args.port, db, os.environ.get("MESSAGE_QUEUE_URL") or DEFAULT_MQ,
-                      os.environ.get("PARCOURS_MQ_CHANNEL", "parcours"), args.async_mode)
+    cluster = Cluster(
+        args.processes,
+        args.port,
+        db,
+        os.environ.get("MESSAGE_QUEUE_URL") or DEFAULT_MQ,
+        os.environ.get("PARCOURS_MQ_CHANNEL", "parcours"),
+        args.async_mode,
+    )
     try:
         cluster.start()
-        print(f"Parcours: {args.processes} processes behind HAProxy on {cluster.url} (logs in {cluster.log_dir})",
-              flush=True)
+        print(
+            f"Parcours: {args.processes} processes behind HAProxy on {cluster.url} (logs in {cluster.log_dir})",
+            flush=True,
+        )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
         while all(p and p.poll() is None for p in [cluster.haproxy, *cluster.procs]):

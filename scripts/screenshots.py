@@ -4,6 +4,7 @@ Builds the demo workshop in a throw-away SQLite database, serves it with the rea
 photographs the pages at 1366×768 (a laptop), 1920×1080 (a projector) and 390×844 (a phone: a
 participant, and the facilitator's room controls) with Debian's Chromium.
 """
+
 from __future__ import annotations
 
 import sys
@@ -27,12 +28,23 @@ def main() -> int:
 
 def shoot(server: Server, demo: dict) -> None:
     map_id, token = demo["map_id"], demo["facilitator_token"]
-    joined = server.api("POST", "/api/join", json={"code": demo["join_code"], "name": "Nadia Petit",
-                                                   "department": "Agence de Lyon", "perspective": "customer"}).json()
+    joined = server.api(
+        "POST",
+        "/api/join",
+        json={
+            "code": demo["join_code"],
+            "name": "Nadia Petit",
+            "department": "Agence de Lyon",
+            "perspective": "customer",
+        },
+    ).json()
     # A running exercise, as during a real diagnostic phase.
-    server.api("POST", f"/api/maps/{map_id}/ops", token=token,
-               json={"op_id": str(uuid.uuid4()), "type": "timer.start", "seconds": 600,
-                     "label": "Irritants, côté client"})
+    server.api(
+        "POST",
+        f"/api/maps/{map_id}/ops",
+        token=token,
+        json={"op_id": str(uuid.uuid4()), "type": "timer.start", "seconds": 600, "label": "Irritants, côté client"},
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width, height in SIZES:
@@ -63,8 +75,9 @@ def shoot(server: Server, demo: dict) -> None:
                 ctx_page.context.close()
 
         # A participant on a phone (390×844): the board, writing a card, the sheets drawer.
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                    device_scale_factor=2).new_page()
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        ).new_page()
         phone.goto(f"{server.url}/board/{map_id}#token={joined['token']}")
         expect(phone.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
         phone.wait_for_timeout(400)
@@ -82,8 +95,9 @@ def shoot(server: Server, demo: dict) -> None:
 
         # The facilitator on a phone: the room controls (timer, pause, +1 min, bell), then the Invite
         # dialog with their own link, new link / new code and co-facilitators.
-        lead_phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                         device_scale_factor=2).new_page()
+        lead_phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        ).new_page()
         lead_phone.goto(f"{server.url}/board/{map_id}#token={token}")
         expect(lead_phone.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
         lead_phone.wait_for_timeout(400)

@@ -1,5 +1,6 @@
 """Screenshots of the chantier sheets, the matrix, the emotion curves and the mirror for docs/screenshots/:
 `.venv/bin/python -m scripts.screenshots_sheets` (the demo workshop, served by the real `run.py`)."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,16 @@ def main() -> int:
 
 def shoot(server: Server, demo: dict, errors: list) -> None:
     map_id, token = demo["map_id"], demo["facilitator_token"]
-    joined = server.api("POST", "/api/join", json={"code": demo["join_code"], "name": "Nadia Petit",
-                                                   "department": "Agence de Lyon", "perspective": "employee"}).json()
+    joined = server.api(
+        "POST",
+        "/api/join",
+        json={
+            "code": demo["join_code"],
+            "name": "Nadia Petit",
+            "department": "Agence de Lyon",
+            "perspective": "employee",
+        },
+    ).json()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width, height in SIZES:
@@ -42,8 +51,9 @@ def shoot(server: Server, demo: dict, errors: list) -> None:
             # The emotions lane: faces and both curves, in view.
             lane = page.locator(".lane-head.lane-emotions")
             lane.scroll_into_view_if_needed()
-            page.locator("#board-wrap").evaluate("(el, y) => el.scrollTop = y - 150",
-                                                 lane.evaluate("el => el.offsetTop"))
+            page.locator("#board-wrap").evaluate(
+                "(el, y) => el.scrollTop = y - 150", lane.evaluate("el => el.offsetTop")
+            )
             page.locator(".emo .emo-face[data-score='1']").nth(2).click()
             page.wait_for_timeout(300)
             page.screenshot(path=OUT / f"emotions-lane-{size}.png")
@@ -79,7 +89,9 @@ def shoot(server: Server, demo: dict, errors: list) -> None:
             present.goto(f"{server.url}/present/{map_id}#token={token}")
             expect(present.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
             lane = present.locator(".lane-head.lane-emotions")
-            present.locator("#board-wrap").evaluate("(el, y) => el.scrollTop = y - 150", lane.evaluate("el => el.offsetTop"))
+            present.locator("#board-wrap").evaluate(
+                "(el, y) => el.scrollTop = y - 150", lane.evaluate("el => el.offsetTop")
+            )
             present.wait_for_timeout(300)
             present.screenshot(path=OUT / f"emotions-present-{size}.png")
             for p in (page, other, present):

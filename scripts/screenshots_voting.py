@@ -4,6 +4,7 @@
 Builds the demo workshop in a throw-away SQLite database, serves it with the real `run.py`, runs a vote on
 the steps and a secret vote on the ideas, and photographs them at 1366×768 and 1920×1080.
 """
+
 from __future__ import annotations
 
 import sys
@@ -38,8 +39,11 @@ def shoot(server: Server, demo: dict, out: Path, size: tuple[int, int]) -> None:
         return r.json()
 
     def join(name: str, perspective: str = "customer") -> str:
-        return server.api("POST", "/api/join", json={"code": demo["join_code"], "name": name, "department": "Agence",
-                                                     "perspective": perspective}).json()["token"]
+        return server.api(
+            "POST",
+            "/api/join",
+            json={"code": demo["join_code"], "name": name, "department": "Agence", "perspective": perspective},
+        ).json()["token"]
 
     nadia = join("Nadia Petit")
     others = [join(n) for n in ("Paul Girard", "Inès Moreau", "Hugo Lemaire")]

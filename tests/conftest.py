@@ -3,6 +3,7 @@
 A test that needs PostgreSQL, Redis or Chromium and cannot find it fails under CI (CI=true)
 and is skipped, with the reason, elsewhere.
 """
+
 from __future__ import annotations
 
 import os
@@ -131,8 +132,9 @@ class Board:
         return self.answer["map"]["id"]
 
     def join(self, name: str, perspective: str | None = None, role: str = "participant") -> Actor:
-        joined = services.join(self.db, {"code": self.answer["join_code"], "name": name,
-                                         "perspective": perspective, "role": role})
+        joined = services.join(
+            self.db, {"code": self.answer["join_code"], "name": name, "perspective": perspective, "role": role}
+        )
         with self.db.read() as s:
             return actor_of(s.get(Participant, joined["participant"]["id"]))
 
@@ -149,7 +151,8 @@ class Board:
 
 def make_board(database: Database, map_type: str = "journey", locale: str = "fr") -> Board:
     answer, facilitator = services.create_workshop(
-        database, {"title": "Atelier test", "map_type": map_type, "locale": locale}, "http://test")
+        database, {"title": "Atelier test", "map_type": map_type, "locale": locale}, "http://test"
+    )
     return Board(database, answer, facilitator)
 
 

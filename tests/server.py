@@ -1,4 +1,5 @@
 """Start the real server (`run.py`) on a free port for end-to-end and browser tests."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,15 @@ def free_port() -> int:
 class Server:
     """One `run.py` process; `kill()` is a real SIGKILL, `start()` again restarts on the same port."""
 
-    def __init__(self, database_url: str, *, port: int | None = None, async_mode: str = "eventlet",
-                 env: dict[str, str] | None = None, log_path: Path | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        port: int | None = None,
+        async_mode: str = "eventlet",
+        env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+    ):
         self.database_url = database_url
         self.port = port or free_port()
         self.async_mode = async_mode
@@ -41,12 +49,31 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> Server:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "PARCOURS_DEMO": "0",
-               "PARCOURS_ASYNC_MODE": self.async_mode, "PYTHONUNBUFFERED": "1", **self.env}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "PARCOURS_DEMO": "0",
+            "PARCOURS_ASYNC_MODE": self.async_mode,
+            "PYTHONUNBUFFERED": "1",
+            **self.env,
+        }
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1",
-                                      "--port", str(self.port), "--async-mode", self.async_mode],
-                                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "run.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--async-mode",
+                self.async_mode,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -2,6 +2,7 @@
 when `views.same_for_everyone` says every viewer's copy is the event itself. For every op of
 test_events.py's replay cases and every kind of viewer, that must be true of `views.redact` — and the
 shortcut must not swallow the cases that do differ (a face-down card, a secret vote, an emotion)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The demo workshop a newcomer meets on `make run`."""
+
 from __future__ import annotations
 
 from workshop import views
@@ -40,6 +41,7 @@ def test_demo_is_made_once_and_its_links_survive_a_restart(tmp_path):
 
 def test_demo_ends_the_day_with_votes_key_moments_selected_ideas_and_sheets(tmp_path):
     from workshop.demo import create_demo
+
     DEMO_SHEETS = DEMO["chantiers"]
 
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
@@ -47,8 +49,9 @@ def test_demo_ends_the_day_with_votes_key_moments_selected_ideas_and_sheets(tmp_
     links = create_demo(db)
     with db.read() as s:
         m = s.get(Map, links["map_id"])
-        facilitator = s.scalars(select(Participant).where(Participant.workshop_id == m.workshop_id,
-                                                          Participant.role == "facilitator")).one()
+        facilitator = s.scalars(
+            select(Participant).where(Participant.workshop_id == m.workshop_id, Participant.role == "facilitator")
+        ).one()
         snap = views.snapshot_for(s, m, actor_of(facilitator))
     assert [c["title"] for c in snap["chantiers"]] == [sheet["title"] for sheet in DEMO_SHEETS]
     assert all(c["card_ids"] and c["step_ids"] for c in snap["chantiers"])

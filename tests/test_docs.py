@@ -2,6 +2,7 @@
 
 One subtest per item, so a new op or setting without its line in the docs fails by name.
 """
+
 from __future__ import annotations
 
 import re

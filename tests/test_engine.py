@@ -1,4 +1,5 @@
 """The op engine on SQLite and on the local PostgreSQL: validation, rights, seq, idempotency, sync."""
+
 from __future__ import annotations
 
 import threading
@@ -67,17 +68,20 @@ def test_same_op_id_applies_once_and_answers_the_first_result(board):
     assert snapshot(board, alice)["seq"] == first["seq"]
 
 
-@pytest.mark.parametrize("raw, code, field", [
-    ({"op_id": None, "type": "card.add"}, "invalid", "op_id"),
-    ({"op_id": "not-a-uuid", "type": "card.add"}, "invalid", "op_id"),
-    ({"type": "card.explode"}, "invalid", "type"),
-    ({"type": "card.add", "step_id": "x"}, "invalid", "step_id"),
-    ({"type": "card.add", "text": "hi", "colour": "red"}, "invalid", "colour"),
-    ({"type": "card.add", "kind": "rant", "text": "hi"}, "invalid", "kind"),
-    ({"type": "card.add", "text": "x" * 5001}, "too_large", "text"),
-    ({"type": "step.update", "title": "t" * 201}, "too_large", "title"),
-    ({"type": "timer.start", "seconds": 0}, "invalid", "seconds"),
-])
+@pytest.mark.parametrize(
+    "raw, code, field",
+    [
+        ({"op_id": None, "type": "card.add"}, "invalid", "op_id"),
+        ({"op_id": "not-a-uuid", "type": "card.add"}, "invalid", "op_id"),
+        ({"type": "card.explode"}, "invalid", "type"),
+        ({"type": "card.add", "step_id": "x"}, "invalid", "step_id"),
+        ({"type": "card.add", "text": "hi", "colour": "red"}, "invalid", "colour"),
+        ({"type": "card.add", "kind": "rant", "text": "hi"}, "invalid", "kind"),
+        ({"type": "card.add", "text": "x" * 5001}, "too_large", "text"),
+        ({"type": "step.update", "title": "t" * 201}, "too_large", "title"),
+        ({"type": "timer.start", "seconds": 0}, "invalid", "seconds"),
+    ],
+)
 def test_bad_ops_answer_a_clear_error_and_change_nothing(board, raw, code, field):
     alice = board.join("Alice")
     lane, step = first_cell(board)
@@ -91,6 +95,7 @@ def test_bad_ops_answer_a_clear_error_and_change_nothing(board, raw, code, field
     before = snapshot(board, board.facilitator)
     actor = board.facilitator if raw["type"] == "timer.start" else alice
     from workshop import engine
+
     ack = engine.apply(board.db, board.map_id, actor, raw).ack
     assert ack["ok"] is False
     assert ack["error"]["code"] == code
@@ -101,11 +106,18 @@ def test_bad_ops_answer_a_clear_error_and_change_nothing(board, raw, code, field
 
 def test_non_objects_and_huge_ops_are_refused(board):
     from workshop import engine
+
     for raw in (None, [], "card.add", 42):
         assert engine.apply(board.db, board.map_id, board.facilitator, raw).ack["error"]["code"] == "invalid"
     lane, step = first_cell(board)
-    huge = {"op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": lane, "step_id": step,
-            "text": "x", "padding": "y" * 70_000}
+    huge = {
+        "op_id": str(uuid.uuid4()),
+        "type": "card.add",
+        "lane_id": lane,
+        "step_id": step,
+        "text": "x",
+        "padding": "y" * 70_000,
+    }
     assert engine.apply(board.db, board.map_id, board.facilitator, huge).ack["error"]["code"] == "too_large"
 
 
@@ -152,9 +164,14 @@ def test_a_token_never_reaches_another_workshop(db):
     intruder = theirs.join("Eve")
     lane, step = first_cell(mine)
     from workshop import engine
+
     for actor in (intruder, theirs.facilitator):
-        ack = engine.apply(db, mine.map_id, actor, {"op_id": str(uuid.uuid4()), "type": "card.add",
-                                                    "lane_id": lane, "step_id": step, "text": "x"}).ack
+        ack = engine.apply(
+            db,
+            mine.map_id,
+            actor,
+            {"op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": lane, "step_id": step, "text": "x"},
+        ).ack
         assert ack["error"]["code"] == "not_found"
     # Ids of another map are unknown here too.
     their_lane, their_step = first_cell(theirs)

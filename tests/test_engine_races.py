@@ -1,4 +1,5 @@
 """Races the engine must win on PostgreSQL, where several writers wait on one map's row lock."""
+
 from __future__ import annotations
 
 import threading
@@ -27,6 +28,7 @@ def test_an_op_resent_while_its_first_copy_waits_on_the_lock_is_applied_once(pg_
         acks: list[dict] = []
         with psycopg.connect(pg_url.replace("+psycopg", "")) as holder:
             holder.execute("SELECT seq FROM maps WHERE id = %s FOR UPDATE", (board.map_id,))
+
             def send() -> None:
                 acks.append(engine.apply(db, board.map_id, actor, dict(op)).ack)
 

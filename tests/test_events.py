@@ -6,6 +6,7 @@ the op is applied through the engine, the viewer's redacted events are replayed 
 `static/js/store.js` under Node, and the result must equal the snapshot that viewer gets afterwards.
 A registered op type without a case fails the coverage test: a new op cannot drift silently.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -78,8 +79,11 @@ def _retract_in(s: Scene, secret: bool) -> tuple[Actor, str, dict[str, Any]]:
 
 
 def _promote(s: Scene, target: str) -> tuple[Actor, str, dict[str, Any]]:
-    ids = {"card": lambda: s.card()["id"], "step": lambda: s.step,
-           "chantier": lambda: s.ok(s.alice, "chantier.add", title="Fiche")["id"]}[target]()
+    ids = {
+        "card": lambda: s.card()["id"],
+        "step": lambda: s.step,
+        "chantier": lambda: s.ok(s.alice, "chantier.add", title="Fiche")["id"],
+    }[target]()
     r = s.round(target=target)
     s.ok(s.alice, "vote.cast", round_id=r["id"], target_id=ids)
     s.ok(s.fac, "round.close", id=r["id"])
@@ -145,35 +149,75 @@ def _paused(s: Scene) -> Actor:
 
 
 CASES: dict[str, tuple[str, Case]] = {
-    "card.add": ("card.add", lambda s: (s.alice, "card.add", {"lane_id": s.lane, "step_id": s.step,
-                                                              "kind": "irritant", "text": "Attente"})),
-    "card.add silent": ("card.add", lambda s: (s.alice, "card.add", {
-        "lane_id": s.lane, "step_id": s.step, "kind": "idea", "text": "En silence", "visibility": "author"})),
+    "card.add": (
+        "card.add",
+        lambda s: (s.alice, "card.add", {"lane_id": s.lane, "step_id": s.step, "kind": "irritant", "text": "Attente"}),
+    ),
+    "card.add silent": (
+        "card.add",
+        lambda s: (
+            s.alice,
+            "card.add",
+            {"lane_id": s.lane, "step_id": s.step, "kind": "idea", "text": "En silence", "visibility": "author"},
+        ),
+    ),
     "card.update": ("card.update", lambda s: (s.bob, "card.update", {"id": s.card()["id"], "text": "Reformulée"})),
-    "card.update silent": ("card.update", lambda s: (s.alice, "card.update", {
-        "id": s.card(visibility="author")["id"], "text": "Toujours cachée"})),
-    "card.move": ("card.move", lambda s: (s.bob, "card.move", {"id": s.card()["id"], "lane_id": s.lane,
-                                                              "step_id": s.step2, "position": 0})),
+    "card.update silent": (
+        "card.update",
+        lambda s: (s.alice, "card.update", {"id": s.card(visibility="author")["id"], "text": "Toujours cachée"}),
+    ),
+    "card.move": (
+        "card.move",
+        lambda s: (s.bob, "card.move", {"id": s.card()["id"], "lane_id": s.lane, "step_id": s.step2, "position": 0}),
+    ),
     "card.delete": ("card.delete", lambda s: (s.fac, "card.delete", {"id": s.card()["id"]})),
     "cards.reveal": ("cards.reveal", lambda s: (s.card(visibility="author") and s.fac, "cards.reveal", {})),
     "comment.add": ("comment.add", lambda s: (s.bob, "comment.add", {"target_id": s.card()["id"], "text": "+1"})),
-    "comment.delete": ("comment.delete", lambda s: (s.alice, "comment.delete", {
-        "id": s.ok(s.alice, "comment.add", target_id=s.card()["id"], text="Oups")["id"]})),
-    "chantier.add": ("chantier.add", lambda s: (s.alice, "chantier.add", {"title": "Caution express",
-                                                                          "step_ids": [s.step]})),
-    "chantier.update": ("chantier.update", lambda s: (s.bob, "chantier.update", {
-        "id": s.ok(s.alice, "chantier.add", title="Fiche")["id"], "owner": "Camille", "effort": 2})),
-    "chantier.delete": ("chantier.delete", lambda s: (s.fac, "chantier.delete", {
-        "id": s.ok(s.alice, "chantier.add", title="Fiche")["id"]})),
+    "comment.delete": (
+        "comment.delete",
+        lambda s: (
+            s.alice,
+            "comment.delete",
+            {"id": s.ok(s.alice, "comment.add", target_id=s.card()["id"], text="Oups")["id"]},
+        ),
+    ),
+    "chantier.add": (
+        "chantier.add",
+        lambda s: (s.alice, "chantier.add", {"title": "Caution express", "step_ids": [s.step]}),
+    ),
+    "chantier.update": (
+        "chantier.update",
+        lambda s: (
+            s.bob,
+            "chantier.update",
+            {"id": s.ok(s.alice, "chantier.add", title="Fiche")["id"], "owner": "Camille", "effort": 2},
+        ),
+    ),
+    "chantier.delete": (
+        "chantier.delete",
+        lambda s: (s.fac, "chantier.delete", {"id": s.ok(s.alice, "chantier.add", title="Fiche")["id"]}),
+    ),
     "emotion.set customer": ("emotion.set", lambda s: (s.alice, "emotion.set", {"step_id": s.step, "score": -2})),
-    "emotion.set employee": ("emotion.set", lambda s: (
-        s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.bob, "emotion.set",
-        {"step_id": s.step, "score": 1})),
-    "emotion.set facilitator without a side": ("emotion.set", lambda s: (s.fac, "emotion.set", {
-        "step_id": s.step, "score": 1})),
-    "emotion.set cleared": ("emotion.set", lambda s: (
-        s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.alice, "emotion.set",
-        {"step_id": s.step, "score": None})),
+    "emotion.set employee": (
+        "emotion.set",
+        lambda s: (
+            s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.bob,
+            "emotion.set",
+            {"step_id": s.step, "score": 1},
+        ),
+    ),
+    "emotion.set facilitator without a side": (
+        "emotion.set",
+        lambda s: (s.fac, "emotion.set", {"step_id": s.step, "score": 1}),
+    ),
+    "emotion.set cleared": (
+        "emotion.set",
+        lambda s: (
+            s.ok(s.alice, "emotion.set", step_id=s.step, score=2) and s.alice,
+            "emotion.set",
+            {"step_id": s.step, "score": None},
+        ),
+    ),
     "phase.set": ("phase.set", lambda s: (s.fac, "phase.set", {"phase": "ideation"})),
     "board.lock": ("board.lock", lambda s: (s.fac, "board.lock", {"locked": True})),
     "board.silent": ("board.silent", lambda s: (s.fac, "board.silent", {"silent": True})),
@@ -181,13 +225,23 @@ CASES: dict[str, tuple[str, Case]] = {
     "timer.start": ("timer.start", lambda s: (s.fac, "timer.start", {"seconds": 300, "label": "Silence"})),
     "timer.stop": ("timer.stop", lambda s: (s.ok(s.fac, "timer.start", seconds=60) and s.fac, "timer.stop", {})),
     "stage.add": ("stage.add", lambda s: (s.fac, "stage.add", {"title": "Fidélisation", "position": 0})),
-    "stage.update": ("stage.update", lambda s: (s.fac, "stage.update", {
-        "id": s.ok(s.fac, "stage.add", title="Nouvelle")["id"], "title": "Renommée", "position": 0})),
-    "stage.delete": ("stage.delete", lambda s: (s.fac, "stage.delete", {
-        "id": s.ok(s.fac, "step.update", id=s.step)["stage_id"]})),
+    "stage.update": (
+        "stage.update",
+        lambda s: (
+            s.fac,
+            "stage.update",
+            {"id": s.ok(s.fac, "stage.add", title="Nouvelle")["id"], "title": "Renommée", "position": 0},
+        ),
+    ),
+    "stage.delete": (
+        "stage.delete",
+        lambda s: (s.fac, "stage.delete", {"id": s.ok(s.fac, "step.update", id=s.step)["stage_id"]}),
+    ),
     "step.add": ("step.add", lambda s: (s.alice, "step.add", {"title": "Relance", "position": 0})),
-    "step.update": ("step.update", lambda s: (s.fac, "step.update", {"id": s.step, "key_moment": True,
-                                                                      "description": "Moment clé"})),
+    "step.update": (
+        "step.update",
+        lambda s: (s.fac, "step.update", {"id": s.step, "key_moment": True, "description": "Moment clé"}),
+    ),
     "step.move": ("step.move", lambda s: (s.fac, "step.move", {"id": s.step, "position": 1})),
     "step.delete": ("step.delete", _step_delete),
     "lane.add": ("lane.add", lambda s: (s.fac, "lane.add", {"title": "Promesse", "position": 1})),
@@ -195,8 +249,10 @@ CASES: dict[str, tuple[str, Case]] = {
     "lane.move": ("lane.move", lambda s: (s.fac, "lane.move", {"id": s.lane, "position": 2})),
     "lane.delete": ("lane.delete", lambda s: (s.card() and s.fac, "lane.delete", {"id": s.lane})),
     "round.open": ("round.open", lambda s: (s.fac, "round.open", {"target": "step", "budget": 3})),
-    "round.open secret": ("round.open", lambda s: (s.fac, "round.open", {"target": "card", "budget": 2,
-                                                                          "secret": True})),
+    "round.open secret": (
+        "round.open",
+        lambda s: (s.fac, "round.open", {"target": "card", "budget": 2, "secret": True}),
+    ),
     "round.close": ("round.close", lambda s: (s.fac, "round.close", {"id": _vote_then_close(s, False)["id"]})),
     "round.close secret": ("round.close", lambda s: (s.fac, "round.close", {"id": _vote_then_close(s, True)["id"]})),
     "round.promote card": ("round.promote", lambda s: _promote(s, "card")),
@@ -206,14 +262,25 @@ CASES: dict[str, tuple[str, Case]] = {
     "vote.cast secret": ("vote.cast", lambda s: _cast_in(s, True)),
     "vote.retract": ("vote.retract", lambda s: _retract_in(s, False)),
     "vote.retract secret": ("vote.retract", lambda s: _retract_in(s, True)),
-    "chantier.update base_version": ("chantier.update", lambda s: (s.bob, "chantier.update", {
-        "id": (sheet := s.ok(s.alice, "chantier.add", title="Fiche"))["id"], "problem": "Attente",
-        "base_version": sheet["version"]})),
+    "chantier.update base_version": (
+        "chantier.update",
+        lambda s: (
+            s.bob,
+            "chantier.update",
+            {
+                "id": (sheet := s.ok(s.alice, "chantier.add", title="Fiche"))["id"],
+                "problem": "Attente",
+                "base_version": sheet["version"],
+            },
+        ),
+    ),
     "chantier.from_winners": ("chantier.from_winners", _winners),
     "timer.pause": ("timer.pause", lambda s: (s.ok(s.fac, "timer.start", seconds=120) and s.fac, "timer.pause", {})),
     "timer.resume": ("timer.resume", lambda s: (_paused(s), "timer.resume", {})),
-    "timer.extend": ("timer.extend", lambda s: (s.ok(s.fac, "timer.start", seconds=120) and s.fac, "timer.extend",
-                                                {"seconds": 60})),
+    "timer.extend": (
+        "timer.extend",
+        lambda s: (s.ok(s.fac, "timer.start", seconds=120) and s.fac, "timer.extend", {"seconds": 60}),
+    ),
     "timer.extend paused": ("timer.extend", lambda s: (_paused(s), "timer.extend", {})),
     "board.settings": ("board.settings", lambda s: (s.fac, "board.settings", {"structure_edits": "facilitator"})),
     "card.restore": ("card.restore", lambda s: _card_restore(s, silent=False)),
@@ -244,8 +311,7 @@ def scene(sqlite_url) -> Scene:
     alice, bob = board.join("Alice", "customer"), board.join("Bob", "employee")
     observer = board.join("Projecteur", role="observer")
     snap = _snapshot(board, board.facilitator)
-    yield Scene(board, alice, bob, observer, snap["lanes"][0]["id"], snap["steps"][0]["id"],
-                snap["steps"][1]["id"])
+    yield Scene(board, alice, bob, observer, snap["lanes"][0]["id"], snap["steps"][0]["id"], snap["steps"][1]["id"])
     database.dispose()
 
 
@@ -263,14 +329,21 @@ def test_store_js_replays_each_op_to_the_snapshot_every_viewer_gets_next(scene, 
     type_, prepare = CASES[name]
     actor, sent_type, fields = prepare(scene)
     assert sent_type == type_
-    viewers = {"author": actor, "alice": scene.alice, "bob": scene.bob, "facilitator": scene.fac,
-               "observer": scene.observer}
+    viewers = {
+        "author": actor,
+        "alice": scene.alice,
+        "bob": scene.bob,
+        "facilitator": scene.fac,
+        "observer": scene.observer,
+    }
     before = {who: _snapshot(scene.board, v) for who, v in viewers.items()}
     scene.ok(actor, type_, **fields)
     after = {who: _snapshot(scene.board, v) for who, v in viewers.items()}
     assert any(normalised(before[w]) != normalised(after[w]) for w in viewers), "the op changed nothing"
-    scenarios = [{"me": v.id, "snapshot": before[who], "events": _events(scene.board, v, before[who]["seq"])}
-                 for who, v in viewers.items()]
+    scenarios = [
+        {"me": v.id, "snapshot": before[who], "events": _events(scene.board, v, before[who]["seq"])}
+        for who, v in viewers.items()
+    ]
     for scenario in scenarios:
         for event in scenario["events"]:  # each viewer's (redacted) copy has its declared shape
             event_types.check_event(event)
@@ -280,6 +353,7 @@ def test_store_js_replays_each_op_to_the_snapshot_every_viewer_gets_next(scene, 
 
 def test_the_openapi_document_publishes_each_op_types_event_data():
     from workshop.openapi import openapi_document
+
     schemas = openapi_document()["components"]["schemas"]
     for type_, model in event_types.EVENT_DATA.items():
         ref = schemas["op_" + type_.replace(".", "_")]["x-event-data"]["$ref"]

@@ -1,4 +1,5 @@
 """Exports speak the workshop's language or the one asked for (?lang=), and say what the board says."""
+
 from __future__ import annotations
 
 import csv
@@ -38,8 +39,9 @@ def french(http) -> dict[str, Any]:
     token, mid = ws["facilitator_token"], ws["map"]["id"]
 
     def op(who: str, type_: str, **fields: Any) -> dict[str, Any]:
-        res = http.post(f"/api/maps/{mid}/ops", headers=auth(who),
-                        json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+        res = http.post(
+            f"/api/maps/{mid}/ops", headers=auth(who), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
+        )
         assert res.status_code == 200, res.get_json()
         return res.get_json()["data"]
 
@@ -48,8 +50,13 @@ def french(http) -> dict[str, Any]:
     for name, side, score in (("Ana", "customer", -2), ("Bob", "employee", -2)):
         who = http.post("/api/join", json={"code": ws["join_code"], "name": name, "perspective": side}).get_json()
         op(who["token"], "emotion.set", step_id=step, score=score)
-    sheet = op(token, "chantier.add", title="Fiche à dates inversées", start="2027-06-01",
-               milestones=[{"date": None, "label": "Lancement"}])
+    sheet = op(
+        token,
+        "chantier.add",
+        title="Fiche à dates inversées",
+        start="2027-06-01",
+        milestones=[{"date": None, "label": "Lancement"}],
+    )
     op(token, "chantier.update", id=sheet["id"], end="2027-01-15")
     return ws
 
@@ -72,8 +79,9 @@ def test_a_french_workshop_exports_in_english_when_asked(http, french):
 def test_a_sheet_with_inverted_dates_is_flagged_and_an_undated_milestone_says_so(http, french):
     wid = french["workshop"]["id"]
     for lang in ("fr", "en"):
-        res = http.get(f"/api/workshops/{wid}/export/chantiers.pdf?lang={lang}",
-                       headers=auth(french["facilitator_token"]))
+        res = http.get(
+            f"/api/workshops/{wid}/export/chantiers.pdf?lang={lang}", headers=auth(french["facilitator_token"])
+        )
         text = text_of(res.data)
         assert translate(lang, "sheets.dates_inverted").replace("\u00a0", " ") in text
         assert ("sans date" if lang == "fr" else "no date") in text
@@ -93,14 +101,16 @@ def test_a_long_map_fills_its_pages_evenly():
 
     def grid(sizes: list[int]) -> dict[str, Any]:
         stages = [{"id": f"s{i}", "title": str(i)} for i in range(len(sizes))]
-        return {"stages": stages, "steps": [{"id": f"{i}-{j}", "stage_id": f"s{i}"}
-                                            for i, n in enumerate(sizes) for j in range(n)]}
+        return {
+            "stages": stages,
+            "steps": [{"id": f"{i}-{j}", "stage_id": f"s{i}"} for i, n in enumerate(sizes) for j in range(n)],
+        }
 
     def fill(sizes: list[int]) -> list[int]:
         return [sum(len(g["steps"]) for g in page) for page in _map_pages(grid(sizes))]
 
-    assert fill([11]) == [6, 5]          # not 10 and a lone step on page 2
-    assert fill([5, 4, 3]) == [5, 7]     # whole stages, pages near the average
+    assert fill([11]) == [6, 5]  # not 10 and a lone step on page 2
+    assert fill([5, 4, 3]) == [5, 7]  # whole stages, pages near the average
     assert fill([3, 4, 2]) == [9]
 
 
@@ -120,8 +130,11 @@ def test_every_export_format_is_one_row_that_makes_its_route_and_its_openapi_pat
     from workshop.openapi import openapi_document
 
     # A listening's responses.csv is the listening's own export (workshop/listening/), not a board's.
-    rules = {r.rule for r in http.application.url_map.iter_rules()
-             if "/export/" in r.rule and not r.rule.startswith("/api/listenings/")}
+    rules = {
+        r.rule
+        for r in http.application.url_map.iter_rules()
+        if "/export/" in r.rule and not r.rule.startswith("/api/listenings/")
+    }
     assert rules == {"/api" + f.flask_path for f in FORMATS}
     documented = {p for p in openapi_document()["paths"] if "/export/" in p and not p.startswith("/api/listenings/")}
     assert documented == {f.openapi_path for f in FORMATS}

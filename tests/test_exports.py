@@ -1,4 +1,5 @@
 """Exports (PDF, CSV, workshop.json) and the import, through the REST endpoints."""
+
 from __future__ import annotations
 
 import csv
@@ -68,8 +69,9 @@ def join(http, code: str, name: str, **extra: Any) -> dict[str, Any]:
 
 
 def op(http, token: str, map_id: str, type_: str, **fields: Any) -> dict[str, Any]:
-    res = http.post(f"/api/maps/{map_id}/ops", headers=auth(token),
-                    json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+    res = http.post(
+        f"/api/maps/{map_id}/ops", headers=auth(token), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
+    )
     assert res.status_code == 200, res.get_json()
     return res.get_json()["data"]
 
@@ -89,12 +91,17 @@ def flat(text: str) -> str:
 
 
 def exports(wid: str, mid: str) -> list[str]:
-    return [f"/api/workshops/{wid}/export/chantiers.pdf", f"/api/maps/{mid}/export/map.pdf",
-            f"/api/workshops/{wid}/export/report.pdf", f"/api/workshops/{wid}/export/workshop.json",
-            f"/api/maps/{mid}/export/cards.csv"]
+    return [
+        f"/api/workshops/{wid}/export/chantiers.pdf",
+        f"/api/maps/{mid}/export/map.pdf",
+        f"/api/workshops/{wid}/export/report.pdf",
+        f"/api/workshops/{wid}/export/workshop.json",
+        f"/api/maps/{mid}/export/cards.csv",
+    ]
 
 
 # -- who may export ---------------------------------------------------------------------------------
+
 
 def test_exports_answer_401_without_a_token_and_404_for_another_workshop(http, glisse):
     other = create(http, title="Un autre atelier")
@@ -121,9 +128,11 @@ def test_observers_and_participants_may_export(http, glisse):
 
 # -- the PDFs ---------------------------------------------------------------------------------------
 
+
 def test_chantiers_pdf_has_a_cover_then_one_a4_page_per_sheet(app, http, glisse):
-    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/chantiers.pdf",
-                   headers=auth(glisse["facilitator_token"]))
+    res = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/chantiers.pdf", headers=auth(glisse["facilitator_token"])
+    )
     assert res.status_code == 200 and res.mimetype == "application/pdf"
     name = re.search(r'filename="([^"]+)"', res.headers["Content-Disposition"]).group(1)
     assert re.fullmatch(r"glisse-parcours-de-l-usager-occasionnel-chantiers-\d{4}-\d{2}-\d{2}\.pdf", name)
@@ -195,14 +204,34 @@ def test_a_long_map_splits_over_pages_by_macro_stage(http):
 
 
 def test_report_pdf(http, glisse):
-    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"]))
+    res = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"])
+    )
     assert res.status_code == 200
     text = flat(" ".join(pages(res.data)))
-    for phrase in ("COMPTE RENDU D’ATELIER", "Comprendre pourquoi six nouveaux inscrits", "Participants par direction",
-                   "Service client", "Camille Martin", "Opérations terrain", "MOMENTS CLÉS", "Déverrouiller",
-                   "RÉSULTATS DES VOTES", "IDÉES RETENUES", "Remplacer la caution de 50 € par une pré-autorisation",
-                   "MATRICE DE RÉSONANCE", "Moment formidable", "Impasse", "Cécité", "Douleur", "Mauvais combat",
-                   "Coup de chance", "Synthèse des chantiers", "Se garer sans risquer d’amende", "PROBLÈME"):
+    for phrase in (
+        "COMPTE RENDU D’ATELIER",
+        "Comprendre pourquoi six nouveaux inscrits",
+        "Participants par direction",
+        "Service client",
+        "Camille Martin",
+        "Opérations terrain",
+        "MOMENTS CLÉS",
+        "Déverrouiller",
+        "RÉSULTATS DES VOTES",
+        "IDÉES RETENUES",
+        "Remplacer la caution de 50 € par une pré-autorisation",
+        "MATRICE DE RÉSONANCE",
+        "Moment formidable",
+        "Impasse",
+        "Cécité",
+        "Douleur",
+        "Mauvais combat",
+        "Coup de chance",
+        "Synthèse des chantiers",
+        "Se garer sans risquer d’amende",
+        "PROBLÈME",
+    ):
         assert phrase in text, phrase
     assert len(pages(res.data)) >= 3 + len(DEMO_SHEETS)
 
@@ -211,20 +240,25 @@ def test_english_workshop_prints_english_labels_and_no_french_spacing(http):
     ws = create(http, title="Onboarding journey", locale="en", objective="Why do people leave?")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
     op(http, token, map_id, "chantier.add", title="Fix the deposit", problem="Customers ask: why?", effort=2, impact=4)
-    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf",
-                                        headers=auth(token)).data)))
+    text = flat(
+        " ".join(
+            pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf", headers=auth(token)).data)
+        )
+    )
     assert "WORK PACKAGE SHEETS" in text and "PROBLEM" in text and "Customers ask: why?" in text
     assert "Fiches chantier" not in text
     text = flat(pages(http.get(f"/api/maps/{map_id}/export/map.pdf", headers=auth(token)).data)[0])
     assert "Customer journey map".upper() in text and "Customer actions" in text
-    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/report.pdf",
-                                        headers=auth(token)).data)))
+    text = flat(
+        " ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/report.pdf", headers=auth(token)).data))
+    )
     assert "WORKSHOP REPORT" in text and "Participants by department" in text
 
 
 def test_french_typography_in_the_pdf():
     assert french("Bonjour! Vraiment ? Prix: 50 € ; «oui»") == (
-        f"Bonjour{NNBSP}! Vraiment{NNBSP}? Prix{NBSP}: 50 €{NNBSP}; «{NBSP}oui{NBSP}»")
+        f"Bonjour{NNBSP}! Vraiment{NNBSP}? Prix{NBSP}: 50 €{NNBSP}; «{NBSP}oui{NBSP}»"
+    )
     assert french("à 10:30, http://x.fr, l'appli. Quoi?!") == f"à 10:30, http://x.fr, l’appli. Quoi{NNBSP}?!"
 
 
@@ -235,21 +269,33 @@ def test_french_typography_reaches_the_pdf(http):
     doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
     html_text = pdf.render_html("chantiers.html", pdf.chantiers_context(doc))
     assert f"Pourquoi pas{NNBSP}?" in html_text and f"demande{NBSP}: «{NBSP}combien{NNBSP}?{NBSP}»" in html_text
-    text = flat(" ".join(pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf",
-                                        headers=auth(token)).data)))
+    text = flat(
+        " ".join(
+            pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf", headers=auth(token)).data)
+        )
+    )
     # The spaces typed by nobody are in the PDF (pypdf reads the non-breaking ones as spaces).
     assert "Pourquoi pas ?" in text and "demande : « combien ? »" in text
 
 
 # -- hostile text -----------------------------------------------------------------------------------
 
+
 def test_the_fetcher_serves_static_files_only():
     fetcher = SafeFetcher()
     css = (pdf.STATIC / "css" / "pdf.css").as_uri()
     assert fetcher(css)["string"].startswith(b"/*")
-    for url in ("http://127.0.0.1:9/x.css", "https://example.com/a.png", "file:///etc/passwd",
-                css.replace("/css/pdf.css", "/../workshop/config.py"), "file://evil.example/static/css/pdf.css",
-                "ftp://example.com/x", "data:text/css,body{}", "//127.0.0.1:9/x", "x.css"):
+    for url in (
+        "http://127.0.0.1:9/x.css",
+        "https://example.com/a.png",
+        "file:///etc/passwd",
+        css.replace("/css/pdf.css", "/../workshop/config.py"),
+        "file://evil.example/static/css/pdf.css",
+        "ftp://example.com/x",
+        "data:text/css,body{}",
+        "//127.0.0.1:9/x",
+        "x.css",
+    ):
         with pytest.raises(FetchRefused):
             fetcher(url)
     assert len(fetcher.refused) == 9 and fetcher.served == [css]
@@ -268,13 +314,24 @@ def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http):
         lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
         texts = [h.format(port=port) for h in HOSTILE]
         cards = [op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=t) for t in texts]
-        op(http, token, map_id, "chantier.add", title=texts[0], problem=texts[1], solution=texts[2],
-           card_ids=[c["id"] for c in cards])
+        op(
+            http,
+            token,
+            map_id,
+            "chantier.add",
+            title=texts[0],
+            problem=texts[1],
+            solution=texts[2],
+            card_ids=[c["id"] for c in cards],
+        )
         for url in exports(ws["workshop"]["id"], map_id):
             assert http.get(url, headers=auth(token)).status_code == 200
         doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
-        for render in (lambda f: pdf.render_map(doc, map_id, f), lambda f: pdf.render_chantiers(doc, f),
-                       lambda f: pdf.render_report(doc, f)):
+        for render in (
+            lambda f: pdf.render_map(doc, map_id, f),
+            lambda f: pdf.render_chantiers(doc, f),
+            lambda f: pdf.render_report(doc, f),
+        ):
             fetcher = SafeFetcher()
             data = render(fetcher)
             assert fetcher.refused == []  # the markup never reached the renderer as markup
@@ -289,6 +346,7 @@ def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http):
 
 
 # -- CSV --------------------------------------------------------------------------------------------
+
 
 def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
     token = glisse["facilitator_token"]
@@ -312,19 +370,46 @@ def test_cards_csv_defuses_formulas(http):
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
     snap = snapshot(http, token, map_id)
     lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
-    for text in ('=HYPERLINK("http://evil.example","clic")', "+33 1 23", "-2 points", "@SUM(A1)", 'Dit "bonjour",\nà tous'):
+    for text in (
+        '=HYPERLINK("http://evil.example","clic")',
+        "+33 1 23",
+        "-2 points",
+        "@SUM(A1)",
+        'Dit "bonjour",\nà tous',
+    ):
         op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=text)
-    rows = list(csv.DictReader(io.StringIO(http.get(f"/api/maps/{map_id}/export/cards.csv", headers=auth(token))
-                                           .data.decode("utf-8-sig"), newline="")))
-    assert [r["Texte"] for r in rows] == ['\'=HYPERLINK("http://evil.example","clic")', "'+33 1 23", "'-2 points",
-                                          "'@SUM(A1)", 'Dit "bonjour",\nà tous']
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                http.get(f"/api/maps/{map_id}/export/cards.csv", headers=auth(token)).data.decode("utf-8-sig"),
+                newline="",
+            )
+        )
+    )
+    assert [r["Texte"] for r in rows] == [
+        '\'=HYPERLINK("http://evil.example","clic")',
+        "'+33 1 23",
+        "'-2 points",
+        "'@SUM(A1)",
+        'Dit "bonjour",\nà tous',
+    ]
     assert safe_cell(3) == 3 and safe_cell("ok") == "ok"
 
 
 # -- workshop.json and its import -------------------------------------------------------------------
 
-_VOLATILE = {"exported_at", "created_at", "ts", "opened_at", "closed_at", "version", "join_code", "id",
-             "workshop_id", "map_id"}
+_VOLATILE = {
+    "exported_at",
+    "created_at",
+    "ts",
+    "opened_at",
+    "closed_at",
+    "version",
+    "join_code",
+    "id",
+    "workshop_id",
+    "map_id",
+}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -350,8 +435,9 @@ def normalise(doc: Any) -> Any:
 
 
 def test_workshop_json_is_complete_and_holds_no_secret(http, glisse):
-    res = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
-                   headers=auth(glisse["facilitator_token"]))
+    res = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/workshop.json", headers=auth(glisse["facilitator_token"])
+    )
     assert res.status_code == 200 and res.mimetype == "application/json"
     doc = res.get_json()
     raw = res.data.decode()
@@ -366,43 +452,74 @@ def test_workshop_json_is_complete_and_holds_no_secret(http, glisse):
 
 
 def test_export_import_export_gives_the_same_workshop(http, glisse):
-    first = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
-                     headers=auth(glisse["facilitator_token"])).get_json()
-    res = http.post("/api/workshops/import", data=json.dumps(first), content_type="application/json",
-                    headers=auth(glisse["facilitator_token"]))
+    first = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/workshop.json", headers=auth(glisse["facilitator_token"])
+    ).get_json()
+    res = http.post(
+        "/api/workshops/import",
+        data=json.dumps(first),
+        content_type="application/json",
+        headers=auth(glisse["facilitator_token"]),
+    )
     assert res.status_code == 201, res.get_json()
     answer = res.get_json()
     assert {"workshop", "map", "facilitator_token", "join_code", "join_url", "facilitator_url"} <= set(answer)
     assert answer["workshop"]["id"] != glisse["workshop_id"] and answer["imported"]["notes"] == []
-    second = http.get(f"/api/workshops/{answer['workshop']['id']}/export/workshop.json",
-                      headers=auth(answer["facilitator_token"])).get_json()
+    second = http.get(
+        f"/api/workshops/{answer['workshop']['id']}/export/workshop.json", headers=auth(answer["facilitator_token"])
+    ).get_json()
     assert normalise(second) == normalise(first)
     old_ids = set(re.findall(r"[0-9a-f-]{36}", json.dumps(first)))
     assert not old_ids & set(re.findall(r"[0-9a-f-]{36}", json.dumps(second)))  # all new ids
     # A card's author stays its author; the new facilitator token works, the old one does not.
     card = next(c for c in second["maps"][0]["cards"] if c["text"].startswith("Remplacer la caution de 50"))
     assert next(p["name"] for p in second["participants"] if p["id"] == card["author_id"]) == "Inès Lefèvre"
-    assert http.get(f"/api/workshops/{answer['workshop']['id']}", headers=auth(glisse["facilitator_token"])).status_code == 404
+    assert (
+        http.get(f"/api/workshops/{answer['workshop']['id']}", headers=auth(glisse["facilitator_token"])).status_code
+        == 404
+    )
 
 
 def test_import_of_a_second_map_and_english_locale(http):
     ws = create(http, title="Two maps", locale="en", objective="Both sides")
     token = ws["facilitator_token"]
-    res = http.post(f"/api/workshops/{ws['workshop']['id']}/maps", headers=auth(token),
-                    json={"title": "Back stage", "map_type": "blueprint"})
+    res = http.post(
+        f"/api/workshops/{ws['workshop']['id']}/maps",
+        headers=auth(token),
+        json={"title": "Back stage", "map_type": "blueprint"},
+    )
     second_map = res.get_json()["map"]["id"]
     snap = snapshot(http, token, second_map)
     alice = join(http, ws["join_code"], "Alice", perspective="employee", department="Support")
-    card = op(http, alice["token"], second_map, "card.add", lane_id=snap["lanes"][1]["id"],
-              step_id=snap["steps"][0]["id"], text="Too many forms", kind="irritant")
-    op(http, token, second_map, "card.add", lane_id=snap["lanes"][1]["id"], step_id=snap["steps"][0]["id"],
-       text="One form", kind="idea", builds_on=card["id"], position=0)
+    card = op(
+        http,
+        alice["token"],
+        second_map,
+        "card.add",
+        lane_id=snap["lanes"][1]["id"],
+        step_id=snap["steps"][0]["id"],
+        text="Too many forms",
+        kind="irritant",
+    )
+    op(
+        http,
+        token,
+        second_map,
+        "card.add",
+        lane_id=snap["lanes"][1]["id"],
+        step_id=snap["steps"][0]["id"],
+        text="One form",
+        kind="idea",
+        builds_on=card["id"],
+        position=0,
+    )
     op(http, alice["token"], second_map, "emotion.set", step_id=snap["steps"][0]["id"], score=-2)
     op(http, token, second_map, "board.lock", locked=True)
     first = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
     answer = http.post("/api/workshops/import", json=first, headers=auth(token)).get_json()
-    second = http.get(f"/api/workshops/{answer['workshop']['id']}/export/workshop.json",
-                      headers=auth(answer["facilitator_token"])).get_json()
+    second = http.get(
+        f"/api/workshops/{answer['workshop']['id']}/export/workshop.json", headers=auth(answer["facilitator_token"])
+    ).get_json()
     assert normalise(second) == normalise(first)
     assert [m["map"]["type"] for m in second["maps"]] == ["journey", "blueprint"]
     assert second["maps"][1]["map"]["locked"] is True
@@ -412,35 +529,58 @@ def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http)
     db = app.extensions["parcours"].db
     headers = auth(create(http)["facilitator_token"])
     from workshop.models import Workshop
+
     with db.read() as s:
         before = s.query(Workshop).count()
-    for body in ([], {"workshop": {}}, {"format": "other", "workshop": {"title": "x"}},
-                 {"workshop": {"title": "x"}, "maps": [{"map": {"title": "m", "type": "nope"}}]}):
+    for body in (
+        [],
+        {"workshop": {}},
+        {"format": "other", "workshop": {"title": "x"}},
+        {"workshop": {"title": "x"}, "maps": [{"map": {"title": "m", "type": "nope"}}]},
+    ):
         res = http.post("/api/workshops/import", json=body, headers=headers)
         assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid", body
-    bad_card = {"workshop": {"title": "Cassé"}, "participants": [],
-                "maps": [{"map": {"title": "m", "type": "journey"},
-                          "lanes": [{"id": "l", "title": "L", "kind": "custom", "position": 0}],
-                          "steps": [{"id": "s", "title": "S", "stage_id": None, "position": 0}],
-                          "cards": [{"id": "c", "lane_id": "l", "step_id": "s", "kind": "bogus", "text": "x",
-                                     "position": 0}]}]}
+    bad_card = {
+        "workshop": {"title": "Cassé"},
+        "participants": [],
+        "maps": [
+            {
+                "map": {"title": "m", "type": "journey"},
+                "lanes": [{"id": "l", "title": "L", "kind": "custom", "position": 0}],
+                "steps": [{"id": "s", "title": "S", "stage_id": None, "position": 0}],
+                "cards": [{"id": "c", "lane_id": "l", "step_id": "s", "kind": "bogus", "text": "x", "position": 0}],
+            }
+        ],
+    }
     res = http.post("/api/workshops/import", json=bad_card, headers=headers)
     assert res.status_code == 400 and "cards.0" in res.get_json()["error"]["message"]
-    assert http.post("/api/workshops/import", data="{not json", content_type="application/json",
-                     headers=headers).status_code == 400
+    assert (
+        http.post(
+            "/api/workshops/import", data="{not json", content_type="application/json", headers=headers
+        ).status_code
+        == 400
+    )
     with db.read() as s:
         assert s.query(Workshop).count() == before
 
 
 def test_import_takes_more_than_one_op_of_body(http, glisse):
-    doc = http.get(f"/api/workshops/{glisse['workshop_id']}/export/workshop.json",
-                   headers=auth(glisse["facilitator_token"])).get_json()
+    doc = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/workshop.json", headers=auth(glisse["facilitator_token"])
+    ).get_json()
     for sheet in doc["maps"][0]["chantiers"]:
         sheet["risks"] = "r" * 4000
     body = json.dumps(doc)
     assert len(body) > 64 * 1024
-    assert http.post("/api/workshops/import", data=body, content_type="application/json",
-                     headers=auth(glisse["facilitator_token"])).status_code == 201
+    assert (
+        http.post(
+            "/api/workshops/import",
+            data=body,
+            content_type="application/json",
+            headers=auth(glisse["facilitator_token"]),
+        ).status_code
+        == 201
+    )
 
 
 def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_path):
@@ -455,8 +595,9 @@ def test_individual_emotion_scores_leave_only_in_the_facilitators_export(tmp_pat
     db.migrate()
     links = create_demo(db)
     with db.read() as s:
-        people = [actor_of(p) for p in s.scalars(select(Participant).where(
-            Participant.workshop_id == links["workshop_id"]))]
+        people = [
+            actor_of(p) for p in s.scalars(select(Participant).where(Participant.workshop_id == links["workshop_id"]))
+        ]
     facilitator = next(p for p in people if p.is_facilitator)
     someone = next(p for p in people if p.role == "participant")
     full = collect.workshop_document(db, facilitator, links["workshop_id"])["maps"][0]["ratings"]
@@ -490,8 +631,17 @@ def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, gli
     steps = [op(http, token, map_id, "step.add", title="Hors macro-étape, au titre long sur deux lignes")["id"]]
     for k in range(5):
         stage = op(http, token, map_id, "stage.add", title=f"Macro-étape supplémentaire {k}")
-        steps += [op(http, token, map_id, "step.add", stage_id=stage["id"],
-                     title=f"Étape {k}.{i} au titre assez long pour deux lignes")["id"] for i in range(6)]
+        steps += [
+            op(
+                http,
+                token,
+                map_id,
+                "step.add",
+                stage_id=stage["id"],
+                title=f"Étape {k}.{i} au titre assez long pour deux lignes",
+            )["id"]
+            for i in range(6)
+        ]
     for i, step in enumerate(steps):
         op(http, ana, map_id, "emotion.set", step_id=step, score=(i % 5) - 2)
         op(http, bob, map_id, "emotion.set", step_id=step, score=2 - (i % 3) * 2)
@@ -513,8 +663,10 @@ def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, gli
         outside = [line for line in lines if "Hors macro-étape" in line]
         assert all(line.lstrip().startswith("—") for line in outside), outside
     assert table_pages >= 2  # the table did run over a page break
-    demo = http.get(f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"]))
+    demo = http.get(
+        f"/api/workshops/{glisse['workshop_id']}/export/report.pdf", headers=auth(glisse["facilitator_token"])
+    )
     for lines in _layout_pages(demo.data, tmp_path):
         heads = [i for i, line in enumerate(lines) if "COLLABORATEUR" in line and "SITUATION" in line]
         if heads:
-            assert lines[heads[0] + 1][:3].strip(), lines[heads[0]:heads[0] + 3]
+            assert lines[heads[0] + 1][:3].strip(), lines[heads[0] : heads[0] + 3]

@@ -1,5 +1,6 @@
 """Running the room (issue #9): sheet edit conflicts, closed phase, structure edits, timer,
 winners → sheets (engine); co-facilitators and revoked links (REST and Socket.IO adapters)."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,6 +14,7 @@ def sheet_of(board, viewer, sheet_id):
 
 
 # -- point 1: a sheet field never loses text silently ----------------------------------------------
+
 
 def test_a_sheet_save_based_on_an_outdated_field_gets_a_conflict_and_keeps_the_first_text(board):
     ana, ben = board.join("Ana"), board.join("Ben")
@@ -43,7 +45,10 @@ def test_one_person_saving_the_same_field_twice_from_one_base_is_not_a_conflict(
     ana = board.join("Ana")
     sheet = board.ok(ana, "chantier.add", title="Caution")
     board.ok(ana, "chantier.update", id=sheet["id"], risks="Un", base_version=sheet["version"])
-    assert board.ok(ana, "chantier.update", id=sheet["id"], risks="Un, deux", base_version=sheet["version"])["risks"] == "Un, deux"
+    assert (
+        board.ok(ana, "chantier.update", id=sheet["id"], risks="Un, deux", base_version=sheet["version"])["risks"]
+        == "Un, deux"
+    )
 
 
 def test_a_chantier_update_without_base_version_still_wins_as_in_the_contract(board):
@@ -62,6 +67,7 @@ def test_a_title_conflict_is_refused_like_any_field(board):
 
 
 # -- point 8: closed phase and structure edits -------------------------------------------------------
+
 
 def test_the_closed_phase_is_read_only_for_participants_but_not_for_the_facilitator(board):
     ana = board.join("Ana")
@@ -83,7 +89,9 @@ def test_structure_edits_can_be_reserved_to_the_facilitator(board):
     assert snapshot(board, ana)["map"]["structure_edits"] == "all"
     board.ok(ana, "step.update", id=step, title="Renommée")
     assert board.op(ana, "board.settings", structure_edits="facilitator")["error"]["code"] == "forbidden"
-    assert board.ok(board.facilitator, "board.settings", structure_edits="facilitator")["structure_edits"] == "facilitator"
+    assert (
+        board.ok(board.facilitator, "board.settings", structure_edits="facilitator")["structure_edits"] == "facilitator"
+    )
     assert board.op(ana, "step.update", id=step, title="Encore")["error"]["code"] == "forbidden"
     assert board.op(ana, "step.add", title="Nouvelle")["error"]["code"] == "forbidden"
     board.ok(board.facilitator, "step.add", title="Par l'animateur")
@@ -93,6 +101,7 @@ def test_structure_edits_can_be_reserved_to_the_facilitator(board):
 
 
 # -- point 11: timer ---------------------------------------------------------------------------------
+
 
 def _ends(data):
     return datetime.fromisoformat(data["timer"]["ends_at"].replace("Z", "+00:00"))
@@ -119,7 +128,10 @@ def test_a_minute_more_on_a_paused_timer_adds_to_what_is_left(board):
     board.ok(f, "timer.start", seconds=30)
     paused = board.ok(f, "timer.pause")
     more = board.ok(f, "timer.extend", seconds=60)
-    assert _ends(more) - _ends(paused) == timedelta(seconds=60) and more["timer"]["paused_at"] == paused["timer"]["paused_at"]
+    assert (
+        _ends(more) - _ends(paused) == timedelta(seconds=60)
+        and more["timer"]["paused_at"] == paused["timer"]["paused_at"]
+    )
 
 
 def test_participants_cannot_pause_or_extend_the_timer(board):
@@ -131,11 +143,14 @@ def test_participants_cannot_pause_or_extend_the_timer(board):
 
 # -- point 9: winners become sheets ------------------------------------------------------------------
 
+
 def test_retained_ideas_become_one_sheet_each_once(board):
     lane, step = first_cell(board)
     f = board.facilitator
-    ideas = [board.ok(f, "card.add", lane_id=lane, step_id=step, kind="idea", text=t)["id"]
-             for t in ("Caution remboursée en 24 h\nDétails", "Un seul formulaire", "Pas retenue")]
+    ideas = [
+        board.ok(f, "card.add", lane_id=lane, step_id=step, kind="idea", text=t)["id"]
+        for t in ("Caution remboursée en 24 h\nDétails", "Un seul formulaire", "Pas retenue")
+    ]
     round_ = board.ok(f, "round.open", target="card", budget=3)
     ana = board.join("Ana")
     for target in (ideas[0], ideas[0], ideas[1]):
@@ -144,7 +159,9 @@ def test_retained_ideas_become_one_sheet_each_once(board):
     board.ok(f, "round.promote", id=round_["id"], count=2)
     made = board.ok(f, "chantier.from_winners")["chantiers"]
     assert [(s["title"], s["step_ids"], s["card_ids"]) for s in made] == [
-        ("Caution remboursée en 24 h", [step], [ideas[0]]), ("Un seul formulaire", [step], [ideas[1]])]
+        ("Caution remboursée en 24 h", [step], [ideas[0]]),
+        ("Un seul formulaire", [step], [ideas[1]]),
+    ]
     assert made[0]["solution"] == "Caution remboursée en 24 h\nDétails"
     # Again: nothing new, the sheets are not doubled.
     assert board.ok(f, "chantier.from_winners")["chantiers"] == []
@@ -164,13 +181,15 @@ def test_winners_to_sheets_skips_ideas_already_linked_to_a_sheet(board):
 
 # -- point 5: co-facilitators, revoking links (REST) -------------------------------------------------
 
+
 def _auth(token):
     return {"Authorization": f"Bearer {token}"}
 
 
 def _op(http, map_id, token, type_, **fields):
-    return http.post(f"/api/maps/{map_id}/ops", headers=_auth(token),
-                     json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+    return http.post(
+        f"/api/maps/{map_id}/ops", headers=_auth(token), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
+    )
 
 
 def test_a_promoted_participant_gets_the_facilitator_rights_and_can_be_demoted(app):
@@ -180,10 +199,15 @@ def test_a_promoted_participant_gets_the_facilitator_rights_and_can_be_demoted(a
     ana = http.post("/api/join", json={"code": ws["join_code"], "name": "Ana"}).get_json()
     assert _op(http, mid, ana["token"], "phase.set", phase="ideation").status_code == 403
     # A participant cannot promote itself.
-    res = http.post(f"/api/workshops/{wid}/facilitators", headers=_auth(ana["token"]),
-                    json={"participant_id": ana["participant"]["id"]})
+    res = http.post(
+        f"/api/workshops/{wid}/facilitators",
+        headers=_auth(ana["token"]),
+        json={"participant_id": ana["participant"]["id"]},
+    )
     assert res.status_code == 403 and res.get_json()["error"]["code"] == "forbidden"
-    res = http.post(f"/api/workshops/{wid}/facilitators", headers=_auth(boss), json={"participant_id": ana["participant"]["id"]})
+    res = http.post(
+        f"/api/workshops/{wid}/facilitators", headers=_auth(boss), json={"participant_id": ana["participant"]["id"]}
+    )
     assert res.status_code == 200 and res.get_json()["participant"]["role"] == "facilitator"
     assert _op(http, mid, ana["token"], "phase.set", phase="ideation").status_code == 200
     # The co-facilitator cannot demote the workshop's creator.

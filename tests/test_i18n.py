@@ -1,6 +1,7 @@
 """The two catalogues say the same things: same keys, same placeholders, plural forms where a count
 is shown (never "(s)"), every key the pages ask for, a message per error code, and the same plural
 choice in Python (Babel) as in the browser (Intl.PluralRules)."""
+
 from __future__ import annotations
 
 import json
@@ -97,7 +98,8 @@ def test_the_browser_chooses_the_same_plural_forms_as_the_server():
     """
     for lang, catalogue in (("fr", FR), ("en", EN)):
         plural = {k: catalogue[k] for k in entries}
-        run = subprocess.run([node, "-e", script, json.dumps([plural, counts])], capture_output=True, text=True,
-                             check=True)
+        run = subprocess.run(
+            [node, "-e", script, json.dumps([plural, counts])], capture_output=True, text=True, check=True
+        )
         browser = json.loads(run.stdout)[lang]
         assert browser == [{k: choose(lang, e, n) for k, e in plural.items()} for n in counts]

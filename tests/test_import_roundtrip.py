@@ -1,5 +1,6 @@
 """workshop.json round trip: export → import → export gives the same document but for ids, tokens and
 the dates of the import — on the demo workshop and on a workshop made with every registered op type."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,11 @@ def database(request):
 
 def facilitator_of(db: Database, workshop_id: str):
     with db.read() as s:
-        return actor_of(s.scalars(select(Participant).where(Participant.workshop_id == workshop_id,
-                                                            Participant.role == "facilitator")).first())
+        return actor_of(
+            s.scalars(
+                select(Participant).where(Participant.workshop_id == workshop_id, Participant.role == "facilitator")
+            ).first()
+        )
 
 
 def round_trip(db: Database, workshop_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -116,8 +120,18 @@ def every_op_workshop(db: Database) -> Recorder:
     b.ok(f, "step.delete", id=doomed["id"])
     first = b.ok(ana, "card.add", lane_id=lane["id"], step_id=step["id"], kind="irritant", text="File d’attente")
     # Built on a card that comes after it in the cell: the import must link it once both exist.
-    b.ok(bob, "card.add", lane_id=lane["id"], step_id=step["id"], kind="idea", text="Borne", builds_on=first["id"],
-         position=0, perspective="employee", channel="app")
+    b.ok(
+        bob,
+        "card.add",
+        lane_id=lane["id"],
+        step_id=step["id"],
+        kind="idea",
+        text="Borne",
+        builds_on=first["id"],
+        position=0,
+        perspective="employee",
+        channel="app",
+    )
     idea = b.ok(bob, "card.add", lane_id=spare["id"], step_id=step["id"], kind="idea", text="Appli")
     idea2 = b.ok(ana, "card.add", lane_id=spare["id"], step_id=other["id"], kind="idea", text="Badge")
     b.ok(ana, "card.update", id=idea2["id"], text="Badge sans contact")
@@ -165,8 +179,16 @@ def every_op_workshop(db: Database) -> Recorder:
     b.ok(ana, "vote.cast", round_id=secret["id"], target_id=other["id"])
     b.ok(bob, "vote.cast", round_id=secret["id"], target_id=step["id"])
     b.ok(f, "round.close", id=secret["id"])
-    sheet = b.ok(ana, "chantier.add", title="Borne en gare", problem="Attente", step_ids=[step["id"]],
-                 card_ids=[idea["id"]], milestones=[{"date": None, "label": "Pilote"}], kpis=[{"name": "Attente"}])
+    sheet = b.ok(
+        ana,
+        "chantier.add",
+        title="Borne en gare",
+        problem="Attente",
+        step_ids=[step["id"]],
+        card_ids=[idea["id"]],
+        milestones=[{"date": None, "label": "Pilote"}],
+        kpis=[{"name": "Attente"}],
+    )
     b.ok(bob, "chantier.update", id=sheet["id"], start="2027-03-01")
     b.ok(bob, "chantier.update", id=sheet["id"], end="2027-01-01")  # before the start: kept, flagged
     second = b.ok(f, "chantier.add", title="Badge", effort=2, impact=5, status="validated")
@@ -190,14 +212,14 @@ def test_a_workshop_made_with_every_op_type_comes_back_exactly(database):
     first, second, answer = round_trip(database, board.answer["workshop"]["id"])
     assert normalise(second) == normalise(first)
     cards = second["maps"][0]["cards"]
-    assert sum(c["selected"] for c in cards) == 2                        # retained ideas
-    assert [c["hidden"] for c in cards].count(True) == 1                 # the face-down card
+    assert sum(c["selected"] for c in cards) == 2  # retained ideas
+    assert [c["hidden"] for c in cards].count(True) == 1  # the face-down card
     secret = next(r for r in second["maps"][0]["rounds"] if r["secret"])
     assert [r["votes"] for r in secret["results"]] == [2, 1] and secret["voters"] == 2
     sheets = {s["title"]: s for s in second["maps"][0]["chantiers"]}
     assert (sheets["Borne en gare"]["start"], sheets["Borne en gare"]["end"]) == ("2027-03-01", "2027-01-01")
     assert [s["priority"] for s in sheets.values() if s["priority"]] == [1] and sheets["Badge"]["priority"] == 1
-    assert sheets["Badge sans contact"]["card_ids"]                      # made from a retained idea
+    assert sheets["Badge sans contact"]["card_ids"]  # made from a retained idea
     assert any("secret" in note for note in answer["imported"]["notes"])
 
 
@@ -228,6 +250,7 @@ def test_an_imported_workshop_is_built_by_ops_in_its_op_log(database):
     board = every_op_workshop(database)
     _first, second, answer = round_trip(database, board.answer["workshop"]["id"])
     from workshop.models import OpLog
+
     with database.read() as s:
         rows = list(s.scalars(select(OpLog).where(OpLog.map_id == answer["map"]["id"]).order_by(OpLog.seq)))
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))

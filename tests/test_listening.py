@@ -1,5 +1,6 @@
 """Mirror listening (CONTRACT.md §7) through the REST adapter: silos, idempotency, the respondent's key
 kept secret, closing, deleted steps, bad inputs, limits, the CSV export and the live counters."""
+
 from __future__ import annotations
 
 import csv
@@ -50,10 +51,13 @@ def test_the_facilitator_gets_two_secret_links_and_members_see_neither(http, ws)
     alice = http.post("/api/join", json={"code": ws["join_code"], "name": "Alice"}).get_json()
     listed = http.get(f"/api/maps/{ws['map']['id']}/listenings", headers=auth(alice["token"])).get_json()
     assert listed["listenings"][0]["codes"] is None and listed["listenings"][0]["urls"] is None
-    assert http.post(f"/api/maps/{ws['map']['id']}/listenings", json={},
-                     headers=auth(alice["token"])).status_code == 403
-    assert http.patch(f"/api/listenings/{li['id']}", json={"status": "closed"},
-                      headers=auth(alice["token"])).status_code == 403
+    assert (
+        http.post(f"/api/maps/{ws['map']['id']}/listenings", json={}, headers=auth(alice["token"])).status_code == 403
+    )
+    assert (
+        http.patch(f"/api/listenings/{li['id']}", json={"status": "closed"}, headers=auth(alice["token"])).status_code
+        == 403
+    )
     assert http.get(f"/api/listenings/{li['id']}").status_code == 401
 
 
@@ -61,8 +65,9 @@ def test_another_workshop_cannot_see_a_listening(http, ws):
     li = create_listening(http, ws)
     other = http.post("/api/workshops", json={"title": "Autre"}).get_json()
     assert http.get(f"/api/listenings/{li['id']}", headers=auth(other["facilitator_token"])).status_code == 404
-    assert http.get(f"/api/maps/{ws['map']['id']}/listenings",
-                    headers=auth(other["facilitator_token"])).status_code == 404
+    assert (
+        http.get(f"/api/maps/{ws['map']['id']}/listenings", headers=auth(other["facilitator_token"])).status_code == 404
+    )
 
 
 def test_the_respondent_page_data_names_its_silo_and_the_steps_but_no_answers(http, ws):
@@ -81,8 +86,10 @@ def test_the_respondent_page_data_names_its_silo_and_the_steps_but_no_answers(ht
 def test_put_creates_then_replaces_and_the_same_body_changes_nothing(http, ws):
     li = create_listening(http, ws)
     code, rid = li["codes"]["customer"], str(uuid.uuid4())
-    body = [{"step_id": ws["steps"][0], "score": -2, "important": True, "verbatim": "Trop long"},
-            {"step_id": ws["steps"][1], "score": 1}]
+    body = [
+        {"step_id": ws["steps"][0], "score": -2, "important": True, "verbatim": "Trop long"},
+        {"step_id": ws["steps"][1], "score": 1},
+    ]
     first = put(http, code, rid, body)
     assert first.status_code == 201
     again = put(http, code, rid, body)
@@ -92,7 +99,8 @@ def test_put_creates_then_replaces_and_the_same_body_changes_nothing(http, ws):
     replaced = put(http, code, rid, [{"step_id": ws["steps"][1], "score": 2}])
     assert replaced.status_code == 200
     assert replaced.get_json()["response"]["answers"] == [
-        {"step_id": ws["steps"][1], "score": 2, "important": False, "verbatim": None}]
+        {"step_id": ws["steps"][1], "score": 2, "important": False, "verbatim": None}
+    ]
     got = http.get(f"/api/listen/{code}/responses/{rid}").get_json()
     assert got == replaced.get_json()
     r = results(http, ws, li["id"])
@@ -115,13 +123,17 @@ def test_results_per_silo_give_averages_distributions_importance_participation_a
     li = create_listening(http, ws, invited={"customer": 4})
     s0 = ws["steps"][0]
     for score in (2, 1, 1):
-        put(http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": s0, "score": score, "important": score == 2}])
+        put(
+            http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": s0, "score": score, "important": score == 2}]
+        )
     put(http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": s0, "important": True, "verbatim": "Bof"}])
     for score in (-2, -1):
         put(http, li["codes"]["employee"], str(uuid.uuid4()), [{"step_id": s0, "score": score}])
     r = results(http, ws, li["id"])
-    assert r["silos"] == {"customer": {"responses": 4, "invited": 4, "participation": 1.0},
-                          "employee": {"responses": 2, "invited": None, "participation": None}}
+    assert r["silos"] == {
+        "customer": {"responses": 4, "invited": 4, "participation": 1.0},
+        "employee": {"responses": 2, "invited": None, "participation": None},
+    }
     row = r["steps"][0]
     assert row["customer"] == {"average": 1.33, "count": 3, "distribution": [0, 0, 0, 2, 1], "important": 2}
     assert row["employee"] == {"average": -1.5, "count": 2, "distribution": [1, 1, 0, 0, 0], "important": 0}
@@ -136,9 +148,13 @@ def test_the_rid_appears_nowhere_in_results_listings_or_exports(http, ws):
     rid = str(uuid.uuid4())
     put(http, li["codes"]["customer"], rid, [{"step_id": ws["steps"][0], "score": 1, "verbatim": "Super"}])
     fac = auth(ws["facilitator_token"])
-    for url in (f"/api/listenings/{li['id']}", f"/api/listenings/{li['id']}?moderation=1",
-                f"/api/maps/{ws['map']['id']}/listenings", f"/api/listenings/{li['id']}/export/responses.csv",
-                f"/api/workshops/{ws['workshop']['id']}/export/workshop.json"):
+    for url in (
+        f"/api/listenings/{li['id']}",
+        f"/api/listenings/{li['id']}?moderation=1",
+        f"/api/maps/{ws['map']['id']}/listenings",
+        f"/api/listenings/{li['id']}/export/responses.csv",
+        f"/api/workshops/{ws['workshop']['id']}/export/workshop.json",
+    ):
         body = http.get(url, headers=fac).get_data(as_text=True)
         assert rid not in body, url
     assert results(http, ws, li["id"])["verbatims"][0]["id"] != rid
@@ -153,8 +169,10 @@ def test_a_closed_listening_refuses_answers_and_reopening_accepts_them(http, ws)
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "closed"
     assert http.get(f"/api/listen/{li['codes']['customer']}").get_json()["listening"]["status"] == "closed"
     http.patch(f"/api/listenings/{li['id']}", json={"status": "open", "invited": {"employee": 5}}, headers=fac)
-    assert put(http, li["codes"]["customer"], str(uuid.uuid4()),
-               [{"step_id": ws["steps"][0], "score": 1}]).status_code == 201
+    assert (
+        put(http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": ws["steps"][0], "score": 1}]).status_code
+        == 201
+    )
     assert results(http, ws, li["id"])["silos"]["employee"]["invited"] == 5
 
 
@@ -162,36 +180,47 @@ def test_deleting_a_step_drops_its_answers_and_a_response_left_without_answers(h
     li = create_listening(http, ws)
     only_first, both = str(uuid.uuid4()), str(uuid.uuid4())
     put(http, li["codes"]["customer"], only_first, [{"step_id": ws["steps"][0], "score": -2, "verbatim": "Non"}])
-    put(http, li["codes"]["customer"], both, [{"step_id": ws["steps"][0], "score": 2},
-                                              {"step_id": ws["steps"][1], "score": 1}])
-    ack = http.post(f"/api/maps/{ws['map']['id']}/ops", headers=auth(ws["facilitator_token"]),
-                    json={"op_id": str(uuid.uuid4()), "type": "step.delete", "id": ws["steps"][0]})
+    put(
+        http,
+        li["codes"]["customer"],
+        both,
+        [{"step_id": ws["steps"][0], "score": 2}, {"step_id": ws["steps"][1], "score": 1}],
+    )
+    ack = http.post(
+        f"/api/maps/{ws['map']['id']}/ops",
+        headers=auth(ws["facilitator_token"]),
+        json={"op_id": str(uuid.uuid4()), "type": "step.delete", "id": ws["steps"][0]},
+    )
     assert ack.status_code == 200
     r = results(http, ws, li["id"])
     assert r["silos"]["customer"]["responses"] == 1
     assert ws["steps"][0] not in [row["step_id"] for row in r["steps"]]
     assert r["verbatims"] == []
-    csv_text = http.get(f"/api/listenings/{li['id']}/export/responses.csv",
-                        headers=auth(ws["facilitator_token"])).get_data(as_text=True)
+    csv_text = http.get(
+        f"/api/listenings/{li['id']}/export/responses.csv", headers=auth(ws["facilitator_token"])
+    ).get_data(as_text=True)
     assert "Non" not in csv_text
     refused = put(http, li["codes"]["customer"], only_first, [{"step_id": ws["steps"][0], "score": 1}])
     assert refused.status_code == 400 and refused.get_json()["error"]["field"] == "answers.0.step_id"
 
 
-@pytest.mark.parametrize("answers, field", [
-    ([], "answers"),
-    ([{"step_id": "S0", "score": 3}], "answers.0.score"),
-    ([{"step_id": "S0", "score": -3}], "answers.0.score"),
-    ([{"step_id": "S0", "score": 1.5}], "answers.0.score"),
-    ([{"step_id": "S0", "score": "1"}], "answers.0.score"),
-    ([{"step_id": "S0", "score": True}], "answers.0.score"),
-    ([{"step_id": "S0", "score": 1, "mood": "x"}], "answers.0.mood"),
-    ([{"step_id": "S0", "score": 1}, {"step_id": "S0", "score": 2}], "answers.1.step_id"),
-    ([{"step_id": "not-a-uuid", "score": 1}], "answers.0.step_id"),
-    ([{"step_id": "00000000-0000-4000-8000-000000000000", "score": 1}], "answers.0.step_id"),
-    ([{"step_id": "S0", "score": None, "important": True}], "answers"),
-    ([{"step_id": "S0", "score": None, "verbatim": "   "}], "answers"),
-])
+@pytest.mark.parametrize(
+    "answers, field",
+    [
+        ([], "answers"),
+        ([{"step_id": "S0", "score": 3}], "answers.0.score"),
+        ([{"step_id": "S0", "score": -3}], "answers.0.score"),
+        ([{"step_id": "S0", "score": 1.5}], "answers.0.score"),
+        ([{"step_id": "S0", "score": "1"}], "answers.0.score"),
+        ([{"step_id": "S0", "score": True}], "answers.0.score"),
+        ([{"step_id": "S0", "score": 1, "mood": "x"}], "answers.0.mood"),
+        ([{"step_id": "S0", "score": 1}, {"step_id": "S0", "score": 2}], "answers.1.step_id"),
+        ([{"step_id": "not-a-uuid", "score": 1}], "answers.0.step_id"),
+        ([{"step_id": "00000000-0000-4000-8000-000000000000", "score": 1}], "answers.0.step_id"),
+        ([{"step_id": "S0", "score": None, "important": True}], "answers"),
+        ([{"step_id": "S0", "score": None, "verbatim": "   "}], "answers"),
+    ],
+)
 def test_bad_answers_are_refused_with_the_field_named(http, ws, answers, field):
     li = create_listening(http, ws)
     for a in answers:
@@ -206,7 +235,10 @@ def test_bad_bodies_rids_codes_and_unknown_fields_are_refused_without_a_crash(ht
     li = create_listening(http, ws)
     code = li["codes"]["customer"]
     good = {"answers": [{"step_id": ws["steps"][0], "score": 1}]}
-    assert http.put(f"/api/listen/{code}/responses/{uuid.uuid4()}", data="{", content_type="application/json").status_code == 400
+    assert (
+        http.put(f"/api/listen/{code}/responses/{uuid.uuid4()}", data="{", content_type="application/json").status_code
+        == 400
+    )
     assert http.put(f"/api/listen/{code}/responses/{uuid.uuid4()}", json=[1]).status_code == 400
     res = http.put(f"/api/listen/{code}/responses/{uuid.uuid4()}", json={**good, "ip": "1.2.3.4"})
     assert res.status_code == 400 and res.get_json()["error"]["field"] == "ip"
@@ -249,15 +281,19 @@ def test_a_runaway_device_is_slowed_down_but_a_crowd_behind_one_address_is_not(h
 def test_responses_csv_neutralises_formulas_keeps_negative_scores_as_numbers_and_omits_rids(http, ws):
     li = create_listening(http, ws)
     rid = str(uuid.uuid4())
-    put(http, li["codes"]["employee"], rid, [
-        {"step_id": ws["steps"][0], "score": -2, "verbatim": "=HYPERLINK(\"http://x\")"},
-        {"step_id": ws["steps"][1], "score": -1, "verbatim": "-1+1"},
-        {"step_id": ws["steps"][2], "score": 0, "verbatim": "@SUM(A1)"},
-        {"step_id": ws["steps"][3], "score": 2, "verbatim": "+33 6"},
-    ])
+    put(
+        http,
+        li["codes"]["employee"],
+        rid,
+        [
+            {"step_id": ws["steps"][0], "score": -2, "verbatim": '=HYPERLINK("http://x")'},
+            {"step_id": ws["steps"][1], "score": -1, "verbatim": "-1+1"},
+            {"step_id": ws["steps"][2], "score": 0, "verbatim": "@SUM(A1)"},
+            {"step_id": ws["steps"][3], "score": 2, "verbatim": "+33 6"},
+        ],
+    )
     alice = http.post("/api/join", json={"code": ws["join_code"], "name": "Alice"}).get_json()
-    assert http.get(f"/api/listenings/{li['id']}/export/responses.csv",
-                    headers=auth(alice["token"])).status_code == 403
+    assert http.get(f"/api/listenings/{li['id']}/export/responses.csv", headers=auth(alice["token"])).status_code == 403
     res = http.get(f"/api/listenings/{li['id']}/export/responses.csv", headers=auth(ws["facilitator_token"]))
     assert res.status_code == 200 and res.mimetype == "text/csv"
     text = res.get_data(as_text=True).lstrip("\ufeff")
@@ -265,7 +301,7 @@ def test_responses_csv_neutralises_formulas_keeps_negative_scores_as_numbers_and
     assert rows[0] == ["Silo", "Macro-étape", "Étape", "Score", "Important", "Verbatim", "Mis à jour"]
     body = rows[1:]
     assert [r[3] for r in body] == ["-2", "-1", "0", "2"]
-    assert [r[5] for r in body] == ["'=HYPERLINK(\"http://x\")", "'-1+1", "'@SUM(A1)", "'+33 6"]
+    assert [r[5] for r in body] == ['\'=HYPERLINK("http://x")', "'-1+1", "'@SUM(A1)", "'+33 6"]
     assert all(r[0] == "collaborateur" for r in body)
     assert rid not in text
 
@@ -280,7 +316,9 @@ def test_a_hidden_verbatim_leaves_results_and_exports_and_stays_hidden_when_edit
     assert res.status_code == 200
     r = results(http, ws, li["id"])
     assert r["verbatims"] == [] and r["steps"][0]["customer"]["count"] == 1
-    assert "Insulte" not in http.get(f"/api/listenings/{li['id']}/export/responses.csv", headers=fac).get_data(as_text=True)
+    assert "Insulte" not in http.get(f"/api/listenings/{li['id']}/export/responses.csv", headers=fac).get_data(
+        as_text=True
+    )
     put(http, li["codes"]["customer"], rid, [{"step_id": ws["steps"][0], "score": -2, "verbatim": "Insulte 2"}])
     assert results(http, ws, li["id"])["verbatims"] == []
     hidden = http.get(f"/api/listenings/{li['id']}?moderation=1", headers=fac).get_json()["hidden_verbatims"]
@@ -289,8 +327,9 @@ def test_a_hidden_verbatim_leaves_results_and_exports_and_stays_hidden_when_edit
 
 def test_members_joined_to_the_map_get_a_merged_listening_event_with_the_counts(app, http, ws):
     li = create_listening(http, ws)
-    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
-                                                   auth={"token": ws["facilitator_token"]})
+    client = app.extensions["socketio"].test_client(
+        app, flask_test_client=http, auth={"token": ws["facilitator_token"]}
+    )
     assert client.emit("join", {"map_id": ws["map"]["id"]}, callback=True)["ok"]
     client.get_received()
     for _ in range(5):
@@ -303,8 +342,11 @@ def test_members_joined_to_the_map_get_a_merged_listening_event_with_the_counts(
         if got and got[-1]["silos"] == {"customer": {"responses": 5}, "employee": {"responses": 1}}:
             break
         time.sleep(0.1)
-    assert got[-1] == {"map_id": ws["map"]["id"], "listening_id": li["id"],
-                       "silos": {"customer": {"responses": 5}, "employee": {"responses": 1}}}
+    assert got[-1] == {
+        "map_id": ws["map"]["id"],
+        "listening_id": li["id"],
+        "silos": {"customer": {"responses": 5}, "employee": {"responses": 1}},
+    }
     assert len(got) <= 3  # six responses, merged
     client.disconnect()
 
@@ -323,8 +365,13 @@ def test_the_demo_has_a_closed_listening_with_customer_and_employee_responses(tm
     demo = create_demo(db)
     with db.read() as s:
         li = s.scalar(select(Listening).where(Listening.map_id == demo["map_id"]))
-        fac = actor_of(s.scalar(select(Participant).where(Participant.workshop_id == demo["workshop_id"],
-                                                          Participant.role == "facilitator")))
+        fac = actor_of(
+            s.scalar(
+                select(Participant).where(
+                    Participant.workshop_id == demo["workshop_id"], Participant.role == "facilitator"
+                )
+            )
+        )
     got = service.get(db, fac, li.id, "http://x")
     assert got["listening"]["status"] == "closed"
     silos = got["results"]["silos"]
@@ -337,8 +384,11 @@ def test_the_demo_has_a_closed_listening_with_customer_and_employee_responses(tm
 
 def test_the_openapi_document_describes_every_listening_route(app, http):
     doc = http.get("/api/openapi.json").get_json()
-    rules = {str(r.rule).replace("<", "{").replace(">", "}") for r in app.url_map.iter_rules()
-             if r.endpoint.startswith("listening.") and not r.rule.startswith("/qr/")}
+    rules = {
+        str(r.rule).replace("<", "{").replace(">", "}")
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("listening.") and not r.rule.startswith("/qr/")
+    }
     assert rules <= set(doc["paths"])
     assert "ResponseBody" in doc["components"]["schemas"] and "Answer" in doc["components"]["schemas"]
 
@@ -365,18 +415,25 @@ def test_workshop_json_carries_listenings_and_responses_without_rids_and_an_impo
     imported = http.post("/api/workshops/import", json=res.get_json(), headers=fac)
     assert imported.status_code == 201, imported.get_json()
     new = imported.get_json()
-    listed = http.get(f"/api/maps/{new['map']['id']}/listenings",
-                      headers=auth(new["facilitator_token"])).get_json()["listenings"]
+    listed = http.get(f"/api/maps/{new['map']['id']}/listenings", headers=auth(new["facilitator_token"])).get_json()[
+        "listenings"
+    ]
     [copy] = listed
     assert copy["codes"]["customer"] != li["codes"]["customer"] and copy["invited"]["customer"] == 10
     again = http.get(f"/api/listenings/{copy['id']}", headers=auth(new["facilitator_token"])).get_json()["results"]
     before = exported["results"]
     assert again["silos"] == before["silos"]
-    assert [(r["customer"], r["employee"], r["category"]) for r in again["steps"]] == \
-        [(r["customer"], r["employee"], r["category"]) for r in before["steps"]]
+    assert [(r["customer"], r["employee"], r["category"]) for r in again["steps"]] == [
+        (r["customer"], r["employee"], r["category"]) for r in before["steps"]
+    ]
     assert [v["text"] for v in again["verbatims"]] == ["Trop cher"]
     # The old respondent keys open nothing on the imported listening.
-    assert put(http, copy["codes"]["customer"], rids[0], [{"step_id": again["steps"][0]["step_id"], "score": 1}]).status_code == 201
+    assert (
+        put(
+            http, copy["codes"]["customer"], rids[0], [{"step_id": again["steps"][0]["step_id"], "score": 1}]
+        ).status_code
+        == 201
+    )
 
 
 def test_report_pdf_has_a_mirror_listening_section_once_a_listening_has_answers(http, ws):
@@ -387,16 +444,26 @@ def test_report_pdf_has_a_mirror_listening_section_once_a_listening_has_answers(
     url = f"/api/workshops/{ws['workshop']['id']}/export/report.pdf"
     before = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(http.get(url, headers=fac).data)).pages)
     assert "Vague de mai" not in before  # no answers yet: no section
-    put(http, li["codes"]["customer"], str(uuid.uuid4()), [{"step_id": ws["steps"][0], "score": 2, "verbatim": "Parfait"}])
+    put(
+        http,
+        li["codes"]["customer"],
+        str(uuid.uuid4()),
+        [{"step_id": ws["steps"][0], "score": 2, "verbatim": "Parfait"}],
+    )
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(http.get(url, headers=fac).data)).pages)
-    assert "Vague de mai".upper() in text.upper() and "Participation par silo" in text and "25 %" in text.replace("\u00a0", " ")
+    assert (
+        "Vague de mai".upper() in text.upper()
+        and "Participation par silo" in text
+        and "25 %" in text.replace("\u00a0", " ")
+    )
     assert "Parfait" in text
 
 
 def test_closing_a_listening_tells_the_members_panels(app, http, ws):
     li = create_listening(http, ws)
-    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
-                                                   auth={"token": ws["facilitator_token"]})
+    client = app.extensions["socketio"].test_client(
+        app, flask_test_client=http, auth={"token": ws["facilitator_token"]}
+    )
     assert client.emit("join", {"map_id": ws["map"]["id"]}, callback=True)["ok"]
     client.get_received()
     http.patch(f"/api/listenings/{li['id']}", json={"status": "closed"}, headers=auth(ws["facilitator_token"]))

@@ -2,6 +2,7 @@
 their reference: after random sequences of PUTs (new responses, changed answers, the same body again,
 the wrong silo, bad bodies, moderation, a deleted step), from one thread and from many at once, the
 results read from the counters equal the results computed from the answers, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import random
@@ -29,11 +30,19 @@ def both_results(db, lid):
 def counter_rows(db, lid):
     """The counters' non-zero rows (a counter moved back to zero may stay as a row of zeros)."""
     with db.read() as s:
-        steps = {(c.step_id, c.silo): tuple(getattr(c, k) for k in counters.STEP_COLUMNS)
-                 for c in s.scalars(select(counters.ListeningStepCount)
-                                    .where(counters.ListeningStepCount.listening_id == lid))}
-        silos = dict(s.execute(select(counters.ListeningSiloCount.silo, counters.ListeningSiloCount.responses)
-                               .where(counters.ListeningSiloCount.listening_id == lid)).all())
+        steps = {
+            (c.step_id, c.silo): tuple(getattr(c, k) for k in counters.STEP_COLUMNS)
+            for c in s.scalars(
+                select(counters.ListeningStepCount).where(counters.ListeningStepCount.listening_id == lid)
+            )
+        }
+        silos = dict(
+            s.execute(
+                select(counters.ListeningSiloCount.silo, counters.ListeningSiloCount.responses).where(
+                    counters.ListeningSiloCount.listening_id == lid
+                )
+            ).all()
+        )
     return {k: v for k, v in steps.items() if any(v)}, {k: v for k, v in silos.items() if v}
 
 
@@ -114,7 +123,9 @@ def test_a_deleted_step_leaves_the_counts_and_a_response_only_there_stops_counti
         steps = [st["id"] for st in service.ordered_steps(s, board.map_id)]
     code = li["codes"]["customer"]
     assert put(db, code, str(uuid.uuid4()), [{"step_id": steps[0], "score": -2}]) == 201
-    assert put(db, code, str(uuid.uuid4()), [{"step_id": steps[0], "score": 2}, {"step_id": steps[1], "score": 1}]) == 201
+    assert (
+        put(db, code, str(uuid.uuid4()), [{"step_id": steps[0], "score": 2}, {"step_id": steps[1], "score": 1}]) == 201
+    )
     fast, _ = both_results(db, li["id"])
     assert fast["silos"]["customer"]["responses"] == 2
     board.ok(board.facilitator, "step.delete", id=steps[0])
@@ -161,10 +172,15 @@ def test_an_import_counts_what_it_loads(db):
     with db.read() as s:
         steps = [st["id"] for st in service.ordered_steps(s, board.map_id)]
     old1, old2 = str(uuid.uuid4()), str(uuid.uuid4())
-    doc = {"title": "Vague", "status": "closed", "invited": {"customer": 4},
-           "responses": [{"silo": "customer", "answers": [{"step_id": old1, "score": 2, "important": True}]},
-                         {"silo": "employee", "answers": [{"step_id": old1, "score": -1},
-                                                          {"step_id": old2, "verbatim": "Bof"}]}]}
+    doc = {
+        "title": "Vague",
+        "status": "closed",
+        "invited": {"customer": 4},
+        "responses": [
+            {"silo": "customer", "answers": [{"step_id": old1, "score": 2, "important": True}]},
+            {"silo": "employee", "answers": [{"step_id": old1, "score": -1}, {"step_id": old2, "verbatim": "Bof"}]},
+        ],
+    }
     import_listenings(db, board.map_id, [doc], {old1: steps[0], old2: steps[1]})
     with db.read() as s:
         lid = s.scalar(select(Listening.id).where(Listening.map_id == board.map_id))

@@ -1,5 +1,6 @@
 """Lists declared once (workshop/lists.py, workshop/errors.py): every page ships them in its data,
 and no browser module keeps a copy of its own (issue #11, point 5)."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,11 @@ def _lists() -> dict[str, list[str]]:
         "retried error codes": list(shared["error_codes"]["retry"]),
         "round targets": shared["round_targets"],
     }
-    named |= {f"card kinds of the {phase} phase": kinds for phase, kinds in shared["phase_card_kinds"].items()
-              if len(kinds) > 1}
+    named |= {
+        f"card kinds of the {phase} phase": kinds
+        for phase, kinds in shared["phase_card_kinds"].items()
+        if len(kinds) > 1
+    }
     return named
 
 
@@ -44,8 +48,7 @@ def test_no_browser_module_spells_out_a_shared_list(name):
 
 def test_no_browser_module_names_a_resonance_situation():
     names = [row["category"] for row in shared_lists()["resonance"]]
-    found = [f"{file}: {n}" for n in names for file, text in SOURCES.items()
-             if re.search(rf"""["'`]{n}["'`]""", text)]
+    found = [f"{file}: {n}" for n in names for file, text in SOURCES.items() if re.search(rf"""["'`]{n}["'`]""", text)]
     assert found == [], "the six situations and their advice come from PAGE.resonance"
 
 
@@ -56,8 +59,11 @@ def test_the_pattern_finds_a_copy():
 
 
 def test_every_page_carries_the_shared_lists(tmp_path):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'lists.db'}", demo=False, secret_key="lists",
-                              async_mode="threading"))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'lists.db'}", demo=False, secret_key="lists", async_mode="threading"
+        )
+    )
     html = app.test_client().get("/").get_data(as_text=True)
     data = json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S)[1])
     for key, value in shared_lists().items():

@@ -1,4 +1,5 @@
 """Emotions and their customer ↔ employee mirror; chantier sheets edited field by field."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,11 +9,21 @@ from workshop import views
 from .test_engine import first_cell, snapshot
 
 
-@pytest.mark.parametrize("customer, employee, category", [
-    (1.0, 1.0, "great_moment"), (0.5, None, "lucky_break"), (2, 0.4, "lucky_break"), (1, -1, "pain"),
-    (-1, 1, "wrong_fight"), (-0.5, None, "blindness"), (-2, -0.5, "dead_end"),
-    (0.4, 2, None), (None, -2, None), (None, None, None),
-])
+@pytest.mark.parametrize(
+    "customer, employee, category",
+    [
+        (1.0, 1.0, "great_moment"),
+        (0.5, None, "lucky_break"),
+        (2, 0.4, "lucky_break"),
+        (1, -1, "pain"),
+        (-1, 1, "wrong_fight"),
+        (-0.5, None, "blindness"),
+        (-2, -0.5, "dead_end"),
+        (0.4, 2, None),
+        (None, -2, None),
+        (None, None, None),
+    ],
+)
 def test_resonance_categories_follow_the_contract_table(customer, employee, category):
     assert views.category(customer, employee) == category
 
@@ -46,20 +57,35 @@ def test_a_chantier_sheet_is_co_edited_field_by_field(board):
     alice, bob = board.join("Alice"), board.join("Bob")
     lane, step = first_cell(board)
     idea = board.ok(alice, "card.add", lane_id=lane, step_id=step, kind="idea", text="Caution remboursée en 24 h")
-    sheet = board.ok(alice, "chantier.add", title="Caution express", problem="La caution bloque 50 €",
-                     step_ids=[step], card_ids=[idea["id"]], departments="Finance")
+    sheet = board.ok(
+        alice,
+        "chantier.add",
+        title="Caution express",
+        problem="La caution bloque 50 €",
+        step_ids=[step],
+        card_ids=[idea["id"]],
+        departments="Finance",
+    )
     assert sheet["status"] == "draft" and sheet["departments"] == ["Finance"] and sheet["step_ids"] == [step]
     # Two people edit different fields: both edits stay.
     board.ok(alice, "chantier.update", id=sheet["id"], owner="Camille", effort=2, impact=5)
-    after = board.ok(bob, "chantier.update", id=sheet["id"], kpis=[{"name": "Délai de remboursement",
-                                                                    "target": "< 24 h"}],
-                     milestones=[{"date": "2027-01-15", "label": "Pilote Lyon"}], budget=15000)
+    after = board.ok(
+        bob,
+        "chantier.update",
+        id=sheet["id"],
+        kpis=[{"name": "Délai de remboursement", "target": "< 24 h"}],
+        milestones=[{"date": "2027-01-15", "label": "Pilote Lyon"}],
+        budget=15000,
+    )
     assert (after["owner"], after["effort"], after["impact"], after["budget"]) == ("Camille", 2, 5, "15000")
     assert after["milestones"] == [{"date": "2027-01-15", "label": "Pilote Lyon"}]
     assert after["problem"] == "La caution bloque 50 €" and after["version"] == 3
     assert snapshot(board, bob)["chantiers"] == [after]
-    for bad, field in (({"effort": 6}, "effort"), ({"status": "shipped"}, "status"),
-                       ({"card_ids": [step]}, "card_ids.0")):
+    for bad, field in (
+        ({"effort": 6}, "effort"),
+        ({"status": "shipped"}, "status"),
+        ({"card_ids": [step]}, "card_ids.0"),
+    ):
         ack = board.op(bob, "chantier.update", id=sheet["id"], **bad)
         assert ack["error"]["field"] == field, ack
     # Dates in either order are kept (the board edits one field at a time); the sheet flags them.

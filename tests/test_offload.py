@@ -1,4 +1,5 @@
 """Blocking work leaves the event loop: PDF rendering runs in a child process."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,11 @@ def test_a_call_runs_in_another_process_and_its_result_comes_back():
     assert in_subprocess("os:getpid") != os.getpid()
     from workshop.export.typography import typography
 
-    assert in_subprocess("workshop.export.typography:typography", "Prêt ? Oui !", "fr") == \
-        typography("Prêt ? Oui !", "fr") != "Prêt ? Oui !"
+    assert (
+        in_subprocess("workshop.export.typography:typography", "Prêt ? Oui !", "fr")
+        == typography("Prêt ? Oui !", "fr")
+        != "Prêt ? Oui !"
+    )
 
 
 def test_a_failing_call_raises_with_the_childs_error():

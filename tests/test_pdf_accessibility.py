@@ -1,5 +1,6 @@
 """The PDFs are tagged (PDF/UA-1): a structure tree a screen reader follows in the sheet's order,
 the document's language, and its title shown instead of the file name (issue #12)."""
+
 from __future__ import annotations
 
 import io

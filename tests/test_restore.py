@@ -1,6 +1,7 @@
 """Undoing a delete brings back what people saw: a card with its comments (and the votes on it), a
 step with its cards, comments and ratings, a lane with its cards, a stage with its steps — on
 SQLite and PostgreSQL, through the one engine. What a delete keeps for this never leaves the server."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,7 @@ def snap(board: Board, viewer: Actor) -> dict[str, Any]:
     with board.db.read() as s:
         out = views.snapshot_for(s, s.get(Map, board.map_id), viewer)
     # A restored card's version moves on (clients holding an edit based on the old one are told).
-    out["cards"] = sorted(({k: v for k, v in c.items() if k != "version"} for c in out["cards"]),
-                          key=lambda c: c["id"])
+    out["cards"] = sorted(({k: v for k, v in c.items() if k != "version"} for c in out["cards"]), key=lambda c: c["id"])
     out.pop("seq")
     return out
 

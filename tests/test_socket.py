@@ -1,4 +1,5 @@
 """Socket.IO and REST adapters through Flask's and Flask-SocketIO's test clients, several clients a room."""
+
 from __future__ import annotations
 
 import uuid
@@ -32,8 +33,7 @@ def events_of(client):
 
 
 def op(client, map_id, type_, **fields):
-    return client.emit("op", {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": type_, **fields},
-                       callback=True)
+    return client.emit("op", {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": type_, **fields}, callback=True)
 
 
 def test_every_member_receives_every_event_once_in_seq_order(app, http):
@@ -68,8 +68,15 @@ def test_a_hidden_card_reaches_everyone_redacted_but_its_author(app, http):
         c.emit("join", {"map_id": map_id}, callback=True)
     for c in (ca, cb, cf):
         c.get_received()
-    ack = op(ca, map_id, "card.add", lane_id=snap["lanes"][0]["id"], step_id=snap["steps"][0]["id"],
-             text="secret", visibility="author")
+    ack = op(
+        ca,
+        map_id,
+        "card.add",
+        lane_id=snap["lanes"][0]["id"],
+        step_id=snap["steps"][0]["id"],
+        text="secret",
+        visibility="author",
+    )
     [mine], [bobs], [facs] = events_of(ca), events_of(cb), events_of(cf)
     assert mine["seq"] == bobs["seq"] == facs["seq"] == ack["seq"]
     assert mine["data"]["text"] == "secret"
@@ -84,29 +91,37 @@ def test_rest_ops_are_broadcast_to_the_room_and_answer_contract_errors(app, http
     screen.emit("join", {"map_id": map_id}, callback=True)
     screen.get_received()
     auth = {"Authorization": f"Bearer {token}"}
-    res = http.post(f"/api/maps/{map_id}/ops", json={"op_id": str(uuid.uuid4()), "type": "phase.set",
-                                                     "phase": "diagnostic"}, headers=auth)
+    res = http.post(
+        f"/api/maps/{map_id}/ops",
+        json={"op_id": str(uuid.uuid4()), "type": "phase.set", "phase": "diagnostic"},
+        headers=auth,
+    )
     assert res.status_code == 200 and res.get_json()["data"]["phase"] == "diagnostic"
     [event] = events_of(screen)
     assert event["type"] == "phase.set" and event["seq"] == res.get_json()["seq"]
     # The observer reads but never writes.
-    res = http.post(f"/api/maps/{map_id}/ops", json={"op_id": str(uuid.uuid4()), "type": "phase.set",
-                                                     "phase": "closed"},
-                    headers={"Authorization": f"Bearer {watcher['token']}"})
+    res = http.post(
+        f"/api/maps/{map_id}/ops",
+        json={"op_id": str(uuid.uuid4()), "type": "phase.set", "phase": "closed"},
+        headers={"Authorization": f"Bearer {watcher['token']}"},
+    )
     assert res.status_code == 403 and res.get_json()["error"]["code"] == "forbidden"
 
 
-@pytest.mark.parametrize("method, path, kwargs, status, code", [
-    ("post", "/api/workshops", {"data": "not json", "content_type": "application/json"}, 400, "invalid"),
-    ("post", "/api/workshops", {"json": []}, 400, "invalid"),
-    ("post", "/api/workshops", {"json": {"title": ""}}, 400, "invalid"),
-    ("post", "/api/workshops", {"json": {"title": "x", "map_type": "mindmap"}}, 400, "invalid"),
-    ("post", "/api/workshops", {"json": {"title": "x" * 70_000}}, 413, "too_large"),
-    ("post", "/api/join", {"json": {"code": "NOPE1234", "name": "Z"}}, 404, "not_found"),
-    ("get", "/api/maps/whatever", {}, 401, "unauthorized"),
-    ("get", "/api/nothing-here", {}, 404, "not_found"),
-    ("delete", "/api/workshops", {}, 405, "invalid"),
-])
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, code",
+    [
+        ("post", "/api/workshops", {"data": "not json", "content_type": "application/json"}, 400, "invalid"),
+        ("post", "/api/workshops", {"json": []}, 400, "invalid"),
+        ("post", "/api/workshops", {"json": {"title": ""}}, 400, "invalid"),
+        ("post", "/api/workshops", {"json": {"title": "x", "map_type": "mindmap"}}, 400, "invalid"),
+        ("post", "/api/workshops", {"json": {"title": "x" * 70_000}}, 413, "too_large"),
+        ("post", "/api/join", {"json": {"code": "NOPE1234", "name": "Z"}}, 404, "not_found"),
+        ("get", "/api/maps/whatever", {}, 401, "unauthorized"),
+        ("get", "/api/nothing-here", {}, 404, "not_found"),
+        ("delete", "/api/workshops", {}, 405, "invalid"),
+    ],
+)
 def test_rest_errors_have_the_contract_shape(http, method, path, kwargs, status, code):
     res = getattr(http, method)(path, **kwargs)
     assert res.status_code == status
@@ -137,8 +152,11 @@ def test_rest_reads_and_sync_with_a_token(app, http):
     assert http.get(f"/api/workshops/{wid}", headers=foreign).status_code == 404
     added = http.post(f"/api/workshops/{wid}/maps", json={"map_type": "blueprint"}, headers=auth)
     assert added.status_code == 403
-    added = http.post(f"/api/workshops/{wid}/maps", json={"map_type": "blueprint"},
-                      headers={"Authorization": f"Bearer {ws['facilitator_token']}"})
+    added = http.post(
+        f"/api/workshops/{wid}/maps",
+        json={"map_type": "blueprint"},
+        headers={"Authorization": f"Bearer {ws['facilitator_token']}"},
+    )
     assert added.status_code == 201 and added.get_json()["map"]["title"] == "Service blueprint"
 
 
@@ -177,6 +195,7 @@ def test_openapi_describes_every_op_and_endpoint(http):
     doc = http.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     from workshop.ops import REGISTRY
+
     ops = {ref["$ref"].rsplit("/", 1)[1] for ref in doc["components"]["schemas"]["Op"]["oneOf"]}
     assert ops == {"op_" + t.replace(".", "_") for t in REGISTRY}
     card_add = doc["components"]["schemas"]["op_card_add"]
@@ -192,8 +211,12 @@ def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counti
     from workshop.models import Server
     from workshop.presence import STALE_AFTER
 
-    other_settings = Settings(database_url=app.extensions["parcours"].settings.database_url, demo=False,
-                              async_mode="threading", secret_key="test")
+    other_settings = Settings(
+        database_url=app.extensions["parcours"].settings.database_url,
+        demo=False,
+        async_mode="threading",
+        secret_key="test",
+    )
     other = create_app(other_settings)
     try:
         ws = create(http)
@@ -204,8 +227,10 @@ def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counti
         there = other.extensions["socketio"].test_client(other, auth={"token": alice["token"]})
         snap = there.emit("join", {"map_id": map_id}, callback=True)["snapshot"]
         assert {p["name"] for p in snap["participants"] if p["online"]} == {"Animateur", "Alice"}
-        assert app.extensions["parcours"].presence.online_on(map_id) == {alice["participant"]["id"],
-                                                                        snap["participants"][0]["id"]}
+        assert app.extensions["parcours"].presence.online_on(map_id) == {
+            alice["participant"]["id"],
+            snap["participants"][0]["id"],
+        }
         # The other process dies without a word: once its heartbeat is stale, Alice is offline.
         other_presence = other.extensions["parcours"].presence
         other_presence.stop()
@@ -238,8 +263,15 @@ def test_editing_marks_reach_the_others_and_clear_when_the_editor_leaves(app, ht
     card = str(uuid.uuid4())
     assert ca.emit("editing", {"map_id": map_id, "target_id": card, "editing": True}, callback=True) == {"ok": True}
     marks = [p["args"][0] for p in cb.get_received() if p["name"] == "editing"]
-    assert marks == [{"map_id": map_id, "target_id": card, "participant_id": alice["participant"]["id"],
-                      "name": "Alice", "editing": True}]
+    assert marks == [
+        {
+            "map_id": map_id,
+            "target_id": card,
+            "participant_id": alice["participant"]["id"],
+            "name": "Alice",
+            "editing": True,
+        }
+    ]
     assert not [p for p in ca.get_received() if p["name"] == "editing"]  # not echoed to the editor
     late = connect(app, http, ws["facilitator_token"])
     assert late.emit("join", {"map_id": map_id}, callback=True)["editing"] == marks  # marks already open

@@ -1,4 +1,5 @@
 """Dot voting, silent writing and focus at the engine level, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
@@ -28,10 +29,12 @@ def test_open_vote_budget_cap_results_and_promotion_to_key_moments(board):
     # An open, non-secret round shows live totals.
     [live] = snapshot(board, bob)["rounds"]
     assert live["voters"] == 2
-    assert live["results"] == sorted([{"target_id": steps[2], "votes": 2}, {"target_id": steps[1], "votes": 2}],
-                                      key=lambda x: x["target_id"])
-    assert snapshot(board, alice)["my_votes"] == [{"round_id": r["id"], "target_id": steps[2]}] * 2 + \
-        [{"round_id": r["id"], "target_id": steps[1]}]
+    assert live["results"] == sorted(
+        [{"target_id": steps[2], "votes": 2}, {"target_id": steps[1], "votes": 2}], key=lambda x: x["target_id"]
+    )
+    assert snapshot(board, alice)["my_votes"] == [{"round_id": r["id"], "target_id": steps[2]}] * 2 + [
+        {"round_id": r["id"], "target_id": steps[1]}
+    ]
     assert board.op(alice, "round.promote", id=r["id"], count=1)["error"]["code"] == "forbidden"
     assert board.op(board.facilitator, "round.promote", id=r["id"], count=1)["error"]["code"] == "conflict"
     closed = board.ok(board.facilitator, "round.close", id=r["id"])
@@ -46,8 +49,9 @@ def test_open_vote_budget_cap_results_and_promotion_to_key_moments(board):
 def test_secret_round_hides_targets_and_totals_until_closed_even_from_the_facilitator(board):
     alice, bob = board.join("Alice"), board.join("Bob")
     lane, step = first_cell(board)
-    ideas = [board.ok(alice, "card.add", lane_id=lane, step_id=step, kind="idea", text=f"Idée {i}")["id"]
-             for i in range(3)]
+    ideas = [
+        board.ok(alice, "card.add", lane_id=lane, step_id=step, kind="idea", text=f"Idée {i}")["id"] for i in range(3)
+    ]
     note = board.ok(alice, "card.add", lane_id=lane, step_id=step, kind="note", text="pas une idée")["id"]
     r = board.ok(board.facilitator, "round.open", target="card", card_kind="idea", budget=2, secret=True)
     assert board.op(bob, "vote.cast", round_id=r["id"], target_id=note)["error"]["code"] == "invalid"
@@ -70,7 +74,10 @@ def test_secret_round_hides_targets_and_totals_until_closed_even_from_the_facili
 
 
 def test_only_one_vote_open_at_a_time_and_bad_rounds_are_refused(board):
-    assert board.op(board.facilitator, "round.open", target="step", budget=3, max_per_item=4)["error"]["field"] == "max_per_item"
+    assert (
+        board.op(board.facilitator, "round.open", target="step", budget=3, max_per_item=4)["error"]["field"]
+        == "max_per_item"
+    )
     assert board.op(board.facilitator, "round.open", target="step", budget=0)["error"]["code"] == "invalid"
     assert board.op(board.join("A"), "round.open", target="step", budget=3)["error"]["code"] == "forbidden"
     board.ok(board.facilitator, "round.open", target="step", budget=3)

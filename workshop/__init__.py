@@ -1,4 +1,5 @@
 """Parcours: a real-time workshop board for customer journey maps."""
+
 from __future__ import annotations
 
 import logging
@@ -25,19 +26,24 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     settings = settings or Settings()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_OP_BYTES,
-                      JSON_SORT_KEYS=False)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_OP_BYTES, JSON_SORT_KEYS=False)
     app.json.sort_keys = False
     db = Database(settings.database_url)
     db.migrate()
     state = AppState(settings, db, Presence(db))
     app.extensions["parcours"] = state
 
-    socketio = SocketIO(app, async_mode=settings.async_mode, message_queue=settings.message_queue_url,
-                        channel=settings.message_queue_channel,
-                        # Room for the 64 kB op limit to answer `too_large` instead of dropping the socket.
-                        max_http_buffer_size=1024 * 1024, ping_interval=10, ping_timeout=20,
-                        serializer=realtime.JsonPacket)
+    socketio = SocketIO(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.message_queue_url,
+        channel=settings.message_queue_channel,
+        # Room for the 64 kB op limit to answer `too_large` instead of dropping the socket.
+        max_http_buffer_size=1024 * 1024,
+        ping_interval=10,
+        ping_timeout=20,
+        serializer=realtime.JsonPacket,
+    )
     realtime.register(socketio, state)
     state.presence.beat()
     socketio.start_background_task(state.presence.run_heartbeat, socketio.sleep)
@@ -47,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(export_routes.bp)
     app.register_blueprint(pages.bp)
     from .listening import register as register_listening  # Mirror listening (CONTRACT.md §7)
+
     register_listening(app, socketio)
 
     @app.get("/healthz")

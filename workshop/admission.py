@@ -17,6 +17,7 @@ get a worker within `worker_wait` seconds is answered `rate_limited` instead of 
 The gate sits on python-socketio's `Server._handle_event` (the one place that turns a decoded
 EVENT packet into a task); tests/security/test_flood.py fails if a new python-socketio moves it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,11 +46,11 @@ EVENTS = {"op": True, "join": True, "sync": True, "leave": True, "editing": Fals
 
 @dataclass(frozen=True)
 class Limits:
-    per_connection: int = 8      # events admitted and not yet answered, one socket
-    in_flight: int = 256         # the same for the whole process
-    reads_per_member: int = 2    # snapshots or replays computed at once for one participant
-    workers: int = 8             # handlers using the database at once
-    worker_wait: float = 2.0     # seconds an admitted op may wait for a worker (the client resends)
+    per_connection: int = 8  # events admitted and not yet answered, one socket
+    in_flight: int = 256  # the same for the whole process
+    reads_per_member: int = 2  # snapshots or replays computed at once for one participant
+    workers: int = 8  # handlers using the database at once
+    worker_wait: float = 2.0  # seconds an admitted op may wait for a worker (the client resends)
     # Reads wait longer: a join refused is an error screen in today's browser client, and a
     # reconnect storm (300 sockets after a restart) must get through. Below its 10 s ack timeout.
     read_wait: float = 8.0
@@ -150,8 +151,9 @@ class ThrottledLog:
                 return
             self._last[kind] = now
             skipped = self._skipped.pop(kind, 0)
-        log.warning(message + (" (%d more since the last report)" if skipped else ""),
-                    *args, *((skipped,) if skipped else ()))
+        log.warning(
+            message + (" (%d more since the last report)" if skipped else ""), *args, *((skipped,) if skipped else ())
+        )
 
 
 def install(socketio: SocketIO, state: AppState, limits: Limits) -> Admission:
@@ -162,8 +164,9 @@ def install(socketio: SocketIO, state: AppState, limits: Limits) -> Admission:
 
     def answer(eio_sid: str, namespace: str, id: int | None, err: OpError) -> None:
         if id is not None:
-            server._send_packet(eio_sid, server.packet_class(packet.ACK, namespace=namespace, id=id,
-                                                             data=[{"ok": False, **err.body()}]))
+            server._send_packet(
+                eio_sid, server.packet_class(packet.ACK, namespace=namespace, id=id, data=[{"ok": False, **err.body()}])
+            )
 
     def handle_event(eio_sid: str, namespace: str | None, id: int | None, data: list[Any]) -> None:
         namespace = namespace or "/"
@@ -198,8 +201,7 @@ def install(socketio: SocketIO, state: AppState, limits: Limits) -> Admission:
         try:
             original_message(eio_sid, data)
         except Exception as exc:  # python-socketio raises ValueError, KeyError, TypeError… on bad input
-            noise.warning("malformed", "malformed Socket.IO packet from %s: %s %.80s", eio_sid,
-                          type(exc).__name__, exc)
+            noise.warning("malformed", "malformed Socket.IO packet from %s: %s %.80s", eio_sid, type(exc).__name__, exc)
 
     server._handle_event = handle_event
     server._handle_eio_message = handle_message

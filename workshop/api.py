@@ -1,4 +1,5 @@
 """REST adapter (CONTRACT.md §2): the same engine as Socket.IO, answers in the contract's shapes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -60,8 +61,12 @@ def me() -> Any:
     with state().db.read() as s:
         p, w = s.get(Participant, actor.id), s.get(Workshop, actor.workshop_id)
         maps = s.scalars(select(Map).where(Map.workshop_id == w.id).order_by(Map.position))
-        answer = {"participant": shapes.participant(p, True), "workshop": shapes.workshop(w),
-                  "maps": [shapes.map_(m) for m in maps], "join_url": f"{base_url()}/join/{w.join_code}"}
+        answer = {
+            "participant": shapes.participant(p, True),
+            "workshop": shapes.workshop(w),
+            "maps": [shapes.map_(m) for m in maps],
+            "join_url": f"{base_url()}/join/{w.join_code}",
+        }
     response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -118,8 +123,16 @@ def get_events(mid: str) -> Any:
     except ValueError:
         raise OpError("invalid", "since: an integer seq", "since") from None
     with state().db.read() as s:
-        return jsonify(views.events_since(s, s.get(Map, mid), since, actor, state().settings.replay_limit,
-                                          state().presence.online(actor.workshop_id)))
+        return jsonify(
+            views.events_since(
+                s,
+                s.get(Map, mid),
+                since,
+                actor,
+                state().settings.replay_limit,
+                state().presence.online(actor.workshop_id),
+            )
+        )
 
 
 @bp.get("/openapi.json")

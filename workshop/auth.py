@@ -1,4 +1,5 @@
 """Bearer tokens: random secrets handed out once, stored only as their SHA-256."""
+
 from __future__ import annotations
 
 import hashlib

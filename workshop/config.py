@@ -1,4 +1,5 @@
 """Settings from the environment, read in one place (CONTRACT.md §0)."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Writes take the database's write lock at the start of the transaction (SQLite: BEGIN IMMEDIATE;
 PostgreSQL: the map row lock taken by the engine), so two writers never deadlock on an upgrade.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -50,8 +51,9 @@ class Database:
             self.writer = _sqlite_engine(url, immediate=True)
             self.reader = _sqlite_engine(url, immediate=False)
         else:
-            self.writer = self.reader = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                                                      pool_timeout=POOL_TIMEOUT, pool_pre_ping=True)
+            self.writer = self.reader = create_engine(
+                url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_TIMEOUT, pool_pre_ping=True
+            )
         # Socket handlers hold at most this many connections at once (admission.py): the rest of
         # the pool stays free for REST requests and the presence heartbeat. SQLite writes one at a time.
         self.socket_workers = 4 if self.is_sqlite else (POOL_SIZE + POOL_OVERFLOW) // 2

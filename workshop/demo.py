@@ -5,6 +5,7 @@ loader, and the demo doubles as the import's fixture.
 Its links are kept in `instance/demo.json` (tokens are stored hashed in the database, so the
 facilitator link could not be printed again otherwise).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,9 +38,11 @@ def ensure_demo(db: Database, base_url: str, links_file: Path = LINKS) -> dict[s
 
 
 def _with_base(links: dict[str, Any], base_url: str) -> dict[str, Any]:
-    return {**links,
-            "join_url": f"{base_url}/join/{links['join_code']}",
-            "facilitator_url": f"{base_url}/board/{links['map_id']}#token={links['facilitator_token']}"}
+    return {
+        **links,
+        "join_url": f"{base_url}/join/{links['join_code']}",
+        "facilitator_url": f"{base_url}/board/{links['map_id']}#token={links['facilitator_token']}",
+    }
 
 
 def demo_document() -> dict[str, Any]:
@@ -52,6 +55,10 @@ def create_demo(db: Database) -> dict[str, Any]:
     with db.read() as s:
         facilitator = actor_of(participant_for(s, answer["facilitator_token"]))
     seed_demo_listening(db, facilitator, answer["map"]["id"])  # Mirror listening (CONTRACT.md §7)
-    return {"title": answer["workshop"]["title"], "workshop_id": answer["workshop"]["id"],
-            "map_id": answer["map"]["id"], "join_code": answer["join_code"],
-            "facilitator_token": answer["facilitator_token"]}
+    return {
+        "title": answer["workshop"]["title"],
+        "workshop_id": answer["workshop"]["id"],
+        "map_id": answer["map"]["id"],
+        "join_code": answer["join_code"],
+        "facilitator_token": answer["facilitator_token"],
+    }

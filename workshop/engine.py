@@ -5,6 +5,7 @@ nothing is acknowledged before its transaction has committed. A plan the server 
 import) goes through `apply_many()`: the same parsing, authorisation and handlers, one transaction
 and one seq claim for many ops of one map.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,9 @@ _MAPS, _LOG = Map.__table__, OpLog.__table__
 
 
 def _claim_statement(step: Any) -> Any:
-    return select(Map).from_statement(update(_MAPS).where(_MAPS.c.id == bindparam("p_map"))
-                                      .values(seq=_MAPS.c.seq + step).returning(*_MAPS.c))
+    return select(Map).from_statement(
+        update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + step).returning(*_MAPS.c)
+    )
 
 
 _CLAIM = _claim_statement(1)
@@ -148,9 +150,19 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
             # A Core insert: the log row needs none of the ORM's bookkeeping.
-            session.connection().execute(_LOG_INSERT, {
-                "map_id": map_id, "seq": seq, "op_id": op_id, "actor_id": actor.id, "type": type_,
-                "payload": fields.model_dump(mode="json", exclude_unset=True), "data": data, "ts": now})
+            session.connection().execute(
+                _LOG_INSERT,
+                {
+                    "map_id": map_id,
+                    "seq": seq,
+                    "op_id": op_id,
+                    "actor_id": actor.id,
+                    "type": type_,
+                    "payload": fields.model_dump(mode="json", exclude_unset=True),
+                    "data": data,
+                    "ts": now,
+                },
+            )
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)
@@ -159,6 +171,7 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
 
 
 # -- many ops of one map at once: an import's plan ------------------------------------------------
+
 
 @dataclass
 class BatchOutcome:
@@ -192,8 +205,9 @@ def _hold_references(session: Session) -> None:
 def _claim_many(session: Session, map_id: str, count: int) -> Map | None:
     """`count` seqs in one statement: the map's seq moves from s to s + count, the batch's ops take
     s + 1 … s + count in order (a refusal rolls the whole claim back: no gap)."""
-    return session.execute(_CLAIM_MANY, {"p_map": map_id, "p_n": count},
-                           execution_options={"populate_existing": True}).scalar()
+    return session.execute(
+        _CLAIM_MANY, {"p_map": map_id, "p_n": count}, execution_options={"populate_existing": True}
+    ).scalar()
 
 
 def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, Any]]]) -> BatchOutcome:
@@ -234,9 +248,18 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
                 _authorise(actor, type_, m)
                 now = utcnow()
                 data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
-                rows.append({"map_id": map_id, "seq": first + index, "op_id": op_id, "actor_id": actor.id,
-                             "type": type_, "payload": fields.model_dump(mode="json", exclude_unset=True),
-                             "data": data, "ts": now})
+                rows.append(
+                    {
+                        "map_id": map_id,
+                        "seq": first + index,
+                        "op_id": op_id,
+                        "actor_id": actor.id,
+                        "type": type_,
+                        "payload": fields.model_dump(mode="json", exclude_unset=True),
+                        "data": data,
+                        "ts": now,
+                    }
+                )
             session.flush()  # the handlers' rows, in one flush, before their log
             session.connection().execute(_LOG_INSERT, rows)
         return BatchOutcome(seqs=range(first, first + len(parsed)))
@@ -248,5 +271,4 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
             log.warning("batch on map %s: database unavailable (%s)", map_id, type(exc).__name__)
             return BatchOutcome(refused=index, error=passing.body()["error"])
         log.exception("batch of %d ops on map %s failed at op %d", len(ops), map_id, index)
-        return BatchOutcome(refused=index, error={"code": "internal",
-                                                  "message": "the server could not apply this op"})
+        return BatchOutcome(refused=index, error={"code": "internal", "message": "the server could not apply this op"})

@@ -1,4 +1,5 @@
 """The contract's error shape, `{error: {code, message, field?}}`, and its HTTP statuses."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -59,6 +60,7 @@ def unavailable(exc: BaseException) -> OpError | None:
     from sqlalchemy import exc as sa
 
     if isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.TimeoutError)) or (
-            isinstance(exc, sa.DBAPIError) and exc.connection_invalidated):
+        isinstance(exc, sa.DBAPIError) and exc.connection_invalidated
+    ):
         return OpError("unavailable", "the database is unreachable for a moment: send it again")
     return None

@@ -10,6 +10,7 @@ shape here says so. The OpenAPI document (workshop/openapi.py) publishes these m
 
 `EVENT_DATA` must name every op type of `workshop.ops.REGISTRY` (tests/test_events.py checks it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,6 +39,7 @@ class Shape(BaseModel):
 
 
 # -- the objects of the snapshot (workshop/shapes.py) ---------------------------------------------
+
 
 class Stage(Shape):
     id: str
@@ -163,6 +165,7 @@ class RoundShape(Shape):
 
 # -- data that is not one object -------------------------------------------------------------------
 
+
 class Deleted(Shape):
     id: str
 
@@ -277,22 +280,47 @@ class StageRestored(Shape):
 
 
 EVENT_DATA: dict[str, type[Shape]] = {
-    "stage.add": Stage, "stage.update": Stage, "stage.delete": StageDeleted,
-    "step.add": Step, "step.update": Step, "step.move": Step, "step.delete": CardsDeleted,
-    "lane.add": Lane, "lane.update": Lane, "lane.move": Lane, "lane.delete": CardsDeleted,
-    "card.add": Card, "card.update": Card, "card.move": Card, "card.delete": Deleted,
+    "stage.add": Stage,
+    "stage.update": Stage,
+    "stage.delete": StageDeleted,
+    "step.add": Step,
+    "step.update": Step,
+    "step.move": Step,
+    "step.delete": CardsDeleted,
+    "lane.add": Lane,
+    "lane.update": Lane,
+    "lane.move": Lane,
+    "lane.delete": CardsDeleted,
+    "card.add": Card,
+    "card.update": Card,
+    "card.move": Card,
+    "card.delete": Deleted,
     "cards.reveal": CardsRevealed,
-    "comment.add": Comment, "comment.delete": Deleted,
+    "comment.add": Comment,
+    "comment.delete": Deleted,
     "emotion.set": EmotionSet,
-    "phase.set": MapShape, "board.lock": MapShape, "board.silent": MapShape, "focus.set": MapShape,
+    "phase.set": MapShape,
+    "board.lock": MapShape,
+    "board.silent": MapShape,
+    "focus.set": MapShape,
     "board.settings": MapShape,
-    "timer.start": TimerData, "timer.stop": TimerData, "timer.pause": TimerData, "timer.resume": TimerData,
+    "timer.start": TimerData,
+    "timer.stop": TimerData,
+    "timer.pause": TimerData,
+    "timer.resume": TimerData,
     "timer.extend": TimerData,
-    "round.open": RoundShape, "round.close": RoundShape, "round.promote": Promoted,
-    "vote.cast": Vote, "vote.retract": Vote,
-    "chantier.add": Chantier, "chantier.update": Chantier, "chantier.delete": Deleted,
+    "round.open": RoundShape,
+    "round.close": RoundShape,
+    "round.promote": Promoted,
+    "vote.cast": Vote,
+    "vote.retract": Vote,
+    "chantier.add": Chantier,
+    "chantier.update": Chantier,
+    "chantier.delete": Deleted,
     "chantier.from_winners": Sheets,
-    "card.restore": CardsRestored, "lane.restore": LaneRestored, "step.restore": StepRestored,
+    "card.restore": CardsRestored,
+    "lane.restore": LaneRestored,
+    "step.restore": StepRestored,
     "stage.restore": StageRestored,
 }
 

@@ -6,6 +6,7 @@ holds; what the server offers is a new one (the old link stops working at once).
 Sockets still open with a revoked token, or of someone whose role changed, are disconnected:
 they reconnect with the token they hold, which either fails or brings the new role.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,8 +56,12 @@ def _body(model: type[BaseModel]) -> Any:
 
 def _creator(session: Any, wid: str) -> Participant | None:
     """The workshop's first facilitator: it stays facilitator whatever co-facilitators do."""
-    return session.scalar(select(Participant).where(Participant.workshop_id == wid, Participant.role == "facilitator")
-                          .order_by(Participant.created_at, Participant.id).limit(1))
+    return session.scalar(
+        select(Participant)
+        .where(Participant.workshop_id == wid, Participant.role == "facilitator")
+        .order_by(Participant.created_at, Participant.id)
+        .limit(1)
+    )
 
 
 def _drop_sockets(participant_id: str) -> None:
@@ -117,8 +122,9 @@ def rotate_facilitator_link(wid: str) -> Any:
         map_id = req.map_id if req.map_id in maps else maps[0]
         s.get(Participant, actor.id).token_hash = hash_token(token)
     _drop_sockets(actor.id)
-    return jsonify({"facilitator_token": token, "facilitator_url": f"{base_url()}/board/{map_id}#token={token}",
-                    "map_ids": maps})
+    return jsonify(
+        {"facilitator_token": token, "facilitator_url": f"{base_url()}/board/{map_id}#token={token}", "map_ids": maps}
+    )
 
 
 @bp.post("/<wid>/join-code")

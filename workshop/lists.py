@@ -2,6 +2,7 @@
 (workshop/pages.py `shared_lists`), the way the phases always were. The browser keeps no copy of
 them (tests/test_lists.py greps static/js for one).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,9 +34,24 @@ TEXT_MAX = 5000
 # (static/js/sheet-form.js draws one box per field; the status sits in its bar), and how the sheet
 # edits the textual ones.
 CHANTIER_FIELDS = (
-    "problem", "objective", "solution", "owner", "sponsor", "departments", "impact", "effort",
-    "start", "end", "milestones", "kpis", "prerequisites", "risks", "budget", "status",
-    "step_ids", "card_ids",
+    "problem",
+    "objective",
+    "solution",
+    "owner",
+    "sponsor",
+    "departments",
+    "impact",
+    "effort",
+    "start",
+    "end",
+    "milestones",
+    "kpis",
+    "prerequisites",
+    "risks",
+    "budget",
+    "status",
+    "step_ids",
+    "card_ids",
 )
 CHANTIER_TEXT_FIELDS = ("problem", "objective", "solution", "prerequisites", "risks")  # up to TEXT_MAX
 CHANTIER_LINE_FIELDS = ("owner", "sponsor", "budget")  # one line, up to SHORT_MAX
@@ -74,11 +90,16 @@ def shared_lists() -> dict[str, Any]:
         "round_targets": list(ROUND_TARGETS),
         "phase_round_target": PHASE_ROUND_TARGET,
         "chantier_fields": list(CHANTIER_FIELDS),
-        "chantier_limits": {**{n: TEXT_MAX for n in CHANTIER_TEXT_FIELDS}, **{n: SHORT_MAX for n in CHANTIER_LINE_FIELDS}},
+        "chantier_limits": {
+            **{n: TEXT_MAX for n in CHANTIER_TEXT_FIELDS},
+            **{n: SHORT_MAX for n in CHANTIER_LINE_FIELDS},
+        },
         "chantier_multiline": list(CHANTIER_TEXT_FIELDS),
         "chantier_statuses": list(CHANTIER_STATUSES),
-        "resonance": [{"category": c, "customer": cu, "employee": em, "name": f"res.{c}", "advice": f"res.{c}_do"}
-                      for c, cu, em in RESONANCE],
+        "resonance": [
+            {"category": c, "customer": cu, "employee": em, "name": f"res.{c}", "advice": f"res.{c}_do"}
+            for c, cu, em in RESONANCE
+        ],
         "resonance_threshold": RESONANCE_THRESHOLD,
         "sides": list(SIDES),
         "error_codes": {"status": {**HTTP_STATUS, "internal": 500}, "retry": CLIENT_RETRY},

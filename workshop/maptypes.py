@@ -8,6 +8,7 @@ and a ``card_kind``, the default kind of a new card in that lane.
 French typography: typographic apostrophes (’) and a non-breaking space (U+00A0) before
 « : ; ? ! » and inside « guillemets ».
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,8 +40,7 @@ LANE_KINDS = (
     "custom",
 )
 
-CARD_KINDS = ("note", "irritant", "enchantment", "idea", "expectation", "question", "touchpoint",
-              "verbatim", "process")
+CARD_KINDS = ("note", "irritant", "enchantment", "idea", "expectation", "question", "touchpoint", "verbatim", "process")
 
 CHANNELS = ("web", "app", "phone", "agency", "email", "mail", "chat", "social")
 
@@ -52,9 +52,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "title": {"fr": "Carte du parcours client", "en": "Customer journey map"},
         "description": {
             "fr": "Le parcours vu par le client, étape par étape\u00a0: ce qu’il fait, ce qu’il vit "
-                  "et ce qu’il ressent, face au vécu des collaborateurs.",
+            "et ce qu’il ressent, face au vécu des collaborateurs.",
             "en": "The journey from the customer’s point of view, step by step: what they do, "
-                  "go through and feel, opposite the employees’ experience.",
+            "go through and feel, opposite the employees’ experience.",
         },
         "stages": [
             {
@@ -83,33 +83,36 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             },
         ],
         "lanes": [
-            {"kind": "customer_actions", "title": {"fr": "Actions du client", "en": "Customer actions"},
-             "card_kind": "note"},
-            {"kind": "touchpoints", "title": {"fr": "Points de contact", "en": "Touchpoints"},
-             "card_kind": "touchpoint"},
-            {"kind": "enchantments", "title": {"fr": "Enchantements", "en": "Delights"},
-             "card_kind": "enchantment"},
-            {"kind": "irritants", "title": {"fr": "Irritants", "en": "Pain points"},
-             "card_kind": "irritant"},
-            {"kind": "expectations", "title": {"fr": "Attentes", "en": "Expectations"},
-             "card_kind": "expectation"},
-            {"kind": "emotions", "title": {"fr": "Courbe des émotions", "en": "Emotion curve"},
-             "card_kind": "note"},
-            {"kind": "employee", "title": {"fr": "Vécu des collaborateurs", "en": "Employee experience"},
-             "card_kind": "note"},
-            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"},
-             "card_kind": "idea"},
-            {"kind": "promise", "title": {"fr": "Promesse de marque", "en": "Brand promise"},
-             "card_kind": "note"},
+            {
+                "kind": "customer_actions",
+                "title": {"fr": "Actions du client", "en": "Customer actions"},
+                "card_kind": "note",
+            },
+            {
+                "kind": "touchpoints",
+                "title": {"fr": "Points de contact", "en": "Touchpoints"},
+                "card_kind": "touchpoint",
+            },
+            {"kind": "enchantments", "title": {"fr": "Enchantements", "en": "Delights"}, "card_kind": "enchantment"},
+            {"kind": "irritants", "title": {"fr": "Irritants", "en": "Pain points"}, "card_kind": "irritant"},
+            {"kind": "expectations", "title": {"fr": "Attentes", "en": "Expectations"}, "card_kind": "expectation"},
+            {"kind": "emotions", "title": {"fr": "Courbe des émotions", "en": "Emotion curve"}, "card_kind": "note"},
+            {
+                "kind": "employee",
+                "title": {"fr": "Vécu des collaborateurs", "en": "Employee experience"},
+                "card_kind": "note",
+            },
+            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"}, "card_kind": "idea"},
+            {"kind": "promise", "title": {"fr": "Promesse de marque", "en": "Brand promise"}, "card_kind": "note"},
         ],
     },
     "blueprint": {
         "title": {"fr": "Plan de service (blueprint)", "en": "Service blueprint"},
         "description": {
             "fr": "Les actions du client face aux processus visibles, invisibles et de support, "
-                  "pour repérer les incohérences et les simplifications.",
+            "pour repérer les incohérences et les simplifications.",
             "en": "The customer’s actions opposite the visible, invisible and support processes, "
-                  "to find inconsistencies and simplifications.",
+            "to find inconsistencies and simplifications.",
         },
         "stages": [
             {
@@ -138,34 +141,46 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             },
         ],
         "lanes": [
-            {"kind": "customer_actions", "title": {"fr": "Actions du client", "en": "Customer actions"},
-             "card_kind": "note"},
-            {"kind": "evidence",
-             "title": {"fr": "Points de contact et preuves", "en": "Touchpoints and evidence"},
-             "card_kind": "touchpoint"},
-            {"kind": "front_office",
-             "title": {"fr": "Front office (visible)", "en": "Front office (visible)"},
-             "card_kind": "process"},
-            {"kind": "back_office",
-             "title": {"fr": "Back office (invisible)", "en": "Back office (invisible)"},
-             "card_kind": "process"},
-            {"kind": "support", "title": {"fr": "Processus de support", "en": "Support processes"},
-             "card_kind": "process"},
-            {"kind": "irritants",
-             "title": {"fr": "Irritants et incohérences", "en": "Pain points and inconsistencies"},
-             "card_kind": "irritant"},
-            {"kind": "opportunities",
-             "title": {"fr": "Simplifications", "en": "Simplifications"},
-             "card_kind": "idea"},
+            {
+                "kind": "customer_actions",
+                "title": {"fr": "Actions du client", "en": "Customer actions"},
+                "card_kind": "note",
+            },
+            {
+                "kind": "evidence",
+                "title": {"fr": "Points de contact et preuves", "en": "Touchpoints and evidence"},
+                "card_kind": "touchpoint",
+            },
+            {
+                "kind": "front_office",
+                "title": {"fr": "Front office (visible)", "en": "Front office (visible)"},
+                "card_kind": "process",
+            },
+            {
+                "kind": "back_office",
+                "title": {"fr": "Back office (invisible)", "en": "Back office (invisible)"},
+                "card_kind": "process",
+            },
+            {
+                "kind": "support",
+                "title": {"fr": "Processus de support", "en": "Support processes"},
+                "card_kind": "process",
+            },
+            {
+                "kind": "irritants",
+                "title": {"fr": "Irritants et incohérences", "en": "Pain points and inconsistencies"},
+                "card_kind": "irritant",
+            },
+            {"kind": "opportunities", "title": {"fr": "Simplifications", "en": "Simplifications"}, "card_kind": "idea"},
         ],
     },
     "experience": {
         "title": {"fr": "Carte d’expérience", "en": "Experience map"},
         "description": {
             "fr": "Le besoin du client de bout en bout, de l’achat à l’usage, raconté comme une "
-                  "histoire\u00a0: ce qu’il fait, pense, se demande et ressent.",
+            "histoire\u00a0: ce qu’il fait, pense, se demande et ressent.",
             "en": "The customer’s whole need, from buying to using, told as a story: what they "
-                  "do, think, ask and feel.",
+            "do, think, ask and feel.",
         },
         "stages": [
             {
@@ -206,18 +221,12 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             },
         ],
         "lanes": [
-            {"kind": "does", "title": {"fr": "Ce qu’il fait", "en": "What they do"},
-             "card_kind": "note"},
-            {"kind": "thinks", "title": {"fr": "Ce qu’il pense", "en": "What they think"},
-             "card_kind": "note"},
-            {"kind": "asks", "title": {"fr": "Ce qu’il se demande", "en": "What they ask"},
-             "card_kind": "question"},
-            {"kind": "feels", "title": {"fr": "Ce qu’il ressent", "en": "What they feel"},
-             "card_kind": "note"},
-            {"kind": "needs", "title": {"fr": "Ses besoins", "en": "Needs"},
-             "card_kind": "expectation"},
-            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"},
-             "card_kind": "idea"},
+            {"kind": "does", "title": {"fr": "Ce qu’il fait", "en": "What they do"}, "card_kind": "note"},
+            {"kind": "thinks", "title": {"fr": "Ce qu’il pense", "en": "What they think"}, "card_kind": "note"},
+            {"kind": "asks", "title": {"fr": "Ce qu’il se demande", "en": "What they ask"}, "card_kind": "question"},
+            {"kind": "feels", "title": {"fr": "Ce qu’il ressent", "en": "What they feel"}, "card_kind": "note"},
+            {"kind": "needs", "title": {"fr": "Ses besoins", "en": "Needs"}, "card_kind": "expectation"},
+            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"}, "card_kind": "idea"},
         ],
     },
 }

@@ -3,6 +3,7 @@
 Every table but `participants`, `workshops` and `maps` changes only through the op engine.
 Ids are UUID strings; times are stored as UTC.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -284,8 +285,12 @@ class ListeningAnswer(Base):
         # Covers the results' GROUP BY: read from the index alone, never the rows.
         Index("ix_listening_answers_agg", "listening_id", "step_id", "silo", "score", "important"),
         # The few answers with a comment, found without scanning the others.
-        Index("ix_listening_answers_verbatims", "listening_id", sqlite_where=sql_text("verbatim IS NOT NULL"),
-              postgresql_where=sql_text("verbatim IS NOT NULL")),
+        Index(
+            "ix_listening_answers_verbatims",
+            "listening_id",
+            sqlite_where=sql_text("verbatim IS NOT NULL"),
+            postgresql_where=sql_text("verbatim IS NOT NULL"),
+        ),
     )
     # Opaque: the id a verbatim is shown and moderated by.
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)

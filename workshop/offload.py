@@ -10,6 +10,7 @@ That process is a warm worker: started on first use, reused for every call (Pyth
 WeasyPrint are imported once, not per export), replaced when it dies, overruns its timeout or grows
 past MAX_RSS_BYTES. Calls take turns on it; at most MAX_WAITING wait, the next is refused at once.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -27,7 +28,7 @@ from typing import Any, BinaryIO, TypeVar
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 MAX_RSS_BYTES = 300 * 1024 * 1024  # a renderer that grew past this is replaced after its call
-MAX_WAITING = 8                    # calls queued for the worker; the next one is refused
+MAX_WAITING = 8  # calls queued for the worker; the next one is refused
 _HEADER = struct.Struct("!Q")
 
 
@@ -77,8 +78,12 @@ class Worker:
 
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
-            self.proc = subprocess.Popen([sys.executable, "-m", "workshop.offload", "--serve"], cwd=ROOT,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "workshop.offload", "--serve"],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
         return self.proc
 
     def call(self, target: str, args: tuple[Any, ...], timeout: float) -> Any:

@@ -4,6 +4,7 @@ Pages carry no workshop content: the board's data comes over Socket.IO with the 
 (kept in localStorage), so a page URL alone gives nothing away. What a shell needs is embedded as
 JSON in a `<script type="application/json">` element (Jinja's `tojson` escapes it for that place).
 """
+
 from __future__ import annotations
 
 import io
@@ -92,14 +93,15 @@ def home() -> Response:
         name: {
             "title": label(tpl["title"], lang),
             "description": label(tpl["description"], lang),
-            "stages": [{"title": label(s["title"], lang), "steps": [label(x, lang) for x in s.get("steps", [])]}
-                       for s in tpl["stages"]],
+            "stages": [
+                {"title": label(s["title"], lang), "steps": [label(x, lang) for x in s.get("steps", [])]}
+                for s in tpl["stages"]
+            ],
             "lanes": [label(lane["title"], lang) for lane in tpl["lanes"]],
         }
         for name, tpl in TEMPLATES.items()
     }
-    return _page("home.html", lang, map_types=MAP_TYPES, templates=templates,
-                 page={"templates": templates})
+    return _page("home.html", lang, map_types=MAP_TYPES, templates=templates, page={"templates": templates})
 
 
 def _too_many(lang: str, err: throttle.RateLimited) -> Response:
@@ -127,8 +129,12 @@ def join_page(code: str) -> Response:
     if workshop is None:
         return _not_found(_lang(), "notfound.join")
     lang = _lang(workshop["locale"])
-    return _page("join.html", lang, workshop=workshop,
-                 page={"code": normal, "workshop_id": workshop["id"], "title": workshop["title"]})
+    return _page(
+        "join.html",
+        lang,
+        workshop=workshop,
+        page={"code": normal, "workshop_id": workshop["id"], "title": workshop["title"]},
+    )
 
 
 def _map_page(template: str, map_id: str) -> Response:
@@ -159,8 +165,12 @@ def qr(code: str) -> Response:
     normal = normal_join_code(code)
     if not is_join_code(normal):
         abort(404)
-    image = qrcode.make(f"{base_url()}/join/{normal}", image_factory=qrcode.image.svg.SvgPathImage,
-                        border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        f"{base_url()}/join/{normal}",
+        image_factory=qrcode.image.svg.SvgPathImage,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
     buf = io.BytesIO()
     image.save(buf)
     response = Response(buf.getvalue(), mimetype="image/svg+xml")

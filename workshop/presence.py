@@ -5,6 +5,7 @@ heartbeat row; the rows of a process that stopped beating (killed, crashed) stop
 STALE_AFTER seconds and are swept by the next live process. The actor behind a socket is kept in
 memory: only the process holding the socket needs it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,8 +55,15 @@ class Presence:
             self._joined.setdefault(sid, set()).add(map_id)
         with self.db.write() as s:
             if s.get(Connection, (sid, map_id)) is None:
-                s.add(Connection(sid=sid, map_id=map_id, participant_id=actor.id,
-                                 workshop_id=actor.workshop_id, server_id=self.server_id))
+                s.add(
+                    Connection(
+                        sid=sid,
+                        map_id=map_id,
+                        participant_id=actor.id,
+                        workshop_id=actor.workshop_id,
+                        server_id=self.server_id,
+                    )
+                )
 
     def leave(self, sid: str, map_id: str) -> None:
         with self._lock:
@@ -86,10 +94,19 @@ class Presence:
     def editing_on(self, map_id: str) -> list[dict[str, str]]:
         """The marks currently held by this process's sockets on a map, for a socket that joins."""
         with self._lock:
-            return [{"map_id": map_id, "target_id": target, "participant_id": self._actors[sid].id,
-                     "name": self._actors[sid].name, "editing": True}
-                    for sid, marks in self._editing.items() if sid in self._actors
-                    for m, target in sorted(marks) if m == map_id]
+            return [
+                {
+                    "map_id": map_id,
+                    "target_id": target,
+                    "participant_id": self._actors[sid].id,
+                    "name": self._actors[sid].name,
+                    "editing": True,
+                }
+                for sid, marks in self._editing.items()
+                if sid in self._actors
+                for m, target in sorted(marks)
+                if m == map_id
+            ]
 
     def stop_editing(self, sid: str) -> set[tuple[str, str]]:
         """The (map, target) pairs a closing socket was editing, so others can clear their marks."""

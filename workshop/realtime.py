@@ -3,6 +3,7 @@
 Handlers stay thin: they authenticate, call the engine or the views, and answer through the ack.
 `broadcast()` is also used by the REST adapter, so an op sent over HTTP reaches the room too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,9 @@ def viewer_room(map_id: str, participant_id: str) -> str:
 
 
 # The columns actor_of() reads, for every participant of a workshop; built once.
-_VIEWERS = select(Participant.id, Participant.workshop_id, Participant.role, Participant.perspective,
-                  Participant.name).where(Participant.workshop_id == bindparam("p_workshop"))
+_VIEWERS = select(
+    Participant.id, Participant.workshop_id, Participant.role, Participant.perspective, Participant.name
+).where(Participant.workshop_id == bindparam("p_workshop"))
 
 
 def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], workshop_id: str) -> None:
@@ -70,14 +72,20 @@ def broadcast(socketio: SocketIO, state: AppState, event: dict[str, Any], worksh
 def _presence_event(state: AppState, map_id: str, workshop_id: str) -> dict[str, Any]:
     online = state.presence.online_on(map_id)
     with state.db.read() as s:
-        people = s.scalars(select(Participant).where(Participant.workshop_id == workshop_id,
-                                                     Participant.id.in_(online)))
+        people = s.scalars(
+            select(Participant).where(Participant.workshop_id == workshop_id, Participant.id.in_(online))
+        )
         return {"map_id": map_id, "participants": [shapes.participant(p, True) for p in people]}
 
 
 def _editing_event(actor: Actor, map_id: str, target_id: str, editing: bool) -> dict[str, Any]:
-    return {"map_id": map_id, "target_id": target_id, "participant_id": actor.id, "name": actor.name,
-            "editing": editing}
+    return {
+        "map_id": map_id,
+        "target_id": target_id,
+        "participant_id": actor.id,
+        "name": actor.name,
+        "editing": editing,
+    }
 
 
 def _error(err: OpError) -> dict[str, Any]:
@@ -87,6 +95,7 @@ def _error(err: OpError) -> dict[str, Any]:
 def register(socketio: SocketIO, state: AppState) -> None:
     """The handlers, behind the admission gate that limits every event on arrival."""
     admission.install(socketio, state, admission.Limits(workers=state.db.socket_workers))
+
     def current_actor() -> Actor:
         actor = state.presence.actor(request.sid)
         if actor is None:
@@ -236,6 +245,7 @@ def register(socketio: SocketIO, state: AppState) -> None:
         if not isinstance(since, int) or isinstance(since, bool):
             raise OpError("invalid", "since: an integer seq", "since")
         with state.db.read() as s:
-            answer = views.events_since(s, s.get(Map, m.id), since, actor, state.settings.replay_limit,
-                                        state.presence.online(actor.workshop_id))
+            answer = views.events_since(
+                s, s.get(Map, m.id), since, actor, state.settings.replay_limit, state.presence.online(actor.workshop_id)
+            )
         return {"ok": True, **answer}

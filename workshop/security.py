@@ -1,6 +1,7 @@
 """The HTTP walls around every route: parsing that cannot crash, path values that reach the database
 only as plain text, response headers, trusted proxies and hosts. docs/security.md explains each.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,18 +19,20 @@ log = logging.getLogger(__name__)
 
 # Pages run ES modules from this origin only and embed their data as a JSON block (not a script);
 # styles stay open to inline `style` attributes, which the board sets for positions and colours.
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 
 
 class SafeJSONProvider(DefaultJSONProvider):
@@ -64,8 +67,11 @@ class EngineIOHeaders:
     after_request never sees: the same `nosniff` and `no-store` walls for them here (a polling
     answer carries workshop content, and a browser must never guess it is HTML)."""
 
-    ADDED = (("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store"),
-             ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
+    ADDED = (
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    )
 
     def __init__(self, wsgi_app: Any, prefix: str = "/socket.io"):
         self.wsgi_app, self.prefix = wsgi_app, prefix
@@ -93,8 +99,10 @@ def install(app: Flask, settings: Settings) -> None:
     if settings.allowed_hosts:
         app.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)  # other Host headers: 400
     elif not settings.public_url:
-        log.warning("neither PARCOURS_PUBLIC_URL nor PARCOURS_ALLOWED_HOSTS is set: join links and QR codes "
-                    "follow the request's Host header (fine on a trusted network; see docs/security.md)")
+        log.warning(
+            "neither PARCOURS_PUBLIC_URL nor PARCOURS_ALLOWED_HOSTS is set: join links and QR codes "
+            "follow the request's Host header (fine on a trusted network; see docs/security.md)"
+        )
     if settings.trusted_proxies > 0:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

@@ -3,6 +3,7 @@
 Creating a map fills it from its template through the op engine, so a fresh map's
 stages, steps and lanes are in its op log like every later change.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -45,11 +46,18 @@ class JoinRequest(OpSchema):
     role: Literal["participant", "observer"] = "participant"
 
 
-def _new_participant(workshop_id: str, name: str, role: str, department: str | None = None,
-                     perspective: str | None = None) -> tuple[Participant, str]:
+def _new_participant(
+    workshop_id: str, name: str, role: str, department: str | None = None, perspective: str | None = None
+) -> tuple[Participant, str]:
     token = new_token()
-    p = Participant(workshop_id=workshop_id, name=name, role=role, department=department or None,
-                    perspective=perspective, token_hash=hash_token(token))
+    p = Participant(
+        workshop_id=workshop_id,
+        name=name,
+        role=role,
+        department=department or None,
+        perspective=perspective,
+        token_hash=hash_token(token),
+    )
     return p, token
 
 
@@ -84,9 +92,15 @@ def insert_map(db: Database, workshop_id: str, title: str, map_type: str) -> str
         return m.id
 
 
-def create_workshop(db: Database, body: Any, base_url: str, *, layout: bool = True,
-                    map_title: str | None = None, facilitator_name: str | None = None,
-                    ) -> tuple[dict[str, Any], Actor]:
+def create_workshop(
+    db: Database,
+    body: Any,
+    base_url: str,
+    *,
+    layout: bool = True,
+    map_title: str | None = None,
+    facilitator_name: str | None = None,
+) -> tuple[dict[str, Any], Actor]:
     """A workshop, its facilitator and its first map laid out from the template; the answer of
     POST /api/workshops, and the facilitator as an actor for whoever fills the map next.
     An import passes the first map's title and the facilitator's name it carries."""
@@ -137,13 +151,13 @@ def join(db: Database, body: Any) -> dict[str, Any]:
         w = s.scalar(select(Workshop).where(Workshop.join_code == code))
         if w is None:
             raise OpError("not_found", "no workshop has this join code", "code")
-        p, token = _new_participant(w.id, req.name, req.role, req.department,
-                                    req.perspective if req.role == "participant" else None)
+        p, token = _new_participant(
+            w.id, req.name, req.role, req.department, req.perspective if req.role == "participant" else None
+        )
         s.add(p)
         s.flush()
         map_ids = list(s.scalars(select(Map.id).where(Map.workshop_id == w.id).order_by(Map.position)))
-        return {"participant": shapes.participant(p, False), "token": token, "workshop_id": w.id,
-                "map_ids": map_ids}
+        return {"participant": shapes.participant(p, False), "token": token, "workshop_id": w.id, "map_ids": map_ids}
 
 
 class MeUpdate(OpSchema):
@@ -170,7 +184,9 @@ def workshop_view(db: Database, actor: Actor, workshop_id: str, online: set[str]
         if w is None:
             raise OpError("not_found", "no such workshop")
         maps = s.scalars(select(Map).where(Map.workshop_id == w.id).order_by(Map.position))
-        people = s.scalars(select(Participant).where(Participant.workshop_id == w.id)
-                           .order_by(Participant.created_at))
-        return {"workshop": shapes.workshop(w), "maps": [shapes.map_(m) for m in maps],
-                "participants": [shapes.participant(p, p.id in online) for p in people]}
+        people = s.scalars(select(Participant).where(Participant.workshop_id == w.id).order_by(Participant.created_at))
+        return {
+            "workshop": shapes.workshop(w),
+            "maps": [shapes.map_(m) for m in maps],
+            "participants": [shapes.participant(p, p.id in online) for p in people],
+        }

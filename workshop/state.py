@@ -1,4 +1,5 @@
 """What one running app holds: settings, database, presence and the rate limiters."""
+
 from __future__ import annotations
 
 import threading

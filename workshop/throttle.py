@@ -6,6 +6,7 @@ own address unless the app was told to trust reverse proxies (PARCOURS_TRUSTED_P
 by werkzeug's ProxyFix in create_app), so a client cannot pick its own bucket by sending an
 `X-Forwarded-For` header. The limits are the settings' `throttles` (config.py), declared once.
 """
+
 from __future__ import annotations
 
 import math

@@ -6,6 +6,7 @@ validated here, sent by the facilitator only, and bounded by its own token bucke
 viewport_limiter, limits in config.py; the client sends at
 most 4 a second while following, plus one every few seconds so that late joiners catch up).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -14,6 +14,7 @@ Every viewer-specific rule lives here and nowhere else:
   as each viewer's own `mine` (like a snapshot), never who gave which score.
 `redact_data` is a pure function of (op type, data, viewer); events are stored unredacted.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -60,8 +61,11 @@ def _redact_restore(data: dict[str, Any], viewer: Actor) -> dict[str, Any]:
         shown["cards"] = [redact_card(c, viewer) for c in data["cards"]]
     if "emotions" in data:
         step_id = data["step"]["id"]
-        mine = {(step_id, r["perspective"]): r["score"] for r in data.get("ratings") or []
-                if r["participant_id"] == viewer.id}
+        mine = {
+            (step_id, r["perspective"]): r["score"]
+            for r in data.get("ratings") or []
+            if r["participant_id"] == viewer.id
+        }
         shown["emotions"] = _emotion_rows(data["emotions"], mine)
     return shown
 
@@ -136,23 +140,31 @@ def redact(event: dict[str, Any], viewer: Actor) -> dict[str, Any]:
     return event if data is event["data"] else {**event, "data": data}
 
 
-def event_of(map_id: str, seq: int, op_id: str, type_: str, actor_id: str | None,
-             data: dict[str, Any], ts: datetime) -> dict[str, Any]:
-    return {"map_id": map_id, "seq": seq, "op_id": op_id, "type": type_, "actor_id": actor_id,
-            "data": _public(data), "ts": iso(ts)}
+def event_of(
+    map_id: str, seq: int, op_id: str, type_: str, actor_id: str | None, data: dict[str, Any], ts: datetime
+) -> dict[str, Any]:
+    return {
+        "map_id": map_id,
+        "seq": seq,
+        "op_id": op_id,
+        "type": type_,
+        "actor_id": actor_id,
+        "data": _public(data),
+        "ts": iso(ts),
+    }
 
 
 # -- sync ---------------------------------------------------------------------------------------
 
 
-def events_since(session: Session, m: Map, since: int, viewer: Actor, replay_limit: int,
-                 online: Iterable[str] = ()) -> dict[str, Any]:
+def events_since(
+    session: Session, m: Map, since: int, viewer: Actor, replay_limit: int, online: Iterable[str] = ()
+) -> dict[str, Any]:
     """Every event after `since`, in order, or a snapshot when `since` is too old (or unknown)."""
     if since < 0 or since > m.seq or m.seq - since > replay_limit:
         return {"snapshot": snapshot_for(session, m, viewer, online)}
     rows = session.scalars(select(OpLog).where(OpLog.map_id == m.id, OpLog.seq > since).order_by(OpLog.seq))
-    return {"events": [redact(event_of(m.id, r.seq, r.op_id, r.type, r.actor_id, r.data, r.ts), viewer)
-                       for r in rows]}
+    return {"events": [redact(event_of(m.id, r.seq, r.op_id, r.type, r.actor_id, r.data, r.ts), viewer) for r in rows]}
 
 
 # -- the mirror ---------------------------------------------------------------------------------
@@ -175,17 +187,19 @@ def category(customer: float | None, employee: float | None) -> str | None:
     return _CATEGORIES.get((_reading(customer), _reading(employee)))
 
 
-
-
 def emotion_summary(session: Session, map_id: str, step_id: str | None = None) -> list[dict[str, Any]]:
     """Average and count per (step, side)."""
-    stmt = (select(Emotion.step_id, Emotion.perspective, func.avg(Emotion.score), func.count())
-            .where(Emotion.map_id == map_id, Emotion.perspective.in_(SIDES))
-            .group_by(Emotion.step_id, Emotion.perspective))
+    stmt = (
+        select(Emotion.step_id, Emotion.perspective, func.avg(Emotion.score), func.count())
+        .where(Emotion.map_id == map_id, Emotion.perspective.in_(SIDES))
+        .group_by(Emotion.step_id, Emotion.perspective)
+    )
     if step_id:
         stmt = stmt.where(Emotion.step_id == step_id)
-    return [{"step_id": s, "perspective": p, "average": round(float(a), 2), "count": c}
-            for s, p, a, c in session.execute(stmt)]
+    return [
+        {"step_id": s, "perspective": p, "average": round(float(a), 2), "count": c}
+        for s, p, a, c in session.execute(stmt)
+    ]
 
 
 def ratings_for(session: Session, map_id: str, viewer: Actor) -> list[dict[str, Any]]:
@@ -194,8 +208,10 @@ def ratings_for(session: Session, map_id: str, viewer: Actor) -> list[dict[str, 
     stmt = select(Emotion).where(Emotion.map_id == map_id).order_by(Emotion.step_id, Emotion.participant_id)
     if not viewer.is_facilitator:
         stmt = stmt.where(Emotion.participant_id == viewer.id)
-    return [{"step_id": e.step_id, "participant_id": e.participant_id, "perspective": e.perspective,
-             "score": e.score} for e in session.scalars(stmt)]
+    return [
+        {"step_id": e.step_id, "participant_id": e.participant_id, "perspective": e.perspective, "score": e.score}
+        for e in session.scalars(stmt)
+    ]
 
 
 def resonance(summary: list[dict[str, Any]], step_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -205,8 +221,9 @@ def resonance(summary: list[dict[str, Any]], step_ids: Iterable[str]) -> list[di
     out = []
     for step_id in step_ids:
         customer, employee = by_step[step_id].get("customer"), by_step[step_id].get("employee")
-        out.append({"step_id": step_id, "customer": customer, "employee": employee,
-                    "category": category(customer, employee)})
+        out.append(
+            {"step_id": step_id, "customer": customer, "employee": employee, "category": category(customer, employee)}
+        )
     return out
 
 
@@ -217,17 +234,29 @@ def round_results(session: Session, r: Round) -> list[dict[str, Any]] | None:
     """Totals sorted by votes; hidden (None) while a secret round is open."""
     if r.secret and r.open:
         return None
-    stmt = (select(Vote.target_id, func.count()).where(Vote.round_id == r.id)
-            .group_by(Vote.target_id).order_by(func.count().desc(), Vote.target_id))
+    stmt = (
+        select(Vote.target_id, func.count())
+        .where(Vote.round_id == r.id)
+        .group_by(Vote.target_id)
+        .order_by(func.count().desc(), Vote.target_id)
+    )
     return [{"target_id": t, "votes": n} for t, n in session.execute(stmt)]
 
 
 def round_shape(session: Session, r: Round) -> dict[str, Any]:
     """A round with its results, and how many participants voted (never for what)."""
     voters = session.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.round_id == r.id))
-    return {"id": r.id, "target": r.target, "budget": r.budget, "max_per_item": r.max_per_item,
-            "secret": r.secret, "card_kind": r.card_kind, "open": r.open,
-            "results": round_results(session, r), "voters": voters}
+    return {
+        "id": r.id,
+        "target": r.target,
+        "budget": r.budget,
+        "max_per_item": r.max_per_item,
+        "secret": r.secret,
+        "card_kind": r.card_kind,
+        "open": r.open,
+        "results": round_results(session, r),
+        "voters": voters,
+    }
 
 
 # -- snapshot -------------------------------------------------------------------------------------
@@ -238,8 +267,11 @@ def _emotion_rows(summary: list[dict[str, Any]], mine: dict[tuple[str, str], int
     rating that counts nowhere (or alone on its side's row) still shows, on a row of its own."""
     rows = [{**row, "mine": mine.get((row["step_id"], row["perspective"]))} for row in summary]
     shown = {(row["step_id"], row["perspective"]) for row in summary}
-    rows += [{"step_id": step_id, "perspective": side, "average": None, "count": 0, "mine": score}
-             for (step_id, side), score in mine.items() if (step_id, side) not in shown]
+    rows += [
+        {"step_id": step_id, "perspective": side, "average": None, "count": 0, "mine": score}
+        for (step_id, side), score in mine.items()
+        if (step_id, side) not in shown
+    ]
     return rows
 
 
@@ -255,25 +287,29 @@ def snapshot_for(session: Session, m: Map, viewer: Actor, online: Iterable[str] 
 
     stages = rows(Stage, Stage.position)
     stage_order = {s.id: i for i, s in enumerate(stages)}
-    steps = sorted(rows(Step, Step.position),
-                   key=lambda s: (stage_order.get(s.stage_id, len(stages)), s.position))
+    steps = sorted(rows(Step, Step.position), key=lambda s: (stage_order.get(s.stage_id, len(stages)), s.position))
     summary = emotion_summary(session, m.id)
-    mine = {(e.step_id, e.perspective): e.score for e in session.scalars(
-        select(Emotion).where(Emotion.map_id == m.id, Emotion.participant_id == viewer.id))}
+    mine = {
+        (e.step_id, e.perspective): e.score
+        for e in session.scalars(select(Emotion).where(Emotion.map_id == m.id, Emotion.participant_id == viewer.id))
+    }
     rounds = list(session.scalars(select(Round).where(Round.map_id == m.id).order_by(Round.opened_at)))
-    my_votes = session.execute(select(Vote.round_id, Vote.target_id).join(Round, Round.id == Vote.round_id)
-                               .where(Round.map_id == m.id, Vote.participant_id == viewer.id)
-                               .order_by(Vote.ts))
-    participants = session.scalars(select(Participant).where(Participant.workshop_id == m.workshop_id)
-                                   .order_by(Participant.created_at))
+    my_votes = session.execute(
+        select(Vote.round_id, Vote.target_id)
+        .join(Round, Round.id == Vote.round_id)
+        .where(Round.map_id == m.id, Vote.participant_id == viewer.id)
+        .order_by(Vote.ts)
+    )
+    participants = session.scalars(
+        select(Participant).where(Participant.workshop_id == m.workshop_id).order_by(Participant.created_at)
+    )
     return {
         "map": shapes.map_(m),
         "seq": m.seq,
         "stages": [shapes.stage(s) for s in stages],
         "steps": [shapes.step(s) for s in steps],
         "lanes": [shapes.lane(l) for l in rows(Lane, Lane.position)],
-        "cards": [redact_card(shapes.card(c), viewer)
-                  for c in rows(Card, Card.lane_id, Card.step_id, Card.position)],
+        "cards": [redact_card(shapes.card(c), viewer) for c in rows(Card, Card.lane_id, Card.step_id, Card.position)],
         "comments": [shapes.comment(c) for c in rows(Comment, Comment.ts)],
         "emotions": _emotion_rows(summary, mine),
         "resonance": resonance(summary, [s.id for s in steps]),

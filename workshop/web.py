@@ -4,6 +4,7 @@ public base URL, a JSON object body, and errors in the contract's shape (CONTRAC
 The REST API (api.py), the facilitators' routes, the exports, the listenings and the pages all use
 these; `answer_errors(bp)` gives a blueprint the contract's error answers.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -64,8 +65,14 @@ def validation_error(exc: ValidationError) -> Any:
 
 def http_error(exc: HTTPException) -> Any:
     """Werkzeug's own errors (404 route, 405, 413 body too large) in the contract's shape."""
-    code = {404: "not_found", 405: "invalid", 413: "too_large", 401: "unauthorized",
-            403: "forbidden", 429: "rate_limited"}.get(exc.code or 400, "invalid")
+    code = {
+        404: "not_found",
+        405: "invalid",
+        413: "too_large",
+        401: "unauthorized",
+        403: "forbidden",
+        429: "rate_limited",
+    }.get(exc.code or 400, "invalid")
     response = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
     allowed = getattr(exc, "valid_methods", None)
     if allowed:  # 405 says which methods the path has

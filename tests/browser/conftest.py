@@ -1,4 +1,5 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against the real server."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,14 @@ import pytest
 from tests.conftest import need
 
 CHROMIUM = os.environ.get("PARCOURS_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +53,9 @@ class Workshop:
         return self.answer["join_code"]
 
     def join(self, name: str, perspective: str = "customer", role: str = "participant") -> dict[str, Any]:
-        r = self.server.api("POST", "/api/join", json={"code": self.code, "name": name, "perspective": perspective,
-                                                       "role": role})
+        r = self.server.api(
+            "POST", "/api/join", json={"code": self.code, "name": name, "perspective": perspective, "role": role}
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -59,8 +67,12 @@ class Workshop:
     def op(self, type_: str, token: str | None = None, **fields: Any) -> dict[str, Any]:
         import uuid
 
-        r = self.server.api("POST", f"/api/maps/{self.map_id}/ops", token=token or self.token,
-                            json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+        r = self.server.api(
+            "POST",
+            f"/api/maps/{self.map_id}/ops",
+            token=token or self.token,
+            json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
+        )
         assert r.status_code == 200, r.text
         return r.json()
 
@@ -71,8 +83,9 @@ class Workshop:
 
 @pytest.fixture
 def workshop(live_server) -> Workshop:
-    r = live_server.api("POST", "/api/workshops", json={"title": "Atelier navigateur", "map_type": "journey",
-                                                         "locale": "fr"})
+    r = live_server.api(
+        "POST", "/api/workshops", json={"title": "Atelier navigateur", "map_type": "journey", "locale": "fr"}
+    )
     assert r.status_code == 201, r.text
     return Workshop(live_server, r.json())
 

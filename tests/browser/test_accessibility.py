@@ -1,6 +1,7 @@
 """WCAG 2.1 AA (RGAA) checks with axe-core, the reference engine (npm devDependency, injected into each
 page): every page and state a person meets, at a phone, a laptop and a projector size, must show zero
 violations of any impact. One demo server for the module; pages are reused from state to state."""
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,12 @@ def demo(browser) -> Iterator[tuple[Server, dict[str, Any]]]:
     need(AXE.exists(), f"axe-core missing at {AXE} (run `make setup`: npm ci)")
     with demo_server() as (server, links):
         code = links["join_code"]
-        links["participant"] = server.api("POST", "/api/join", json={"code": code, "name": "Nadia Petit",
-                                                                    "perspective": "customer"}).json()
-        links["observer"] = server.api("POST", "/api/join", json={"code": code, "name": "Olivier Observe",
-                                                                 "role": "observer"}).json()
+        links["participant"] = server.api(
+            "POST", "/api/join", json={"code": code, "name": "Nadia Petit", "perspective": "customer"}
+        ).json()
+        links["observer"] = server.api(
+            "POST", "/api/join", json={"code": code, "name": "Olivier Observe", "role": "observer"}
+        ).json()
         yield server, links
 
 
@@ -45,8 +48,12 @@ def axe(page: Any, state: str, found: dict[str, list[str]]) -> None:
 
 
 def op(server: Server, links: dict[str, Any], type_: str, **fields: Any) -> dict[str, Any]:
-    r = server.api("POST", f"/api/maps/{links['map_id']}/ops", token=links["facilitator_token"],
-                   json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+    r = server.api(
+        "POST",
+        f"/api/maps/{links['map_id']}/ops",
+        token=links["facilitator_token"],
+        json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
+    )
     assert r.status_code == 200, r.text
     return r.json()["data"]
 
@@ -167,8 +174,9 @@ def test_every_page_and_state_has_no_axe_violation(browser, demo, size):
 def test_the_respondents_listening_page_has_no_axe_violation(browser, demo):
     """The respondent's page (issue #10, CONTRACT §7) once the route exists."""
     server, links = demo
-    r = server.api("POST", f"/api/maps/{links['map_id']}/listenings", token=links["facilitator_token"],
-                   json={"title": "Vague 1"})
+    r = server.api(
+        "POST", f"/api/maps/{links['map_id']}/listenings", token=links["facilitator_token"], json={"title": "Vague 1"}
+    )
     if r.status_code in (404, 405):
         pytest.skip("no listening pages yet (/api/maps/{mid}/listenings answers 404): the check runs once they exist")
     assert r.status_code == 201, r.text
@@ -204,7 +212,9 @@ def test_at_200_percent_zoom_the_board_reflows_and_stays_usable(browser, demo):
         page.keyboard.press("Enter")
         textarea = page.locator("#board [data-cell] .card-editor textarea")
         expect(textarea).to_be_focused()
-        assert textarea.evaluate("(t) => { const r = t.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }")
+        assert textarea.evaluate(
+            "(t) => { const r = t.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }"
+        )
         textarea.press("Escape")
     finally:
         context.close()

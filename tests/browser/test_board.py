@@ -1,4 +1,5 @@
 """The board in real browsers: two people on one board, offline edits, escaping, joining."""
+
 from __future__ import annotations
 
 import pytest
@@ -135,8 +136,9 @@ def test_join_page_leads_to_the_board_and_keeps_the_identity(browser, workshop, 
     page.click("button[type=submit]")
     page.wait_for_url(f"**/board/{workshop.map_id}")
     expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
-    people = workshop.server.api("GET", f"/api/workshops/{workshop.answer['workshop']['id']}",
-                                 token=workshop.token).json()["participants"]
+    people = workshop.server.api(
+        "GET", f"/api/workshops/{workshop.answer['workshop']['id']}", token=workshop.token
+    ).json()["participants"]
     julien = next(p for p in people if p["name"] == "Julien Roche")
     assert (julien["department"], julien["perspective"]) == ("Opérations terrain", "employee")
     expect(page.locator(f"[data-testid=presence] [data-participant-id='{julien['id']}']")).to_be_visible()
@@ -148,8 +150,9 @@ def test_join_page_leads_to_the_board_and_keeps_the_identity(browser, workshop, 
     page.click("#continue")
     page.wait_for_url(f"**/board/{workshop.map_id}")
     expect(page.locator(f"[data-testid=presence] [data-participant-id='{julien['id']}']")).to_be_visible()
-    people = workshop.server.api("GET", f"/api/workshops/{workshop.answer['workshop']['id']}",
-                                 token=workshop.token).json()["participants"]
+    people = workshop.server.api(
+        "GET", f"/api/workshops/{workshop.answer['workshop']['id']}", token=workshop.token
+    ).json()["participants"]
     assert sum(p["name"] == "Julien Roche" for p in people) == 1
 
 
@@ -209,7 +212,8 @@ def test_cards_written_while_the_server_is_down_arrive_once_after_it_restarts(br
     for page in (a, b):
         expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online", timeout=30_000)
         expect(cell(page, lane, step).locator(".card-text")).to_have_text(
-            ["Avant la panne", "Pendant la panne", "Toujours pendant la panne"], timeout=15_000)
+            ["Avant la panne", "Pendant la panne", "Toujours pendant la panne"], timeout=15_000
+        )
     b.wait_for_timeout(500)
     texts = [c["text"] for c in workshop.snapshot()["cards"]]
     assert sorted(texts) == sorted(["Avant la panne", "Pendant la panne", "Toujours pendant la panne"])

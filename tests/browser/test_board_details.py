@@ -1,4 +1,5 @@
 """Details of the board seen during a real workshop day (issue 9, "details seen on the way")."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,15 +16,19 @@ def lane_of(snap, kind):
 
 def quotes(page, card_id):
     return page.locator(f"[data-card-id='{card_id}'] .card-text").evaluate(
-        "(el) => [getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content]")
+        "(el) => [getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content]"
+    )
 
 
-def test_verbatims_get_one_pair_of_quotes_and_typed_lanes_keep_their_kind_in_every_phase(browser, workshop, live_server):
+def test_verbatims_get_one_pair_of_quotes_and_typed_lanes_keep_their_kind_in_every_phase(
+    browser, workshop, live_server
+):
     snap = workshop.snapshot()
     irritants, actions = lane_of(snap, "irritants"), lane_of(snap, "customer_actions")
     step = snap["steps"][1]["id"]
-    quoted = workshop.op("card.add", lane_id=irritants, step_id=step, kind="verbatim",
-                         text="«\u00a0J’ai cru à une arnaque\u00a0»")["data"]["id"]
+    quoted = workshop.op(
+        "card.add", lane_id=irritants, step_id=step, kind="verbatim", text="«\u00a0J’ai cru à une arnaque\u00a0»"
+    )["data"]["id"]
     plain = workshop.op("card.add", lane_id=irritants, step_id=step, kind="verbatim", text="Trop cher")["data"]["id"]
     page = open_board(browser, live_server, workshop.map_id, workshop.token)
     assert quotes(page, quoted) == ["none", "none"]
@@ -77,8 +82,10 @@ def test_the_phase_selector_and_face_down_marks_are_whole_on_a_laptop(browser, w
         expect(page.locator("[data-testid=phase-bar]")).to_have_attribute("data-phase", phase)
         assert select.evaluate(FITS), phase
     # Nothing in the top bar spills off the screen.
-    right = page.evaluate("() => Math.max(...[...document.querySelectorAll('#topbar *')].filter((e) => e.offsetParent)"
-                          ".map((e) => e.getBoundingClientRect().right))")
+    right = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('#topbar *')].filter((e) => e.offsetParent)"
+        ".map((e) => e.getBoundingClientRect().right))"
+    )
     assert right <= size[0] + 1
     # A face-down card in the first lane: its mark is inside the card, below the sticky step row
     # (written during ideation: a closed workshop is read-only for participants).

@@ -1,4 +1,5 @@
 """Facilitation in real browsers: dot voting on steps and ideas, promotion, secret rounds, editing marks."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,7 +41,9 @@ def test_step_and_secret_idea_votes_promotion_focus_and_editing_marks(browser, w
     expect(par.locator(".toast-error")).to_contain_text("vos 2 points")
     expect(fac.locator("[data-testid=voters]")).to_have_attribute("data-voters", "1")
     # An open (not secret) round shows live totals to everyone.
-    expect(fac.locator(f".step-head[data-step-id='{steps[1]}'] [data-testid=vote-total]")).to_have_attribute("data-votes", "2")
+    expect(fac.locator(f".step-head[data-step-id='{steps[1]}'] [data-testid=vote-total]")).to_have_attribute(
+        "data-votes", "2"
+    )
     par.wait_for_timeout(200)
     rounds = workshop.snapshot()["rounds"]
     assert rounds[0]["results"] == [{"target_id": steps[1], "votes": 2}]
@@ -66,7 +69,9 @@ def test_step_and_secret_idea_votes_promotion_focus_and_editing_marks(browser, w
     # Focus: the facilitator brings everyone to a step and releases it.
     workshop.op("focus.set", step_id=steps[4])
     expect(par.locator(f".step-head[data-step-id='{steps[4]}']")).to_have_class("step-head focused")
-    expect(par.locator("[data-testid=focus-chip]")).to_have_text(f"◎ Tout le monde sur\u00a0: {snap['steps'][4]['title']}")
+    expect(par.locator("[data-testid=focus-chip]")).to_have_text(
+        f"◎ Tout le monde sur\u00a0: {snap['steps'][4]['title']}"
+    )
     fac.click("[data-testid=release-focus]")
     expect(par.locator("[data-testid=focus-chip]")).to_be_hidden()
 
@@ -74,8 +79,12 @@ def test_step_and_secret_idea_votes_promotion_focus_and_editing_marks(browser, w
     # server: the browser suite stays under a minute.)
     lane, step = workshop.cell(0, 0)
     workshop.op("phase.set", phase="selection")
-    ideas = [workshop.op("card.add", token=nora["token"], lane_id=lane, step_id=step, kind="idea", text=f"Idée {i}")["data"]["id"]
-             for i in range(3)]
+    ideas = [
+        workshop.op("card.add", token=nora["token"], lane_id=lane, step_id=step, kind="idea", text=f"Idée {i}")["data"][
+            "id"
+        ]
+        for i in range(3)
+    ]
     workshop.op("round.open", target="card", budget=3, secret=True, card_kind="idea")
     expect(par.locator("[data-testid=dots-left]")).to_have_attribute("data-remaining", "3")
 

@@ -1,5 +1,6 @@
 """Issue 9 point 4 in the browser: the facilitator's ratings count on no side until it chooses one
 in the Mirror panel, and then on that side only."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,9 @@ def test_the_facilitator_rates_from_no_side_until_it_chooses_one_in_the_mirror(b
     assert me["participant"]["perspective"] == "employee"
     row = page.locator(f".mirror-rate[data-step-id='{step}']")
     row.locator(".emo-face[data-score='-1']").click()
-    expect(page.locator(f"[data-testid=mirror-curves] .emo-dot.employee[data-step-id='{step}']")).to_have_attribute("data-average", "-1")
+    expect(page.locator(f"[data-testid=mirror-curves] .emo-dot.employee[data-step-id='{step}']")).to_have_attribute(
+        "data-average", "-1"
+    )
     expect(curve).to_have_attribute("data-average", "2")
     rows = {e["perspective"]: e for e in workshop.snapshot()["emotions"] if e["step_id"] == step}
     assert rows["customer"]["count"] == 1 and rows["employee"]["count"] == 1 and rows["employee"]["mine"] == -1

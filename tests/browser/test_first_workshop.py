@@ -1,4 +1,5 @@
 """A newcomer's first workshop, from the home page to a card on every screen."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """A workshop step done with the keyboard alone (issue #12): from the skip link into the grid, arrow keys
 between cells, write, edit and move a card, vote, fill a chantier-sheet field — no mouse, no click."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ def test_a_workshop_step_done_with_the_keyboard_alone(browser, workshop, live_se
     keys.press("Enter")
     expect(page.locator(f"[data-cell][data-lane-id='{lanes[0]}'][data-step-id='{steps[0]}']")).to_be_focused()
     # The focus is seen: a solid ring of at least 2 px.
-    ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
     assert ring[0] == "solid" and ring[1] >= 2, ring
     # The grid is one Tab stop: every other cell is out of the Tab order.
     assert page.locator("#board [tabindex='0'][data-nav]").count() == 1
@@ -76,7 +79,9 @@ def test_a_workshop_step_done_with_the_keyboard_alone(browser, workshop, live_se
     # Alt+→ moves it to the next step; the focus goes with it.
     expect(page.locator(f"[data-card-id='{card_id}']")).to_be_focused()
     keys.press("Alt+ArrowRight")
-    moved = page.locator(f"[data-cell][data-lane-id='{lanes[1]}'][data-step-id='{steps[2]}'] [data-card-id='{card_id}']")
+    moved = page.locator(
+        f"[data-cell][data-lane-id='{lanes[1]}'][data-step-id='{steps[2]}'] [data-card-id='{card_id}']"
+    )
     expect(moved).to_be_focused()
 
     # A vote on the steps: up from the card's cell to the step heads, Tab to its vote button, Enter.
@@ -104,7 +109,11 @@ def test_a_workshop_step_done_with_the_keyboard_alone(browser, workshop, live_se
 
     final = workshop.snapshot()
     card_now = next(c for c in final["cards"] if c["id"] == card_id)
-    assert (card_now["text"], card_now["lane_id"], card_now["step_id"]) == ("Écrit au clavier, puis corrigé", lanes[1], steps[2])
+    assert (card_now["text"], card_now["lane_id"], card_now["step_id"]) == (
+        "Écrit au clavier, puis corrigé",
+        lanes[1],
+        steps[2],
+    )
     sheet = next(c for c in final["chantiers"] if c["id"] == sheet_id)
     assert sheet["problem"] == "Le tarif n’apparaît qu’au paiement"
     # Closing the drawer from the keyboard gives the focus back to the dock.

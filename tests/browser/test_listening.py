@@ -1,4 +1,5 @@
 """Mirror listening in Chromium: a phone-sized respondent answers; the facilitator's board follows live."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ from playwright.sync_api import expect  # noqa: E402
 from .conftest import open_board  # noqa: E402
 
 
-def test_a_phone_sized_respondent_answers_and_the_board_shows_the_count_and_the_curve_move(browser, workshop, live_server):
+def test_a_phone_sized_respondent_answers_and_the_board_shows_the_count_and_the_curve_move(
+    browser, workshop, live_server
+):
     board = open_board(browser, live_server, workshop.map_id, workshop.token)
     board.click("[data-action=open-mirror]")
     panel = board.locator("[data-testid=listening-panel]")
@@ -79,17 +82,28 @@ def test_a_wrong_listening_code_gets_a_clear_page(browser, live_server):
 def test_the_facilitator_shows_a_hidden_verbatim_again_and_edits_the_invited_counts(browser, workshop, live_server):
     import uuid
 
-    li = live_server.api("POST", f"/api/maps/{workshop.map_id}/listenings", token=workshop.token,
-                         json={"title": "Vague 2", "invited": {"customer": 10, "employee": 4}}).json()["listening"]
+    li = live_server.api(
+        "POST",
+        f"/api/maps/{workshop.map_id}/listenings",
+        token=workshop.token,
+        json={"title": "Vague 2", "invited": {"customer": 10, "employee": 4}},
+    ).json()["listening"]
     first = workshop.snapshot()["steps"][0]["id"]
     for text in ("Accueil glacial", "Très bon conseil"):
-        r = live_server.api("PUT", f"/api/listen/{li['codes']['customer']}/responses/{uuid.uuid4()}",
-                            json={"answers": [{"step_id": first, "score": 1, "verbatim": text}]})
+        r = live_server.api(
+            "PUT",
+            f"/api/listen/{li['codes']['customer']}/responses/{uuid.uuid4()}",
+            json={"answers": [{"step_id": first, "score": 1, "verbatim": text}]},
+        )
         assert r.status_code == 201, r.text
     results = live_server.api("GET", f"/api/listenings/{li['id']}", token=workshop.token).json()["results"]
     cold = next(v for v in results["verbatims"] if v["text"] == "Accueil glacial")
-    assert live_server.api("PATCH", f"/api/listenings/{li['id']}/verbatims/{cold['id']}", token=workshop.token,
-                           json={"hidden": True}).status_code == 200
+    assert (
+        live_server.api(
+            "PATCH", f"/api/listenings/{li['id']}/verbatims/{cold['id']}", token=workshop.token, json={"hidden": True}
+        ).status_code
+        == 200
+    )
 
     board = open_board(browser, live_server, workshop.map_id, workshop.token)
     board.click("[data-action=open-mirror]")
@@ -141,8 +155,9 @@ def test_the_facilitator_shows_a_hidden_verbatim_again_and_edits_the_invited_cou
 def test_a_busy_server_makes_the_respondents_page_save_again_after_retry_after(browser, workshop, live_server):
     """The server answers 429 with Retry-After when its saves are full (workshop/listening/limits.py):
     the page sends the same PUT again after the wait, and the respondent only sees the thanks."""
-    li = live_server.api("POST", f"/api/maps/{workshop.map_id}/listenings", token=workshop.token,
-                         json={"title": "Vague 3"}).json()["listening"]
+    li = live_server.api(
+        "POST", f"/api/maps/{workshop.map_id}/listenings", token=workshop.token, json={"title": "Vague 3"}
+    ).json()["listening"]
     first = workshop.snapshot()["steps"][0]["id"]
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -154,8 +169,11 @@ def test_a_busy_server_makes_the_respondents_page_save_again_after_retry_after(b
             return
         puts.append(request.post_data)
         if len(puts) == 1:
-            route.fulfill(status=429, headers={"Retry-After": "1", "Content-Type": "application/json"},
-                          body='{"error": {"code": "rate_limited", "message": "the server is busy"}}')
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body='{"error": {"code": "rate_limited", "message": "the server is busy"}}',
+            )
         else:
             route.continue_()
 

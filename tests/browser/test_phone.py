@@ -1,5 +1,6 @@
 """A participant on a phone (390×844, touch): every action within reach, nothing under something else
 (issue 9, point 7)."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,13 @@ def box(page, selector):
 
 
 def inside_screen(b, width=390, height=844) -> bool:
-    return b is not None and b["x"] >= -0.5 and b["y"] >= -0.5 and b["x"] + b["width"] <= width + 0.5 \
+    return (
+        b is not None
+        and b["x"] >= -0.5
+        and b["y"] >= -0.5
+        and b["x"] + b["width"] <= width + 0.5
         and b["y"] + b["height"] <= height + 0.5
+    )
 
 
 OVERLAPS = """() => {
@@ -65,7 +71,9 @@ def test_a_participant_on_a_phone_writes_edits_comments_and_reads_the_sheets(bro
     nadia = workshop.join("Nadia")
     snap = workshop.snapshot()
     lanes, steps = snap["lanes"], snap["steps"]
-    workshop.op("chantier.add", title="Remplacer la caution de 50 € par une pré-autorisation de 1 €", impact=4, effort=2)
+    workshop.op(
+        "chantier.add", title="Remplacer la caution de 50 € par une pré-autorisation de 1 €", impact=4, effort=2
+    )
     page = open_phone(browser, live_server, workshop.map_id, nadia["token"])
 
     # Writing a card: the editor is a sheet at the bottom, wholly on screen, in 16 px type.
@@ -84,7 +92,9 @@ def test_a_participant_on_a_phone_writes_edits_comments_and_reads_the_sheets(bro
     expect(card.locator(".card-text")).to_have_text("Le QR code ne se lit pas au soleil")
 
     # Rating a step: faces big enough for a thumb.
-    face = page.locator(f"[data-cell][data-lane-id='{next(l['id'] for l in lanes if l['kind'] == 'emotions')}'] .emo-face").first
+    face = page.locator(
+        f"[data-cell][data-lane-id='{next(l['id'] for l in lanes if l['kind'] == 'emotions')}'] .emo-face"
+    ).first
     assert face.bounding_box()["width"] >= 32
 
     # Its details and a comment: the panel takes the whole screen; "Edit" steps aside for the card.
@@ -169,8 +179,13 @@ def test_the_room_controls_are_thumb_sized_and_on_screen_on_a_phone(browser, wor
     workshop.op("timer.start", seconds=300, label="Irritants")
     expect(page.locator("[data-testid=timer]")).to_be_visible()
 
-    tools = ["[data-action=quick-timer]", "[data-action=quick-timer-stop]", "[data-action=timer-pause]",
-             "[data-action=timer-extend]", "[data-testid=timer-sound]"]
+    tools = [
+        "[data-action=quick-timer]",
+        "[data-action=quick-timer-stop]",
+        "[data-action=timer-pause]",
+        "[data-action=timer-extend]",
+        "[data-testid=timer-sound]",
+    ]
     for selector in tools:
         b = box(page, selector)
         assert inside_screen(b), selector
@@ -207,8 +222,14 @@ def test_the_room_controls_are_thumb_sized_and_on_screen_on_a_phone(browser, wor
         b = button.bounding_box()
         assert inside_screen(b), (button.text_content(), b)
         assert b["height"] >= THUMB, (button.text_content(), b)
-    assert page.evaluate(CROWDED, "[data-testid=invite] button, [data-testid=invite] input, "
-                                  "[data-testid=invite] code, [data-testid=cofacilitators] li > span") == []
+    assert (
+        page.evaluate(
+            CROWDED,
+            "[data-testid=invite] button, [data-testid=invite] input, "
+            "[data-testid=invite] code, [data-testid=cofacilitators] li > span",
+        )
+        == []
+    )
     # Promoting from the phone works; so does a new facilitator link (the old one stops at once).
     row = dialog.locator("[data-testid=cofacilitators] li", has_text="Julien Roche-Dupont de la Salle")
     row.locator("[data-action=promote]").tap()

@@ -1,6 +1,7 @@
 """Running the room (issue #9) in real browsers: a sheet field edited by two people, the closed phase
 and the structure-edits switch, the timer's pause and +1 minute, winners → sheets, the facilitator's
 link and co-facilitators, undo / redo."""
+
 from __future__ import annotations
 
 import pytest
@@ -70,8 +71,11 @@ def test_two_people_writing_the_same_sheet_field_both_see_both_texts(browser, wo
     label_a.fill("Pilote à Lille")
     label_a.press("Enter")
     # The facilitator's save is on the server (in B's store of record) before Camille saves hers.
-    b.wait_for_function("""(id) => (window.parcours.store.state.extra.chantiers || []).some(
-        (s) => s.id === id && (s.milestones || []).some((m) => m.label === "Pilote à Lille"))""", arg=sheet_id)
+    b.wait_for_function(
+        """(id) => (window.parcours.store.state.extra.chantiers || []).some(
+        (s) => s.id === id && (s.milestones || []).some((m) => m.label === "Pilote à Lille"))""",
+        arg=sheet_id,
+    )
     label_b.press("Enter")
     ms_note = sb.locator("[data-sheet-field=milestones] [data-testid=sheet-conflict]")
     expect(ms_note.locator("[data-part=mine]")).to_contain_text("Pilote à Lyon")
@@ -137,8 +141,10 @@ def test_the_timer_pauses_resumes_gets_a_minute_more_and_its_sound_is_a_device_c
 def test_retained_ideas_become_sheets_in_one_step(browser, workshop, live_server):
     snap = workshop.snapshot()
     lane, step = snap["lanes"][0]["id"], snap["steps"][1]["id"]
-    ideas = [workshop.op("card.add", lane_id=lane, step_id=step, kind="idea", text=text)["data"]["id"]
-             for text in ("Remboursement en 24 h", "Un seul formulaire")]
+    ideas = [
+        workshop.op("card.add", lane_id=lane, step_id=step, kind="idea", text=text)["data"]["id"]
+        for text in ("Remboursement en 24 h", "Un seul formulaire")
+    ]
     round_id = workshop.op("round.open", target="card", budget=2)["data"]["id"]
     nora = workshop.join("Nora")
     for idea in ideas:
@@ -152,11 +158,13 @@ def test_retained_ideas_become_sheets_in_one_step(browser, workshop, live_server
     expect(fac.locator("#sheets .sheet-item")).to_have_count(2)
     sheets = workshop.snapshot()["chantiers"]
     assert sorted((s["title"], s["step_ids"][0], s["card_ids"][0]) for s in sheets) == sorted(
-        [("Remboursement en 24 h", step, ideas[0]), ("Un seul formulaire", step, ideas[1])])
+        [("Remboursement en 24 h", step, ideas[0]), ("Un seul formulaire", step, ideas[1])]
+    )
 
 
 def test_the_facilitator_finds_their_link_promotes_a_co_facilitator_and_revokes_a_leaked_link(
-        browser, workshop, live_server):
+    browser, workshop, live_server
+):
     nora = workshop.join("Nora")
     fac = open_board(browser, live_server, workshop.map_id, workshop.token)
     par = open_board(browser, live_server, workshop.map_id, nora["token"])
@@ -168,7 +176,9 @@ def test_the_facilitator_finds_their_link_promotes_a_co_facilitator_and_revokes_
     fac.click("[data-action=invite]")
     dialog = fac.locator("[data-testid=invite]")
     expect(dialog.locator("[data-testid=facilitator-link]")).to_have_text(workshop.answer["facilitator_url"])
-    expect(dialog.locator(f"[data-testid=cofacilitators] li[data-participant-id='{zoe['participant']['id']}']")).to_contain_text("Zoé")
+    expect(
+        dialog.locator(f"[data-testid=cofacilitators] li[data-participant-id='{zoe['participant']['id']}']")
+    ).to_contain_text("Zoé")
 
     # Nora becomes co-facilitator: her own board reloads with the facilitator's controls.
     dialog.locator(f"[data-testid=cofacilitators] li[data-participant-id='{nora['participant']['id']}'] button").click()

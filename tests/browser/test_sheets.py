@@ -1,4 +1,5 @@
 """Chantier sheets, the impact/effort matrix, emotion ratings and the mirror, exports — in real browsers."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,12 +55,18 @@ def test_two_browsers_co_edit_one_sheet_and_its_place_in_the_matrix(browser, wor
     sb.locator("[data-sheet-field=impact] [data-value='4']").click()
     sa.locator(".status-select").select_option("validated")
     expect(sb.locator("[data-sheet-field=departments] .chip")).to_have_text(["Back office✕"])
-    expect(sa.locator("[data-sheet-field=milestones] .pair-row:not(.adder) input[type=text]")).to_have_value("Nouveaux écrans")
+    expect(sa.locator("[data-sheet-field=milestones] .pair-row:not(.adder) input[type=text]")).to_have_value(
+        "Nouveaux écrans"
+    )
     expect(sa.locator("[data-sheet-field=impact] [data-value='4']")).to_have_attribute("aria-pressed", "true")
     expect(sb.locator(".status-select")).to_have_value("validated")
 
     sheet = next(s for s in workshop.snapshot()["chantiers"] if s["id"] == sheet_id)
-    assert (sheet["problem"], sheet["owner"], sheet["objective"]) == ("50 € bloqués sept jours", "Inès Lefèvre", "Diviser par deux les abandons")
+    assert (sheet["problem"], sheet["owner"], sheet["objective"]) == (
+        "50 € bloqués sept jours",
+        "Inès Lefèvre",
+        "Diviser par deux les abandons",
+    )
     assert sheet["departments"] == ["Back office"] and sheet["impact"] == 4 and sheet["status"] == "validated"
     assert sheet["milestones"] == [{"date": "2027-03-01", "label": "Nouveaux écrans"}]
 
@@ -68,10 +75,14 @@ def test_two_browsers_co_edit_one_sheet_and_its_place_in_the_matrix(browser, wor
     sa.locator("[data-sheet-field=effort] [data-value='2']").click()
     a.click("#sheets [data-tab=matrix]")
     matrix = a.locator("[data-testid=matrix]")
-    expect(matrix.locator(f".matrix-cell[data-impact='4'][data-effort='2'] [data-sheet-id='{sheet_id}']")).to_have_text("1")
+    expect(matrix.locator(f".matrix-cell[data-impact='4'][data-effort='2'] [data-sheet-id='{sheet_id}']")).to_have_text(
+        "1"
+    )
     expect(matrix.locator(".matrix-dot")).to_have_count(1)  # the other sheet is not estimated yet
     sb.locator("[data-sheet-field=effort] [data-value='5']").click()
-    expect(matrix.locator(f".matrix-cell[data-impact='4'][data-effort='5'] [data-sheet-id='{sheet_id}']")).to_be_visible()
+    expect(
+        matrix.locator(f".matrix-cell[data-impact='4'][data-effort='5'] [data-sheet-id='{sheet_id}']")
+    ).to_be_visible()
     matrix.locator(f"[data-sheet-id='{sheet_id}']").click()
     expect(a.locator("#sheets .sheet-title-input")).to_have_value("Caution remplacée")
 
@@ -79,12 +90,19 @@ def test_two_browsers_co_edit_one_sheet_and_its_place_in_the_matrix(browser, wor
 def test_a_sheet_made_from_an_idea_card(browser, workshop, live_server):
     snap = workshop.snapshot()
     step = snap["steps"][1]
-    idea = workshop.op("card.add", lane_id=lane_of(snap, "opportunities"), step_id=step["id"], kind="idea",
-                       text="Pré-autorisation de 1 € au lieu de la caution")["data"]
-    irritant = workshop.op("card.add", lane_id=lane_of(snap, "irritants"), step_id=step["id"], kind="irritant",
-                           text="<b>50 €</b> bloqués")["data"]
-    other = workshop.op("card.add", lane_id=lane_of(snap, "irritants"), step_id=snap["steps"][2]["id"], kind="irritant",
-                        text="Ailleurs")["data"]
+    idea = workshop.op(
+        "card.add",
+        lane_id=lane_of(snap, "opportunities"),
+        step_id=step["id"],
+        kind="idea",
+        text="Pré-autorisation de 1 € au lieu de la caution",
+    )["data"]
+    irritant = workshop.op(
+        "card.add", lane_id=lane_of(snap, "irritants"), step_id=step["id"], kind="irritant", text="<b>50 €</b> bloqués"
+    )["data"]
+    other = workshop.op(
+        "card.add", lane_id=lane_of(snap, "irritants"), step_id=snap["steps"][2]["id"], kind="irritant", text="Ailleurs"
+    )["data"]
     a = open_board(browser, live_server, workshop.map_id, workshop.token)
     a.locator(f"[data-card-id='{idea['id']}'] [data-action=card-menu]").click()
     a.click("#panel [data-action=make-sheet]")
@@ -93,7 +111,9 @@ def test_a_sheet_made_from_an_idea_card(browser, workshop, live_server):
     expect(sheet.locator(".sheet-title-input")).to_have_value("Pré-autorisation de 1 € au lieu de la caution")
     expect(sheet.locator("[data-sheet-field=step_ids] .step-chip")).to_have_attribute("data-step-id", step["id"])
     expect(sheet.locator("[data-sheet-field=card_ids] .linked-card")).to_have_count(2)
-    expect(sheet.locator(f".linked-card[data-card-id='{irritant['id']}'] .linked-text")).to_have_text("<b>50 €</b> bloqués")
+    expect(sheet.locator(f".linked-card[data-card-id='{irritant['id']}'] .linked-text")).to_have_text(
+        "<b>50 €</b> bloqués"
+    )
     a.wait_for_timeout(200)
     [made] = workshop.snapshot()["chantiers"]
     assert made["title"] == "Pré-autorisation de 1 € au lieu de la caution"
@@ -120,7 +140,9 @@ def test_an_emotion_rating_moves_the_curve_on_the_other_screen(browser, workshop
     expect(cell_a.locator(".emo-dot.employee")).to_have_attribute("data-average", "-2")
     a.click("[data-action=open-mirror]")
     expect(a.locator(f"[data-testid=resonance] [data-category=pain] [data-step-id='{step}']")).to_be_visible()
-    expect(a.locator(f"[data-testid=mirror-curves] .emo-dot.customer[data-step-id='{step}']")).to_have_attribute("data-average", "2")
+    expect(a.locator(f"[data-testid=mirror-curves] .emo-dot.customer[data-step-id='{step}']")).to_have_attribute(
+        "data-average", "2"
+    )
     # Nadia takes her rating back (click it again): her dot goes from both screens.
     cell_b.locator(".emo-face[data-score='2']").click()
     expect(cell_a.locator(".emo-dot.customer")).to_have_count(0)
@@ -166,4 +188,6 @@ def test_a_workshop_json_imported_from_the_home_page_opens_as_a_new_board(browse
     expect(page.locator("#sheets .sheet-item .sheet-title")).to_have_text(["Fiche à reprendre"])
     page.click("#sheets .sheet-item")
     expect(page.locator("#sheets [data-testid=dates-inverted]")).to_be_visible()
-    expect(page.locator("#sheets [data-testid=dates-inverted]")).to_have_text("La fin est avant le début\u00a0: vérifiez les dates.")
+    expect(page.locator("#sheets [data-testid=dates-inverted]")).to_have_text(
+        "La fin est avant le début\u00a0: vérifiez les dates."
+    )

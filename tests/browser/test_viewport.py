@@ -1,4 +1,5 @@
 """Zoom, "fit the map to the screen", "bring everyone here" and "follow me", in real browsers (issue 9, point 6)."""
+
 from __future__ import annotations
 
 import pytest
@@ -78,7 +79,9 @@ def test_the_projector_fits_every_lane_and_step_of_the_map_on_the_screen(browser
     page.context.close()
 
 
-def test_zoom_buttons_keys_and_ctrl_wheel_change_the_board_and_the_choice_survives_a_reload(browser, workshop, live_server):
+def test_zoom_buttons_keys_and_ctrl_wheel_change_the_board_and_the_choice_survives_a_reload(
+    browser, workshop, live_server
+):
     page = open_board(browser, live_server, workshop.map_id, workshop.token)
     level = page.locator("[data-testid=zoom-level]")
     expect(level).to_have_text("100\u00a0%")
@@ -134,10 +137,12 @@ def test_bring_everyone_here_and_follow_me_until_released(browser, workshop, liv
     expect(present.locator("[data-testid=bring-here]")).to_have_count(0)
 
     # The facilitator looks at a step far right, lower lanes, at 125 %, and brings everyone there.
-    fac.evaluate(f"() => {{ const v = window.parcours.viewport; v.setZoom(1.25); v.centreOn({{step_id: '{steps[-2]}', lane_id: '{lanes[4]}'}}); }}")
+    fac.evaluate(
+        f"() => {{ const v = window.parcours.viewport; v.setZoom(1.25); v.centreOn({{step_id: '{steps[-2]}', lane_id: '{lanes[4]}'}}); }}"
+    )
     target = centre(fac)  # as near that step as the facilitator's screen can scroll
     far = target["step_id"]
-    assert far in steps[len(steps) // 2:] and target["lane_id"] in lanes[3:] and target["zoom"] == 1.25
+    assert far in steps[len(steps) // 2 :] and target["lane_id"] in lanes[3:] and target["zoom"] == 1.25
     fac.click("[data-testid=bring-here]")
     for page in (par, phone, present):
         page.wait_for_function("() => window.parcours.viewport.zoom === 1.25")

@@ -1,6 +1,7 @@
 """A whole workshop day, replayed in real browsers: a facilitator, two participants on laptops and one on
 a phone (390×844). Five phases, silent writing, emotion ratings and the mirror, two votes, a chantier sheet
 written from the phone, and an export (issue 9, "done when")."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,7 +50,11 @@ def test_a_full_workshop_day_with_three_participants_one_on_a_phone(browser, wor
     tim = workshop.join("Tim", "customer")
     snap = workshop.snapshot()
     steps = [s["id"] for s in snap["steps"]]
-    irritants, ideas_lane, emotions = lane_of(snap, "irritants"), lane_of(snap, "opportunities"), lane_of(snap, "emotions")
+    irritants, ideas_lane, emotions = (
+        lane_of(snap, "irritants"),
+        lane_of(snap, "opportunities"),
+        lane_of(snap, "emotions"),
+    )
 
     fac = open_board(browser, live_server, workshop.map_id, workshop.token, viewport=(1920, 1080))
     lap1 = open_board(browser, live_server, workshop.map_id, nadia["token"], viewport=(1366, 768))
@@ -99,7 +104,8 @@ def test_a_full_workshop_day_with_three_participants_one_on_a_phone(browser, wor
     close_and_promote(fac)
     for page in everyone:
         expect(page.locator(f".step-head[data-step-id='{steps[1]}']")).to_have_class(
-            __import__("re").compile(r"\bkey-moment\b"))
+            __import__("re").compile(r"\bkey-moment\b")
+        )
 
     # -- 3. Ideation: ideas in the opportunities lane, from each screen. ----------------------------------
     fac.select_option("[data-testid=phase-select]", "ideation")

@@ -2,6 +2,7 @@
 events taken in seq order (early ones held back), ops re-sent with the same op_id until acknowledged.
 What it shows is the browser's own store replaying what it received (tests/replay.py): no test keeps
 a Python copy of each op's effect."""
+
 from __future__ import annotations
 
 import threading
@@ -56,8 +57,9 @@ class LiveClient:
         self.url, self.token, self.map_id = url, token, map_id
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.store: Feed | None = None
-        self.me = requests.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"},
-                               timeout=10).json()["participant"]["id"]
+        self.me = requests.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()[
+            "participant"
+        ]["id"]
         self.rejoin = threading.Event()
         self.sio.on("event", self._on_event)
         self.sio.on("connect", lambda: self.rejoin.set())

@@ -1,6 +1,7 @@
 """Faults across real processes: a process killed behind HAProxy, Redis restarted, PostgreSQL's
 connections cut, a slow query on one board. Real `run.py` processes, real HAProxy (deploy/), real
 python-socketio clients that resend the same op_id until acknowledged, as the browser does."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,8 +41,11 @@ def open_workshop(base_url: str, people: int) -> tuple[dict[str, Any], list[dict
         res = requests.post(f"{base_url}/api/join", json={"code": ws["join_code"], "name": f"P{i}"}, timeout=30)
         assert res.status_code == 201, res.text
         joined.append(res.json())
-    snap = requests.get(f"{base_url}/api/maps/{ws['map']['id']}", timeout=30,
-                        headers={"Authorization": f"Bearer {ws['facilitator_token']}"}).json()
+    snap = requests.get(
+        f"{base_url}/api/maps/{ws['map']['id']}",
+        timeout=30,
+        headers={"Authorization": f"Bearer {ws['facilitator_token']}"},
+    ).json()
     return ws, joined, snap
 
 
@@ -51,18 +55,33 @@ def server_board(base_url: str, map_id: str, token: str) -> dict[str, Any]:
     return res.json()
 
 
-def add_cards(client: LiveClient, snap: dict[str, Any], count: int, acks: list[dict[str, Any]],
-              pause: float = 0.05, after: threading.Event | None = None, at: int = -1) -> None:
+def add_cards(
+    client: LiveClient,
+    snap: dict[str, Any],
+    count: int,
+    acks: list[dict[str, Any]],
+    pause: float = 0.05,
+    after: threading.Event | None = None,
+    at: int = -1,
+) -> None:
     for i in range(count):
         if i == at and after is not None:
             after.set()
-        acks.append(client.send("card.add", lane_id=snap["lanes"][0]["id"], step_id=snap["steps"][0]["id"],
-                                text=f"{client.token[:6]} {i}", deadline=90))
+        acks.append(
+            client.send(
+                "card.add",
+                lane_id=snap["lanes"][0]["id"],
+                step_id=snap["steps"][0]["id"],
+                text=f"{client.token[:6]} {i}",
+                deadline=90,
+            )
+        )
         time.sleep(pause)
 
 
-def assert_no_acknowledged_op_lost_or_duplicated(base_url: str, ws: dict[str, Any], acks: list[dict[str, Any]],
-                                                 clients: list[LiveClient], start: int) -> None:
+def assert_no_acknowledged_op_lost_or_duplicated(
+    base_url: str, ws: dict[str, Any], acks: list[dict[str, Any]], clients: list[LiveClient], start: int
+) -> None:
     assert all(a["ok"] for a in acks), [a for a in acks if not a["ok"]][:3]
     seqs = [a["seq"] for a in acks]
     assert len(seqs) == len(set(seqs)), "one op acknowledged under two seqs"
@@ -76,8 +95,9 @@ def assert_no_acknowledged_op_lost_or_duplicated(base_url: str, ws: dict[str, An
 
 def test_a_process_killed_behind_haproxy_leaves_no_acknowledged_op_lost_or_duplicated(tmp_path, pg_url):
     need_cluster_tools()
-    cluster = Cluster(3, free_port(), pg_url, REDIS_URL, channel=f"parcours-test-{uuid.uuid4().hex[:8]}",
-                      log_dir=tmp_path).start()
+    cluster = Cluster(
+        3, free_port(), pg_url, REDIS_URL, channel=f"parcours-test-{uuid.uuid4().hex[:8]}", log_dir=tmp_path
+    ).start()
     clients: list[LiveClient] = []
     try:
         ws, people, snap = open_workshop(cluster.url, 6)
@@ -87,9 +107,15 @@ def test_a_process_killed_behind_haproxy_leaves_no_acknowledged_op_lost_or_dupli
         start = snap["seq"]
         acks: list[list[dict[str, Any]]] = [[] for _ in clients]
         halfway = threading.Event()
-        threads = [threading.Thread(target=add_cards, args=(c, snap, 12, acks[i]),
-                                    kwargs={"after": halfway if i == 0 else None, "at": 4}, daemon=True)
-                   for i, c in enumerate(clients)]
+        threads = [
+            threading.Thread(
+                target=add_cards,
+                args=(c, snap, 12, acks[i]),
+                kwargs={"after": halfway if i == 0 else None, "at": 4},
+                daemon=True,
+            )
+            for i, c in enumerate(clients)
+        ]
         for t in threads:
             t.start()
         assert halfway.wait(60)
@@ -97,8 +123,7 @@ def test_a_process_killed_behind_haproxy_leaves_no_acknowledged_op_lost_or_dupli
         for t in threads:
             t.join(180)
         assert not any(t.is_alive() for t in threads), "a client never got its ops acknowledged"
-        assert_no_acknowledged_op_lost_or_duplicated(cluster.url, ws, [a for per in acks for a in per],
-                                                     clients, start)
+        assert_no_acknowledged_op_lost_or_duplicated(cluster.url, ws, [a for per in acks for a in per], clients, start)
     finally:
         for c in clients:
             c.close()
@@ -116,9 +141,23 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        self.proc = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-                                      "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                      "--dir", str(self.tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         stop = time.monotonic() + 20
         while not redis_reachable(self.url):
             assert time.monotonic() < stop, "redis-server did not start"
@@ -176,13 +215,16 @@ def terminate_backends(pg_url: str, seconds: float) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         stop = time.monotonic() + seconds
         while time.monotonic() < stop:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
             time.sleep(0.1)
 
 
 def test_while_postgresql_connections_are_cut_ops_answer_a_clear_error_and_nothing_acknowledged_is_lost(
-        tmp_path, pg_url):
+    tmp_path, pg_url
+):
     server = Server(pg_url, log_path=tmp_path / "server.log").start()
     clients: list[LiveClient] = []
     try:
@@ -191,8 +233,10 @@ def test_while_postgresql_connections_are_cut_ops_answer_a_clear_error_and_nothi
         clients = [LiveClient(server.url, p["token"], map_id).connect() for p in people]
         start = snap["seq"]
         acks: list[list[dict[str, Any]]] = [[] for _ in clients]
-        threads = [threading.Thread(target=add_cards, args=(c, snap, 15, acks[i]), kwargs={"pause": 0.2},
-                                    daemon=True) for i, c in enumerate(clients)]
+        threads = [
+            threading.Thread(target=add_cards, args=(c, snap, 15, acks[i]), kwargs={"pause": 0.2}, daemon=True)
+            for i, c in enumerate(clients)
+        ]
         cutter = threading.Thread(target=terminate_backends, args=(pg_url, 4), daemon=True)
         for t in [*threads, cutter]:
             t.start()
@@ -202,10 +246,19 @@ def test_while_postgresql_connections_are_cut_ops_answer_a_clear_error_and_nothi
         statuses, rest_acks = [], []
         while cutter.is_alive() or (statuses and statuses[-1] != 200):
             if not statuses or statuses[-1] == 200:
-                body = {"op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": snap["lanes"][0]["id"],
-                        "step_id": snap["steps"][0]["id"], "text": "par REST"}
-            res = requests.post(f"{server.url}/api/maps/{map_id}/ops", json=body, timeout=30,
-                                headers={"Authorization": f"Bearer {ws['facilitator_token']}"})
+                body = {
+                    "op_id": str(uuid.uuid4()),
+                    "type": "card.add",
+                    "lane_id": snap["lanes"][0]["id"],
+                    "step_id": snap["steps"][0]["id"],
+                    "text": "par REST",
+                }
+            res = requests.post(
+                f"{server.url}/api/maps/{map_id}/ops",
+                json=body,
+                timeout=30,
+                headers={"Authorization": f"Bearer {ws['facilitator_token']}"},
+            )
             statuses.append(res.status_code)
             if res.status_code == 200:
                 rest_acks.append(res.json())
@@ -217,8 +270,9 @@ def test_while_postgresql_connections_are_cut_ops_answer_a_clear_error_and_nothi
         assert not any(t.is_alive() for t in threads), "a client hung"
         assert set(statuses) <= {200, 503, 429}, statuses
         assert "database unavailable" in server.log_path.read_text(), "the cuts were never noticed: no test"
-        assert_no_acknowledged_op_lost_or_duplicated(server.url, ws, [a for per in acks for a in per] + rest_acks,
-                                                     clients, start)
+        assert_no_acknowledged_op_lost_or_duplicated(
+            server.url, ws, [a for per in acks for a in per] + rest_acks, clients, start
+        )
     finally:
         for c in clients:
             c.close()

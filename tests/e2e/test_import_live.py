@@ -1,5 +1,6 @@
 """A large import on the real (eventlet) server does not hold the others up: another board's ops and
 /healthz are answered while it runs. No timing is asserted, only the order of what happened."""
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,12 @@ def test_other_boards_keep_working_during_a_large_import(live_server):
 
     def run_import() -> None:
         try:
-            res = requests.post(f"{live_server.url}/api/workshops/import", json=document(CARDS, "chain"),
-                                headers={"Authorization": f"Bearer {token}"}, timeout=600)
+            res = requests.post(
+                f"{live_server.url}/api/workshops/import",
+                json=document(CARDS, "chain"),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=600,
+            )
             result["status"] = res.status_code
             result["cards"] = res.json().get("imported", {}).get("cards")
         except Exception as exc:  # shown by the assertion below
@@ -41,8 +46,18 @@ def test_other_boards_keep_working_during_a_large_import(live_server):
     for i in range(200):  # bounded: stops once one op got through while the import was still running
         if not importer.is_alive():
             break
-        op = live_server.api("POST", f"/api/maps/{mid}/ops", token, json={
-            "op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": lane, "step_id": step, "text": f"pendant {i}"})
+        op = live_server.api(
+            "POST",
+            f"/api/maps/{mid}/ops",
+            token,
+            json={
+                "op_id": str(uuid.uuid4()),
+                "type": "card.add",
+                "lane_id": lane,
+                "step_id": step,
+                "text": f"pendant {i}",
+            },
+        )
         health = live_server.api("GET", "/healthz")
         if op.status_code == 200 and health.status_code == 200 and importer.is_alive():
             answered_during += 1

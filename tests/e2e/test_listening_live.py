@@ -1,5 +1,6 @@
 """Mirror listening against the real server: many respondents at once, each retrying its PUT, on SQLite
 (one process) and on PostgreSQL (two processes sharing Redis, as behind a load balancer)."""
+
 from __future__ import annotations
 
 import random
@@ -40,8 +41,9 @@ def run_listening(servers: list[Server]) -> None:
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
     head = {"Authorization": f"Bearer {token}"}
     steps = [s["id"] for s in requests.get(f"{url}/api/maps/{map_id}", headers=head, timeout=30).json()["steps"]]
-    li = requests.post(f"{url}/api/maps/{map_id}/listenings", json={"invited": {"customer": 120}},
-                       headers=head, timeout=30).json()["listening"]
+    li = requests.post(
+        f"{url}/api/maps/{map_id}/listenings", json={"invited": {"customer": 120}}, headers=head, timeout=30
+    ).json()["listening"]
 
     events: list[dict] = []
     got = threading.Event()
@@ -53,12 +55,15 @@ def run_listening(servers: list[Server]) -> None:
     jobs = [(silo, i) for silo, n in RESPONDENTS.items() for i in range(n)]
     random.Random(7).shuffle(jobs)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        futures = [pool.submit(_respond, servers[i % len(servers)].url, li["codes"][silo], steps, hash((silo, i)))
-                   for i, (silo, _n) in enumerate(jobs)]
+        futures = [
+            pool.submit(_respond, servers[i % len(servers)].url, li["codes"][silo], steps, hash((silo, i)))
+            for i, (silo, _n) in enumerate(jobs)
+        ]
         scores = [(silo, f.result()) for (silo, _n), f in zip(jobs, futures)]
 
-    results = [requests.get(f"{s.url}/api/listenings/{li['id']}", headers=head, timeout=30).json()["results"]
-               for s in servers]
+    results = [
+        requests.get(f"{s.url}/api/listenings/{li['id']}", headers=head, timeout=30).json()["results"] for s in servers
+    ]
     assert all(r == results[0] for r in results)  # every process counts the same
     r = results[0]
     assert {silo: r["silos"][silo]["responses"] for silo in RESPONDENTS} == RESPONDENTS

@@ -1,4 +1,5 @@
 """The real server (`run.py`) on a free port, real python-socketio clients, a real kill -9."""
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,11 @@ def open_workshop(server: Server) -> tuple[dict, list[dict]]:
     ws = res.json()
     people = []
     for i in range(PEOPLE):
-        res = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"Personne {i}",
-                                                    "perspective": "customer" if i % 2 else "employee"})
+        res = server.api(
+            "POST",
+            "/api/join",
+            json={"code": ws["join_code"], "name": f"Personne {i}", "perspective": "customer" if i % 2 else "employee"},
+        )
         assert res.status_code == 201, res.text
         people.append(res.json())
     return ws, people
@@ -33,16 +37,27 @@ def workout(client: LiveClient, rng: random.Random, lanes: list[str], steps: lis
     """What one participant does in a busy diagnostic: add, edit, move, comment, delete."""
     acks, mine = [], []
     for i in range(8):
-        ack = client.send("card.add", lane_id=rng.choice(lanes), step_id=rng.choice(steps),
-                          kind=rng.choice(["irritant", "enchantment", "note", "idea"]),
-                          text=f"Carte {i} — « {client.token[:4]} »")
+        ack = client.send(
+            "card.add",
+            lane_id=rng.choice(lanes),
+            step_id=rng.choice(steps),
+            kind=rng.choice(["irritant", "enchantment", "note", "idea"]),
+            text=f"Carte {i} — « {client.token[:4]} »",
+        )
         acks.append(ack)
         mine.append(ack["data"]["id"])
     for card_id in mine[:3]:
         acks.append(client.send("card.update", id=card_id, text="Texte revu : plus précis"))
     for card_id in mine[3:5]:
-        acks.append(client.send("card.move", id=card_id, lane_id=rng.choice(lanes), step_id=rng.choice(steps),
-                                position=rng.randint(0, 3)))
+        acks.append(
+            client.send(
+                "card.move",
+                id=card_id,
+                lane_id=rng.choice(lanes),
+                step_id=rng.choice(steps),
+                position=rng.randint(0, 3),
+            )
+        )
     acks.append(client.send("comment.add", target_id=mine[5], text="Vu aussi en agence"))
     acks.append(client.send("card.delete", id=mine[6]))
     return acks
@@ -52,8 +67,7 @@ def run_workshop(servers: list[Server]) -> None:
     """Ten participants spread over `servers` edit at once; all end with the server's board."""
     ws, people = open_workshop(servers[0])
     map_id = ws["map"]["id"]
-    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect()
-               for i, p in enumerate(people)]
+    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect() for i, p in enumerate(people)]
     try:
         snap = servers[0].api("GET", f"/api/maps/{map_id}", ws["facilitator_token"]).json()
         start = snap["seq"]
@@ -72,10 +86,14 @@ def run_workshop(servers: list[Server]) -> None:
         for t in threads:
             t.start()
         # The facilitator works over REST meanwhile: those events reach the rooms too.
-        for raw in ({"type": "phase.set", "phase": "diagnostic"}, {"type": "timer.start", "seconds": 600},
-                    {"type": "step.add", "title": "Recommander", "stage_id": snap["stages"][-1]["id"]}):
-            res = servers[-1].api("POST", f"/api/maps/{map_id}/ops", ws["facilitator_token"],
-                                  json={"op_id": str(uuid.uuid4()), **raw})
+        for raw in (
+            {"type": "phase.set", "phase": "diagnostic"},
+            {"type": "timer.start", "seconds": 600},
+            {"type": "step.add", "title": "Recommander", "stage_id": snap["stages"][-1]["id"]},
+        ):
+            res = servers[-1].api(
+                "POST", f"/api/maps/{map_id}/ops", ws["facilitator_token"], json={"op_id": str(uuid.uuid4()), **raw}
+            )
             assert res.status_code == 200, res.text
         for t in threads:
             t.join(120)
@@ -102,8 +120,9 @@ def run_workshop(servers: list[Server]) -> None:
 
 @pytest.mark.parametrize("async_mode", ["eventlet", "threading"])
 def test_ten_participants_edit_at_once_and_all_end_with_the_servers_board(tmp_path, async_mode):
-    server = Server(f"sqlite:///{tmp_path / 'live.db'}", async_mode=async_mode,
-                    log_path=tmp_path / "server.log").start()
+    server = Server(
+        f"sqlite:///{tmp_path / 'live.db'}", async_mode=async_mode, log_path=tmp_path / "server.log"
+    ).start()
     try:
         run_workshop([server])
     finally:
@@ -155,11 +174,16 @@ def test_kill_9_and_restart_lose_no_acknowledged_op(tmp_path):
 
 def test_http_errors_from_the_real_server_never_500(live_server):
     for body in (b"{", b"[1,2]", b"\xff\xfe", b"null"):
-        res = requests.post(f"{live_server.url}/api/workshops", data=body,
-                            headers={"Content-Type": "application/json"}, timeout=10)
+        res = requests.post(
+            f"{live_server.url}/api/workshops", data=body, headers={"Content-Type": "application/json"}, timeout=10
+        )
         assert res.status_code == 400 and res.json()["error"]["code"] == "invalid"
-    res = requests.post(f"{live_server.url}/api/workshops", data=b"x" * 100_000,
-                        headers={"Content-Type": "application/json"}, timeout=10)
+    res = requests.post(
+        f"{live_server.url}/api/workshops",
+        data=b"x" * 100_000,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
     assert res.status_code == 413 and res.json()["error"]["code"] == "too_large"
 
 
@@ -169,11 +193,14 @@ def vote_storm(servers: list[Server]) -> None:
     map_id, token = ws["map"]["id"], ws["facilitator_token"]
     snap = servers[0].api("GET", f"/api/maps/{map_id}", token).json()
     steps = [s["id"] for s in snap["steps"]]
-    opened = servers[0].api("POST", f"/api/maps/{map_id}/ops", token, json={
-        "op_id": str(uuid.uuid4()), "type": "round.open", "target": "step", "budget": 5, "max_per_item": 2})
+    opened = servers[0].api(
+        "POST",
+        f"/api/maps/{map_id}/ops",
+        token,
+        json={"op_id": str(uuid.uuid4()), "type": "round.open", "target": "step", "budget": 5, "max_per_item": 2},
+    )
     round_id = opened.json()["data"]["id"]
-    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect()
-               for i, p in enumerate(people)]
+    clients = [LiveClient(servers[i % len(servers)].url, p["token"], map_id).connect() for i, p in enumerate(people)]
     acks: list[dict] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(clients) * 2)
@@ -194,8 +221,16 @@ def vote_storm(servers: list[Server]) -> None:
         assert len(acks) == 100
         assert sum(a["ok"] for a in acks) == 50, [a for a in acks if not a["ok"]][:2]
         assert {a["error"]["code"] for a in acks if not a["ok"]} == {"budget_exceeded"}
-        closed = servers[-1].api("POST", f"/api/maps/{map_id}/ops", token, json={
-            "op_id": str(uuid.uuid4()), "type": "round.close", "id": round_id}).json()["data"]
+        closed = (
+            servers[-1]
+            .api(
+                "POST",
+                f"/api/maps/{map_id}/ops",
+                token,
+                json={"op_id": str(uuid.uuid4()), "type": "round.close", "id": round_id},
+            )
+            .json()["data"]
+        )
         assert sum(r["votes"] for r in closed["results"]) == 50
         for person in people:
             mine = servers[0].api("GET", f"/api/maps/{map_id}", person["token"]).json()["my_votes"]

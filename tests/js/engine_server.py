@@ -9,6 +9,7 @@ frames) is the Node test's fake; everything that decides what a client sees is t
 Requests: {cmd: "setup", clients: n} · {cmd: "join"|"snapshot", who} · {cmd: "op", who, op}
 · {cmd: "sync", who, since}.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,17 +38,23 @@ class Server:
 
     def setup(self, clients: int) -> dict[str, Any]:
         answer, facilitator = services.create_workshop(
-            self.db, {"title": "Fuzz", "map_type": "journey", "locale": "fr"}, "http://test")
+            self.db, {"title": "Fuzz", "map_type": "journey", "locale": "fr"}, "http://test"
+        )
         self.map_id = answer["map"]["id"]
         self.actors = [facilitator]
         for i in range(1, clients):
-            joined = services.join(self.db, {"code": answer["join_code"], "name": f"P{i}",
-                                             "perspective": ("customer", "employee")[i % 2]})
+            joined = services.join(
+                self.db, {"code": answer["join_code"], "name": f"P{i}", "perspective": ("customer", "employee")[i % 2]}
+            )
             with self.db.read() as s:
                 self.actors.append(actor_of(s.get(Participant, joined["participant"]["id"])))
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        return {"map_id": self.map_id, "seq": self.snapshot(0)["seq"], "page": {**shared_lists(), "server_now": now},
-                "clients": [{"id": a.id, "role": a.role, "perspective": a.perspective} for a in self.actors]}
+        return {
+            "map_id": self.map_id,
+            "seq": self.snapshot(0)["seq"],
+            "page": {**shared_lists(), "server_now": now},
+            "clients": [{"id": a.id, "role": a.role, "perspective": a.perspective} for a in self.actors],
+        }
 
     def snapshot(self, who: int) -> dict[str, Any]:
         with self.db.read() as s:
@@ -61,8 +68,10 @@ class Server:
 
     def sync(self, who: int, since: int) -> dict[str, Any]:
         with self.db.read() as s:
-            return {"ok": True, **views.events_since(s, s.get(Map, self.map_id), since, self.actors[who],
-                                                     replay_limit=1000)}
+            return {
+                "ok": True,
+                **views.events_since(s, s.get(Map, self.map_id), since, self.actors[who], replay_limit=1000),
+            }
 
     def answer(self, req: dict[str, Any]) -> Any:
         cmd = req["cmd"]

@@ -1,4 +1,5 @@
 """An app on SQLite and on PostgreSQL, its HTTP client, and a workshop made through the API."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -53,8 +54,11 @@ class ApiWorkshop:
     def op(self, token: str, type_: str, **fields: Any) -> Any:
         import uuid
 
-        return self.http.post(f"/api/maps/{self.map_id}/ops", headers={"Authorization": f"Bearer {token}"},
-                              json={"op_id": str(uuid.uuid4()), "type": type_, **fields})
+        return self.http.post(
+            f"/api/maps/{self.map_id}/ops",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
+        )
 
     def snapshot(self, token: str | None = None) -> dict[str, Any]:
         r = self.http.get(f"/api/maps/{self.map_id}", headers={"Authorization": f"Bearer {token or self.token}"})

@@ -1,5 +1,6 @@
 """A Socket.IO client at the wire level (Engine.IO 4 over a WebSocket), to send frames as fast as a
 hostile script would: no client library pacing, no reconnection, every ack counted."""
+
 from __future__ import annotations
 
 import json

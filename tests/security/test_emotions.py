@@ -1,5 +1,6 @@
 """Issue 8.4 and 9.4: nobody's emotion score can be tied to them from the events, and the
 facilitator's ratings count only on a side it has chosen (none by default)."""
+
 from __future__ import annotations
 
 import uuid
@@ -17,8 +18,9 @@ def test_other_viewers_copies_of_an_emotion_rating_name_no_rater_and_no_score(bo
     alice, bob = board.join("Alice", "customer"), board.join("Bob", "customer")
     step = _steps(board)[0]
     board.ok(bob, "emotion.set", step_id=step, score=1)
-    outcome = engine.apply(board.db, board.map_id, alice, {"op_id": str(uuid.uuid4()), "type": "emotion.set",
-                                                           "step_id": step, "score": -2})
+    outcome = engine.apply(
+        board.db, board.map_id, alice, {"op_id": str(uuid.uuid4()), "type": "emotion.set", "step_id": step, "score": -2}
+    )
     for viewer in (bob, board.facilitator):
         copy = views.redact(outcome.event, viewer)
         assert copy["actor_id"] is None
@@ -54,18 +56,21 @@ def test_the_facilitator_chooses_its_side_over_rest_and_its_next_rating_counts_t
     step = workshop.snapshot()["steps"][0]["id"]
     assert workshop.op(workshop.token, "emotion.set", step_id=step, score=-2).status_code == 200
     assert [e for e in workshop.snapshot()["emotions"] if e["perspective"] == "employee"] == []
-    r = workshop.http.patch("/api/me", json={"perspective": "employee"},
-                            headers={"Authorization": f"Bearer {workshop.token}"})
+    r = workshop.http.patch(
+        "/api/me", json={"perspective": "employee"}, headers={"Authorization": f"Bearer {workshop.token}"}
+    )
     assert r.status_code == 200 and r.json["participant"]["perspective"] == "employee"
     workshop.op(workshop.token, "emotion.set", step_id=step, score=-1)
     rows = {e["perspective"]: e for e in workshop.snapshot()["emotions"] if e["step_id"] == step}
     assert rows["employee"]["count"] == 1 and rows["employee"]["mine"] == -1
     # A participant's side was chosen when joining; it cannot be switched to sway the mirror.
-    r = workshop.http.patch("/api/me", json={"perspective": "employee"},
-                            headers={"Authorization": f"Bearer {nadia['token']}"})
+    r = workshop.http.patch(
+        "/api/me", json={"perspective": "employee"}, headers={"Authorization": f"Bearer {nadia['token']}"}
+    )
     assert r.status_code == 403 and r.json["error"]["code"] == "forbidden"
-    r = workshop.http.patch("/api/me", json={"perspective": "manager"},
-                            headers={"Authorization": f"Bearer {workshop.token}"})
+    r = workshop.http.patch(
+        "/api/me", json={"perspective": "manager"}, headers={"Authorization": f"Bearer {workshop.token}"}
+    )
     assert r.status_code == 400
 
 

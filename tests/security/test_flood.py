@@ -1,5 +1,6 @@
 """One hostile socket floods the real server (`run.py`): its excess is refused on arrival, answered
 `rate_limited`, and the other boards keep working. Loopback only, bounded in count and in time."""
+
 from __future__ import annotations
 
 import threading
@@ -67,8 +68,15 @@ def workshop(server: Server, *roles: str) -> tuple[dict[str, Any], list[dict[str
 
 
 def card_add(map_id: str, snap: dict[str, Any], text: str) -> dict[str, Any]:
-    return {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": snap["lanes"][0]["id"],
-            "step_id": snap["steps"][0]["id"], "kind": "note", "text": text}
+    return {
+        "map_id": map_id,
+        "op_id": str(uuid.uuid4()),
+        "type": "card.add",
+        "lane_id": snap["lanes"][0]["id"],
+        "step_id": snap["steps"][0]["id"],
+        "kind": "note",
+        "text": text,
+    }
 
 
 class CalmBoard:
@@ -185,6 +193,6 @@ def test_a_burst_of_malformed_packets_logs_a_few_lines_and_no_traceback(server):
         sock.send_raw(["42{not json", "4", "49", '42["op"', "42{}"][i % 5])
     # The connection survives the garbage and still answers.
     assert sock.call("join", {"map_id": ws["map"]["id"]})["ok"]
-    new = server.log_path.read_text(errors="replace")[len(before):]
+    new = server.log_path.read_text(errors="replace")[len(before) :]
     assert "Traceback" not in new
     assert len(new.splitlines()) <= 10, new[:2000]

@@ -6,6 +6,7 @@ ids (so bodies reach the engine's validation rather than a 404). The PDF exports
 tests (slow by nature). The operations are read from the document the app serves, without a server:
 schemathesis's pytest plugin does not run on this pytest, so hypothesis draws its cases directly.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -34,12 +35,14 @@ OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations(
 
 def _has_inputs(operation) -> bool:
     """Invalid requests can be made only where there is a body, a path or a query to get wrong."""
-    return bool(list(operation.body)) or any(str(p.location).split(".")[-1].lower() in ("path", "query")
-                                             for p in operation.iter_parameters())
+    return bool(list(operation.body)) or any(
+        str(p.location).split(".")[-1].lower() in ("path", "query") for p in operation.iter_parameters()
+    )
 
 
 RUNS = [(label, GenerationMode.POSITIVE) for label in sorted(OPERATIONS)] + [
-    (label, GenerationMode.NEGATIVE) for label in sorted(OPERATIONS) if _has_inputs(OPERATIONS[label])]
+    (label, GenerationMode.NEGATIVE) for label in sorted(OPERATIONS) if _has_inputs(OPERATIONS[label])
+]
 
 
 @contextmanager
@@ -79,8 +82,9 @@ def test_no_generated_request_gets_a_server_error(label, mode, fuzz_target):
     ids = {"wid": workshop.answer["workshop"]["id"], "mid": workshop.map_id}
 
     @given(case=operation.as_strategy(mode), real_ids=st.booleans())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     def fuzz(case, real_ids):
         if real_ids and case.path_parameters:
             case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}

@@ -1,5 +1,6 @@
 """Issue 8.7: headers on every answer, hosts allowed, the secret key private, the OpenAPI document
 saying what the server does (uuid ids, 413, 429, Allow on 405)."""
+
 from __future__ import annotations
 
 import stat
@@ -21,9 +22,18 @@ def sqlite_app(sqlite_url, tmp_path):
 def test_every_page_has_a_content_security_policy_and_nosniff(sqlite_app):
     http = sqlite_app.test_client()
     workshop = new_workshop(http)
-    for path in ("/", f"/join/{workshop.code}", f"/board/{workshop.map_id}", f"/present/{workshop.map_id}",
-                 "/join/QQQQQQQQ", "/no/such/page", f"/qr/{workshop.code}.svg", "/healthz", "/api/openapi.json",
-                 "/static/js/board.js"):
+    for path in (
+        "/",
+        f"/join/{workshop.code}",
+        f"/board/{workshop.map_id}",
+        f"/present/{workshop.map_id}",
+        "/join/QQQQQQQQ",
+        "/no/such/page",
+        f"/qr/{workshop.code}.svg",
+        "/healthz",
+        "/api/openapi.json",
+        "/static/js/board.js",
+    ):
         r = http.get(path)
         csp = r.headers.get("Content-Security-Policy", "")
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, path
@@ -35,9 +45,14 @@ def test_api_json_is_never_cached(sqlite_app):
     http = sqlite_app.test_client()
     workshop = new_workshop(http)
     auth = {"Authorization": f"Bearer {workshop.token}"}
-    for method, path in (("GET", f"/api/maps/{workshop.map_id}"), ("GET", f"/api/workshops/{workshop.answer['workshop']['id']}"),
-                         ("GET", f"/api/maps/{workshop.map_id}/events?since=0"), ("GET", "/api/me"),
-                         ("POST", "/api/join"), ("GET", "/api/maps/nope")):
+    for method, path in (
+        ("GET", f"/api/maps/{workshop.map_id}"),
+        ("GET", f"/api/workshops/{workshop.answer['workshop']['id']}"),
+        ("GET", f"/api/maps/{workshop.map_id}/events?since=0"),
+        ("GET", "/api/me"),
+        ("POST", "/api/join"),
+        ("GET", "/api/maps/nope"),
+    ):
         r = http.open(path, method=method, headers=auth, json={} if method == "POST" else None)
         assert r.headers.get("Cache-Control") == "no-store", (path, r.status_code)
     r = http.post("/api/workshops", json={"title": "Jetons"})

@@ -1,6 +1,7 @@
 """Hostile imports and greedy exports (issue #8 points 3, 5 and 6): who may import, how much, how
 often; documents of the wrong shape answer 400 (never 500) with an error that says what to change;
 exports are bounded in concurrency and in the files they leave behind."""
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,9 @@ from ..apps import close, make_app
 def app(tmp_path):
     # The per-address throttles on joining and creating have their own tests; these make many workshops.
     open_door = Limit(burst=100_000, per_minute=100_000)
-    application = make_app(f"sqlite:///{tmp_path / 'sec.db'}", tmp_path,
-                           throttles={k: open_door for k in default_throttles()})
+    application = make_app(
+        f"sqlite:///{tmp_path / 'sec.db'}", tmp_path, throttles={k: open_door for k in default_throttles()}
+    )
     yield application
     close(application)
 
@@ -43,30 +45,65 @@ def create(http, title: str = "Atelier", **body: Any) -> dict[str, Any]:
 
 def small_doc() -> dict[str, Any]:
     """A valid document with one step, one lane, two cards, a sheet and a vote."""
-    return {"format": "parcours.workshop", "version": 1, "workshop": {"title": "Petit", "locale": "fr"},
-            "participants": [{"id": "f", "name": "Animateur", "role": "facilitator"},
-                             {"id": "p", "name": "Ana", "role": "participant", "perspective": "customer"}],
-            "maps": [{"map": {"title": "Parcours", "type": "journey"},
-                      "steps": [{"id": "s", "title": "Arriver", "position": 0}],
-                      "lanes": [{"id": "l", "title": "Irritants", "kind": "irritants", "position": 0}],
-                      "cards": [{"id": "c1", "lane_id": "l", "step_id": "s", "kind": "idea", "text": "Une",
-                                 "position": 0, "author_id": "p"},
-                                {"id": "c2", "lane_id": "l", "step_id": "s", "kind": "idea", "text": "Deux",
-                                 "position": 1, "builds_on": "c1", "author_id": "p"}],
-                      "chantiers": [{"id": "k", "title": "Fiche", "position": 0, "step_ids": ["s"],
-                                     "card_ids": ["c1"]}],
-                      "rounds": [{"id": "r", "target": "card", "budget": 2, "open": False,
-                                  "votes": [{"participant_id": "p", "target_id": "c1"}]}]}]}
+    return {
+        "format": "parcours.workshop",
+        "version": 1,
+        "workshop": {"title": "Petit", "locale": "fr"},
+        "participants": [
+            {"id": "f", "name": "Animateur", "role": "facilitator"},
+            {"id": "p", "name": "Ana", "role": "participant", "perspective": "customer"},
+        ],
+        "maps": [
+            {
+                "map": {"title": "Parcours", "type": "journey"},
+                "steps": [{"id": "s", "title": "Arriver", "position": 0}],
+                "lanes": [{"id": "l", "title": "Irritants", "kind": "irritants", "position": 0}],
+                "cards": [
+                    {
+                        "id": "c1",
+                        "lane_id": "l",
+                        "step_id": "s",
+                        "kind": "idea",
+                        "text": "Une",
+                        "position": 0,
+                        "author_id": "p",
+                    },
+                    {
+                        "id": "c2",
+                        "lane_id": "l",
+                        "step_id": "s",
+                        "kind": "idea",
+                        "text": "Deux",
+                        "position": 1,
+                        "builds_on": "c1",
+                        "author_id": "p",
+                    },
+                ],
+                "chantiers": [{"id": "k", "title": "Fiche", "position": 0, "step_ids": ["s"], "card_ids": ["c1"]}],
+                "rounds": [
+                    {
+                        "id": "r",
+                        "target": "card",
+                        "budget": 2,
+                        "open": False,
+                        "votes": [{"participant_id": "p", "target_id": "c1"}],
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def post_import(http, token: str | None, body: Any, **kwargs: Any):
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     headers = {**(auth(token) if token else {}), **kwargs.pop("headers", {})}
-    return http.post("/api/workshops/import" + kwargs.pop("query", ""), data=data,
-                     content_type="application/json", headers=headers)
+    return http.post(
+        "/api/workshops/import" + kwargs.pop("query", ""), data=data, content_type="application/json", headers=headers
+    )
 
 
 # -- who may import, how much, how often -------------------------------------------------------------
+
 
 def test_an_import_needs_a_facilitators_token_of_this_server(http):
     ws = create(http)
@@ -84,13 +121,18 @@ def test_an_import_needs_a_facilitators_token_of_this_server(http):
 def test_imports_from_one_address_are_rate_limited_with_retry_after(http):
     token = create(http)["facilitator_token"]
     answers = [post_import(http, token, b"{}").status_code for _ in range(limits.IMPORT_BURST + 3)]
-    assert answers[:limits.IMPORT_BURST] == [400] * limits.IMPORT_BURST
+    assert answers[: limits.IMPORT_BURST] == [400] * limits.IMPORT_BURST
     res = post_import(http, token, b"{}")
     assert res.status_code == 429 and res.get_json()["error"]["code"] == "rate_limited"
     assert int(res.headers["Retry-After"]) > 0
     # Another address is not slowed down by this one.
-    other = http.post("/api/workshops/import", data=b"{}", content_type="application/json",
-                      headers=auth(token), environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    other = http.post(
+        "/api/workshops/import",
+        data=b"{}",
+        content_type="application/json",
+        headers=auth(token),
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert other.status_code == 400
 
 
@@ -110,6 +152,7 @@ def test_too_many_items_answer_too_large_before_anything_is_made(app, http):
 
 
 # -- documents of the wrong shape: 400, never 500 ----------------------------------------------------
+
 
 def _broken(path: str, value: Any) -> dict[str, Any]:
     doc = copy.deepcopy(small_doc())
@@ -149,6 +192,7 @@ WRONG_TYPES = [
 def test_a_document_with_a_wrong_type_answers_400_naming_the_field(app, http, path, value):
     token = create(http)["facilitator_token"]
     from workshop.models import Workshop
+
     with app.extensions["parcours"].db.read() as s:
         before = s.query(Workshop).count()
     res = post_import(http, token, _broken(path, value), query="?lang=en")
@@ -192,11 +236,17 @@ def test_import_errors_speak_the_users_language_and_say_what_to_change(http):
 def test_an_exported_sheet_with_inverted_dates_imports_back(http):
     ws = create(http)
     token, mid = ws["facilitator_token"], ws["map"]["id"]
-    add = http.post(f"/api/maps/{mid}/ops", headers=auth(token), json={
-        "op_id": str(uuid.uuid4()), "type": "chantier.add", "title": "Fiche", "start": "2027-05-01"})
+    add = http.post(
+        f"/api/maps/{mid}/ops",
+        headers=auth(token),
+        json={"op_id": str(uuid.uuid4()), "type": "chantier.add", "title": "Fiche", "start": "2027-05-01"},
+    )
     sheet = add.get_json()["data"]
-    upd = http.post(f"/api/maps/{mid}/ops", headers=auth(token), json={
-        "op_id": str(uuid.uuid4()), "type": "chantier.update", "id": sheet["id"], "end": "2027-01-01"})
+    upd = http.post(
+        f"/api/maps/{mid}/ops",
+        headers=auth(token),
+        json={"op_id": str(uuid.uuid4()), "type": "chantier.update", "id": sheet["id"], "end": "2027-01-01"},
+    )
     assert upd.status_code == 200, upd.get_json()
     doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
     res = post_import(http, token, doc)
@@ -205,11 +255,14 @@ def test_an_exported_sheet_with_inverted_dates_imports_back(http):
 
 # -- exports: bounded ---------------------------------------------------------------------------------
 
+
 def test_exports_leave_only_the_newest_files_behind(app, http):
     ws = create(http)
     for _ in range(limits.EXPORTS_KEPT + 5):
-        assert http.get(f"/api/maps/{ws['map']['id']}/export/cards.csv",
-                        headers=auth(ws["facilitator_token"])).status_code == 200
+        assert (
+            http.get(f"/api/maps/{ws['map']['id']}/export/cards.csv", headers=auth(ws["facilitator_token"])).status_code
+            == 200
+        )
         create(http, title=f"Autre {uuid.uuid4().hex[:6]}")  # file names differ by workshop
         ws = create(http, title=f"Atelier {uuid.uuid4().hex[:6]}")
     files = [p for p in app.extensions["parcours"].settings.exports_dir.iterdir() if not p.name.startswith(".")]

@@ -1,5 +1,6 @@
 """Issue 8.5: a NUL byte, a lone surrogate or absurdly deep JSON is a bad request (400/404), never a
 500 — on SQLite, which would store NULs silently, and on PostgreSQL, which refuses them."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,10 @@ def test_bad_text_in_any_field_is_refused_with_400(http, workshop, text):
     assert http.post("/api/workshops", **_raw(f'{{"title": "ok", "objective": {t}}}')).status_code == 400
     assert http.post("/api/join", **_raw(f'{{"code": {t}, "name": "Eve"}}')).status_code == 400
     assert http.post("/api/join", **_raw(f'{{"code": "{workshop.code}", "name": {t}}}')).status_code == 400
-    assert http.post("/api/join", **_raw(f'{{"code": "{workshop.code}", "name": "Eve", "department": {t}}}')).status_code == 400
+    assert (
+        http.post("/api/join", **_raw(f'{{"code": "{workshop.code}", "name": "Eve", "department": {t}}}')).status_code
+        == 400
+    )
     snap = workshop.snapshot()
     lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
     auth = {"Authorization": f"Bearer {workshop.token}"}
@@ -46,19 +50,33 @@ def test_bad_text_in_any_field_is_refused_with_400(http, workshop, text):
     assert all(text not in json.dumps(workshop.snapshot()) for text in BAD_TEXTS)
 
 
-@pytest.mark.parametrize("path", [
-    "/board/%00", "/present/%00", "/join/%00", "/qr/%00.svg", "/api/maps/%00", "/api/workshops/%00",
-    "/api/maps/%00/events", "/api/maps/%00/export/cards.csv", "/api/workshops/%00/export/workshop.json",
-    "/join/%ED%A0%80", "/board/%ED%A0%80",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/board/%00",
+        "/present/%00",
+        "/join/%00",
+        "/qr/%00.svg",
+        "/api/maps/%00",
+        "/api/workshops/%00",
+        "/api/maps/%00/events",
+        "/api/maps/%00/export/cards.csv",
+        "/api/workshops/%00/export/workshop.json",
+        "/join/%ED%A0%80",
+        "/board/%ED%A0%80",
+    ],
+)
 def test_a_nul_byte_in_a_path_id_names_nothing(http, workshop, path):
     r = http.get(path, headers={"Authorization": f"Bearer {workshop.token}"})
     assert r.status_code == 404
 
 
 def test_a_nul_byte_in_a_posted_op_path_names_nothing(http, workshop):
-    r = http.post("/api/maps/%00/ops", headers={"Authorization": f"Bearer {workshop.token}"},
-                  json={"op_id": "00000000-0000-4000-8000-000000000000", "type": "board.lock", "locked": True})
+    r = http.post(
+        "/api/maps/%00/ops",
+        headers={"Authorization": f"Bearer {workshop.token}"},
+        json={"op_id": "00000000-0000-4000-8000-000000000000", "type": "board.lock", "locked": True},
+    )
     assert r.status_code == 404
 
 
@@ -77,13 +95,23 @@ def test_a_lone_surrogate_over_socketio_is_refused_as_invalid(app, workshop):
     import uuid
 
     snap = workshop.snapshot()
-    client = app.extensions["socketio"].test_client(app, flask_test_client=workshop.http,
-                                                    auth={"token": workshop.token})
+    client = app.extensions["socketio"].test_client(
+        app, flask_test_client=workshop.http, auth={"token": workshop.token}
+    )
     try:
         assert client.emit("join", {"map_id": workshop.map_id}, callback=True)["ok"]
-        ack = client.emit("op", {"map_id": workshop.map_id, "op_id": str(uuid.uuid4()), "type": "card.add",
-                                 "lane_id": snap["lanes"][0]["id"], "step_id": snap["steps"][0]["id"],
-                                 "text": "a\ud800b"}, callback=True)
+        ack = client.emit(
+            "op",
+            {
+                "map_id": workshop.map_id,
+                "op_id": str(uuid.uuid4()),
+                "type": "card.add",
+                "lane_id": snap["lanes"][0]["id"],
+                "step_id": snap["steps"][0]["id"],
+                "text": "a\ud800b",
+            },
+            callback=True,
+        )
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
     finally:
         client.disconnect()
@@ -94,12 +122,18 @@ def test_a_nul_byte_in_a_socket_map_id_names_nothing(app, workshop, event):
     """PostgreSQL refuses a NUL byte in a query: the map id is checked before it gets there."""
     import uuid
 
-    client = app.extensions["socketio"].test_client(app, flask_test_client=workshop.http,
-                                                    auth={"token": workshop.token})
+    client = app.extensions["socketio"].test_client(
+        app, flask_test_client=workshop.http, auth={"token": workshop.token}
+    )
     try:
-        payload = {"map_id": workshop.map_id[:8] + "\x00",
-                   **({"op_id": str(uuid.uuid4()), "type": "phase.set", "phase": "ideation"} if event == "op"
-                      else {"since": 0})}
+        payload = {
+            "map_id": workshop.map_id[:8] + "\x00",
+            **(
+                {"op_id": str(uuid.uuid4()), "type": "phase.set", "phase": "ideation"}
+                if event == "op"
+                else {"since": 0}
+            ),
+        }
         ack = client.emit(event, payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "not_found"
     finally:

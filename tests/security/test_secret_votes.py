@@ -1,5 +1,6 @@
 """Issue 8.1: a secret round's votes cannot be read while it is open — not its totals (not even by
 casting then retracting), not who voted for what (no voter in other viewers' copies of the events)."""
+
 from __future__ import annotations
 
 import uuid
@@ -43,8 +44,12 @@ def test_nobody_reads_the_totals_of_an_open_secret_round_not_even_by_casting_and
 def test_other_viewers_copies_of_a_secret_vote_name_neither_target_nor_voter(board):
     alice, bob = board.join("Alice"), board.join("Bob")
     round_id, steps = _secret_round_on_steps(board)
-    outcome = engine.apply(board.db, board.map_id, alice, {"op_id": str(uuid.uuid4()), "type": "vote.cast",
-                                                           "round_id": round_id, "target_id": steps[1]})
+    outcome = engine.apply(
+        board.db,
+        board.map_id,
+        alice,
+        {"op_id": str(uuid.uuid4()), "type": "vote.cast", "round_id": round_id, "target_id": steps[1]},
+    )
     event = outcome.event
     for viewer in (bob, board.facilitator):
         copy = views.redact(event, viewer)

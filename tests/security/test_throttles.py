@@ -1,5 +1,6 @@
 """Issue 8.6: where no login is needed, an address cannot guess join codes, tell which exist, or
 create workshops without limit; a class joining from one NAT address still gets in."""
+
 from __future__ import annotations
 
 import pytest
@@ -76,23 +77,43 @@ def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_pa
     direct = make_app(sqlite_url, tmp_path, throttles=tight)
     try:
         http = direct.test_client()
-        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
-                         headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 404
+        assert (
+            http.post(
+                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "1.1.1.1"}
+            ).status_code
+            == 404
+        )
         # A forged header does not give a fresh bucket.
-        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
-                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+        assert (
+            http.post(
+                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
+            ).status_code
+            == 429
+        )
     finally:
         close(direct)
     proxied = make_app(sqlite_url, tmp_path, throttles=tight, trusted_proxies=1)
     try:
         http = proxied.test_client()
-        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
-                         headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 404
+        assert (
+            http.post(
+                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "1.1.1.1"}
+            ).status_code
+            == 404
+        )
         # Behind a trusted proxy, the address it saw is the client's.
-        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
-                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 404
-        assert http.post("/api/join", json={"code": "QQQQQQQQ", "name": "Eve"},
-                         headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429
+        assert (
+            http.post(
+                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
+            ).status_code
+            == 404
+        )
+        assert (
+            http.post(
+                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
+            ).status_code
+            == 429
+        )
     finally:
         close(proxied)
 
@@ -104,8 +125,11 @@ def test_a_leaked_code_cannot_fill_a_workshop_from_many_addresses(sqlite_app):
     workshop, other = new_workshop(http), new_workshop(http)
     burst = sqlite_app.extensions["parcours"].settings.throttles["join_workshop"].burst
     for i in range(burst):
-        r = http.post("/api/join", json={"code": workshop.code.lower(), "name": f"Bot {i}"},
-                      environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"})
+        r = http.post(
+            "/api/join",
+            json={"code": workshop.code.lower(), "name": f"Bot {i}"},
+            environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"},
+        )
         assert r.status_code == 201, r.json
     r = http.post("/api/join", json={"code": workshop.code, "name": "Bot"}, environ_base={"REMOTE_ADDR": "10.2.0.1"})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0

@@ -7,6 +7,7 @@ views.snapshot_for (face-down cards, secret rounds); on top of the snapshot the 
   back the same curves; a participant's export carries only its own);
 - the individual votes of non-secret rounds (`votes`); a secret round only ever has its totals.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ def _canonical_order(snap: dict[str, Any], people_rank: dict[str, int]) -> None:
     step_rank = {s["id"]: i for i, s in enumerate(snap["steps"])}
     lane_rank = {l["id"]: l["position"] for l in snap["lanes"]}
     far = 1 << 30
-    snap["cards"].sort(key=lambda c: (step_rank.get(c["step_id"], far), lane_rank.get(c["lane_id"], far), c["position"]))
+    snap["cards"].sort(
+        key=lambda c: (step_rank.get(c["step_id"], far), lane_rank.get(c["lane_id"], far), c["position"])
+    )
     card_rank = {c["id"]: i for i, c in enumerate(snap["cards"])}
     snap["emotions"].sort(key=lambda e: (step_rank.get(e["step_id"], far), e["perspective"]))
     snap["ratings"].sort(key=lambda r: (step_rank.get(r["step_id"], far), people_rank.get(r["participant_id"], far)))
@@ -60,15 +63,22 @@ def _map_document(session: Any, m: Map, viewer: Actor, people_rank: dict[str, in
         if r.secret:
             shape["votes"] = None  # nobody may see who voted for what
         else:
-            shape["votes"] = [{"participant_id": p, "target_id": t} for p, t in session.execute(
-                select(Vote.participant_id, Vote.target_id).where(Vote.round_id == r.id).order_by(Vote.ts, Vote.id))]
+            shape["votes"] = [
+                {"participant_id": p, "target_id": t}
+                for p, t in session.execute(
+                    select(Vote.participant_id, Vote.target_id).where(Vote.round_id == r.id).order_by(Vote.ts, Vote.id)
+                )
+            ]
     from ..listening.export import map_document as listenings_of  # Mirror listening (CONTRACT.md §7)
+
     snap["listenings"] = listenings_of(session, m.id, viewer)
     _canonical_order(snap, people_rank)
     return snap
 
 
-def workshop_document(db: Database, viewer: Actor, workshop_id: str, map_ids: list[str] | None = None) -> dict[str, Any]:
+def workshop_document(
+    db: Database, viewer: Actor, workshop_id: str, map_ids: list[str] | None = None
+) -> dict[str, Any]:
     """The complete workshop as `viewer` may see it; `map_ids` limits the maps (None: all)."""
     if viewer.workshop_id != workshop_id:
         raise OpError("not_found", "no such workshop")
@@ -79,8 +89,13 @@ def workshop_document(db: Database, viewer: Actor, workshop_id: str, map_ids: li
         maps = list(s.scalars(select(Map).where(Map.workshop_id == w.id).order_by(Map.position, Map.created_at)))
         if map_ids is not None:
             maps = [m for m in maps if m.id in map_ids]
-        people = list(s.scalars(select(Participant).where(Participant.workshop_id == w.id)
-                                .order_by(Participant.created_at, Participant.id)))
+        people = list(
+            s.scalars(
+                select(Participant)
+                .where(Participant.workshop_id == w.id)
+                .order_by(Participant.created_at, Participant.id)
+            )
+        )
         people_rank = {p.id: i for i, p in enumerate(people)}
         workshop = shapes.workshop(w)
         workshop.pop("join_code", None)  # a way in, not content

@@ -1,4 +1,5 @@
 """cards.csv: one card a row, for a spreadsheet (UTF-8 with a BOM so that Excel reads the accents)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,40 @@ from .labels import labels
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = {
-    "fr": ["Macro-étape", "Étape", "Moment clé", "Ligne", "Type", "Texte", "Auteur", "Direction", "Perspective",
-           "Canal", "Votes", "Commentaires", "Retenue", "Rebondit sur", "Id"],
-    "en": ["Stage", "Step", "Key moment", "Lane", "Kind", "Text", "Author", "Department", "Perspective",
-           "Channel", "Votes", "Comments", "Selected", "Builds on", "Id"],
+    "fr": [
+        "Macro-étape",
+        "Étape",
+        "Moment clé",
+        "Ligne",
+        "Type",
+        "Texte",
+        "Auteur",
+        "Direction",
+        "Perspective",
+        "Canal",
+        "Votes",
+        "Commentaires",
+        "Retenue",
+        "Rebondit sur",
+        "Id",
+    ],
+    "en": [
+        "Stage",
+        "Step",
+        "Key moment",
+        "Lane",
+        "Kind",
+        "Text",
+        "Author",
+        "Department",
+        "Perspective",
+        "Channel",
+        "Votes",
+        "Comments",
+        "Selected",
+        "Builds on",
+        "Id",
+    ],
 }
 
 
@@ -47,26 +78,33 @@ def cards_csv(doc: dict[str, Any], map_id: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(HEADERS.get(locale, HEADERS["en"]))
-    cards = sorted(m["cards"], key=lambda c: (step_order.get(c["step_id"], 1 << 30),
-                                              lane_order.get(c["lane_id"], 1 << 30), c["position"]))
+    cards = sorted(
+        m["cards"],
+        key=lambda c: (step_order.get(c["step_id"], 1 << 30), lane_order.get(c["lane_id"], 1 << 30), c["position"]),
+    )
     for c in cards:
         step = steps.get(c["step_id"], {})
         author = people.get(c.get("author_id") or "", {})
-        writer.writerow([safe_cell(v) for v in (
-            stages.get(step.get("stage_id") or "", {}).get("title", ""),
-            step.get("title", ""),
-            yes if step.get("key_moment") else no,
-            lanes.get(c["lane_id"], {}).get("title", ""),
-            lab["kinds"].get(c["kind"], c["kind"]),
-            c["text"] if c["text"] is not None else f"({lab['hidden_card']})",
-            author.get("name", ""),
-            author.get("department") or "",
-            lab["perspectives"].get(c.get("perspective") or "", ""),
-            lab["channels"].get(c.get("channel") or "", c.get("channel") or ""),
-            votes.get(c["id"], 0),
-            comments.get(c["id"], 0),
-            yes if c.get("selected") else no,
-            c.get("builds_on") or "",
-            c["id"],
-        )])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    stages.get(step.get("stage_id") or "", {}).get("title", ""),
+                    step.get("title", ""),
+                    yes if step.get("key_moment") else no,
+                    lanes.get(c["lane_id"], {}).get("title", ""),
+                    lab["kinds"].get(c["kind"], c["kind"]),
+                    c["text"] if c["text"] is not None else f"({lab['hidden_card']})",
+                    author.get("name", ""),
+                    author.get("department") or "",
+                    lab["perspectives"].get(c.get("perspective") or "", ""),
+                    lab["channels"].get(c.get("channel") or "", c.get("channel") or ""),
+                    votes.get(c["id"], 0),
+                    comments.get(c["id"], 0),
+                    yes if c.get("selected") else no,
+                    c.get("builds_on") or "",
+                    c["id"],
+                )
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -25,6 +25,7 @@ document does not hold is rebuilt as closely as it can be, and said in `notes`:
 A new section of the document (say, listenings) is one more `_plan_<section>` method and one more
 field of `InMap` or `InDocument`.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -49,13 +50,13 @@ from ..ops.base import Actor
 from ..ops.chantiers import ChantierFields
 from .collect import FORMAT, VERSION
 
-MAX_BYTES = 8 * 1024 * 1024   # the body of POST /api/workshops/import (413 above)
-MAX_ITEMS = 30_000            # stages, steps, lanes, cards, comments, ratings, rounds, votes, sheets: all maps together
+MAX_BYTES = 8 * 1024 * 1024  # the body of POST /api/workshops/import (413 above)
+MAX_ITEMS = 30_000  # stages, steps, lanes, cards, comments, ratings, rounds, votes, sheets: all maps together
 MAX_MAPS = 50
 MAX_PEOPLE = 1000
-SLICE_OPS = 500               # at most this many ops in one transaction before the import lets the others in,
-SLICE_SECONDS = 0.05          # fewer if the previous slice's pace says they would take longer than this
-SLICE_MIN_OPS = 10            # (but never fewer than this)
+SLICE_OPS = 500  # at most this many ops in one transaction before the import lets the others in,
+SLICE_SECONDS = 0.05  # fewer if the previous slice's pace says they would take longer than this
+SLICE_MIN_OPS = 10  # (but never fewer than this)
 SECTIONS = ("stages", "steps", "lanes", "cards", "comments", "ratings", "rounds", "chantiers")
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -63,6 +64,7 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 # -- 1. the frame of the document ------------------------------------------------------------------
+
 
 class _Frame(BaseModel):
     """Only what the import itself relies on is typed (ids, positions, references, flags); the
@@ -202,6 +204,7 @@ class InDocument(_Frame):
 
 # -- errors, in the user's language ----------------------------------------------------------------
 
+
 def _path(parts: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts)
 
@@ -217,8 +220,9 @@ def _where(lang: str, where: tuple[Any, ...], titles: list[str]) -> str:
         title = titles[where[1]] if where[1] < len(titles) else str(where[1] + 1)
         if len(where) >= 4 and where[2] in SECTIONS and isinstance(where[3], int):
             item = translate(lang, f"impex.item.{where[2]}")
-            return translate(lang, "impex.where", item=item[:1].upper() + item[1:], n=where[3] + 1, map=title,
-                             path=_path(where[:4]))
+            return translate(
+                lang, "impex.where", item=item[:1].upper() + item[1:], n=where[3] + 1, map=title, path=_path(where[:4])
+            )
         return translate(lang, "impex.where.map", n=where[1] + 1, path=_path(where[:2]))
     return translate(lang, "impex.where.document", path=path or "/")
 
@@ -246,18 +250,26 @@ def _what(lang: str, error: dict[str, Any]) -> str:
 class ImportRefused(OpError):
     """A 400 that names the item, its path and what to change."""
 
-    def __init__(self, lang: str, titles: list[str], where: tuple[Any, ...], fields: tuple[Any, ...],
-                 what: str, code: str = "invalid"):
+    def __init__(
+        self,
+        lang: str,
+        titles: list[str],
+        where: tuple[Any, ...],
+        fields: tuple[Any, ...],
+        what: str,
+        code: str = "invalid",
+    ):
         place = _where(lang, where, titles)
         if fields:
-            place = translate(lang, "impex.error_field", where=place,
-                              field=translate(lang, "impex.field", field=_path(fields)))
-        super().__init__(code, translate(lang, "impex.error", where=place, what=what),
-                         _path(where + fields) or None)
+            place = translate(
+                lang, "impex.error_field", where=place, field=translate(lang, "impex.field", field=_path(fields))
+            )
+        super().__init__(code, translate(lang, "impex.error", where=place, what=what), _path(where + fields) or None)
 
 
-def _from_validation(lang: str, titles: list[str], exc: ValidationError,
-                     where: tuple[Any, ...] | None = None) -> ImportRefused:
+def _from_validation(
+    lang: str, titles: list[str], exc: ValidationError, where: tuple[Any, ...] | None = None
+) -> ImportRefused:
     first = exc.errors()[0]
     loc = tuple(first.get("loc", ()))
     item, fields = (where, loc) if where is not None else _split(loc)
@@ -267,8 +279,9 @@ def _from_validation(lang: str, titles: list[str], exc: ValidationError,
 
 def _raw_titles(body: dict[str, Any]) -> list[str]:
     maps = body.get("maps") if isinstance(body.get("maps"), list) else []
-    return [str(m["map"].get("title", "")) if isinstance(m, dict) and isinstance(m.get("map"), dict) else ""
-            for m in maps]
+    return [
+        str(m["map"].get("title", "")) if isinstance(m, dict) and isinstance(m.get("map"), dict) else "" for m in maps
+    ]
 
 
 def read_document(data: bytes | dict[str, Any], lang: str) -> InDocument:
@@ -291,7 +304,8 @@ def read_document(data: bytes | dict[str, Any], lang: str) -> InDocument:
     except ValidationError as exc:
         raise _from_validation(lang, _raw_titles(body), exc) from None
     total = sum(len(getattr(m, s)) for m in doc.maps for s in SECTIONS) + sum(
-        len(r.votes or []) + sum(x.votes for x in r.results or []) for m in doc.maps for r in m.rounds)
+        len(r.votes or []) + sum(x.votes for x in r.results or []) for m in doc.maps for r in m.rounds
+    )
     if total > MAX_ITEMS:
         raise OpError("too_large", translate(lang, "impex.err.too_many", max=f"{MAX_ITEMS:,}".replace(",", " ")))
     return doc
@@ -299,12 +313,13 @@ def read_document(data: bytes | dict[str, Any], lang: str) -> InDocument:
 
 # -- 2. the plan: the ops that rebuild the document ------------------------------------------------
 
+
 @dataclass
 class PlannedOp:
     map_index: int
-    who: str | None           # the document's participant id; None: the (new) facilitator
-    raw: dict[str, Any]       # type and fields, with the new ids
-    where: tuple[Any, ...]    # the item's path in the document
+    who: str | None  # the document's participant id; None: the (new) facilitator
+    raw: dict[str, Any]  # type and fields, with the new ids
+    where: tuple[Any, ...]  # the item's path in the document
 
 
 @dataclass
@@ -377,13 +392,19 @@ class _Planner:
     def _check_frame(self) -> None:
         w = self.doc.workshop
         try:
-            services.WorkshopCreate.model_validate({"title": w.title, "objective": w.objective or "",
-                                                    "locale": w.locale})
+            services.WorkshopCreate.model_validate(
+                {"title": w.title, "objective": w.objective or "", "locale": w.locale}
+            )
         except ValidationError as exc:
             raise _from_validation(self.lang, self.titles, exc, ("workshop",)) from None
         for i, p in enumerate(self.doc.participants):
-            body = {"code": "import", "name": p.name, "department": p.department, "perspective": p.perspective,
-                    "role": "observer" if p.role == "observer" else "participant"}
+            body = {
+                "code": "import",
+                "name": p.name,
+                "department": p.department,
+                "perspective": p.perspective,
+                "role": "observer" if p.role == "observer" else "participant",
+            }
             try:
                 services.JoinRequest.model_validate({k: v for k, v in body.items() if v is not None})
             except ValidationError as exc:
@@ -414,13 +435,22 @@ class _Planner:
         for i, st in enumerate(d.steps):  # a step's stage must exist: checked before ordering
             if st.stage_id is not None and st.stage_id not in stage_rank:
                 raise self.refuse(("maps", m, "steps", i), ("stage_id",), "impex.err.unknown_ref", ref=st.stage_id)
-        steps = sorted(enumerate(d.steps), key=lambda x: (stage_rank.get(x[1].stage_id or "", len(stages)),
-                                                          x[1].position))
+        steps = sorted(
+            enumerate(d.steps), key=lambda x: (stage_rank.get(x[1].stage_id or "", len(stages)), x[1].position)
+        )
         for i, st in steps:
             where = ("maps", m, "steps", i)
             stage = self.ref(st.stage_id, where, "stage_id") if st.stage_id is not None else None
-            self.add(m, None, where, "step.add", id=self.new(st.id, where), title=st.title,
-                     description=st.description, stage_id=stage)
+            self.add(
+                m,
+                None,
+                where,
+                "step.add",
+                id=self.new(st.id, where),
+                title=st.title,
+                description=st.description,
+                stage_id=stage,
+            )
         for i, lane in sorted(enumerate(d.lanes), key=lambda x: x[1].position):
             where = ("maps", m, "lanes", i)
             self.add(m, None, where, "lane.add", id=self.new(lane.id, where), title=lane.title, kind=lane.kind)
@@ -450,16 +480,32 @@ class _Planner:
                 builds_on = self.ids[c.builds_on]
             elif c.builds_on is not None:
                 later.append(i)
-            self.add(m, self.writer(c.author_id), where, "card.add", id=self.ids[c.id],
-                     lane_id=self.ref(c.lane_id, where, "lane_id"), step_id=self.ref(c.step_id, where, "step_id"),
-                     kind=c.kind, text=translate(self.locale, "impex.hidden_card") if hidden else c.text,
-                     perspective=c.perspective, channel=c.channel, builds_on=builds_on,
-                     visibility="author" if hidden else c.visibility)
+            self.add(
+                m,
+                self.writer(c.author_id),
+                where,
+                "card.add",
+                id=self.ids[c.id],
+                lane_id=self.ref(c.lane_id, where, "lane_id"),
+                step_id=self.ref(c.step_id, where, "step_id"),
+                kind=c.kind,
+                text=translate(self.locale, "impex.hidden_card") if hidden else c.text,
+                perspective=c.perspective,
+                channel=c.channel,
+                builds_on=builds_on,
+                visibility="author" if hidden else c.visibility,
+            )
             made.add(c.id)
         for i in self._in_order(later, order):
             c = cards[i]
-            self.add(m, self.writer(c.author_id), ("maps", m, "cards", i), "card.update", id=self.ids[c.id],
-                     builds_on=self.ids[c.builds_on])
+            self.add(
+                m,
+                self.writer(c.author_id),
+                ("maps", m, "cards", i),
+                "card.update",
+                id=self.ids[c.id],
+                builds_on=self.ids[c.builds_on],
+            )
         for i, c in enumerate(cards):
             if c.selected and not (c.hidden or c.visibility == "author"):
                 self.add(m, None, ("maps", m, "cards", i), "card.update", id=self.ids[c.id], selected=True)
@@ -519,8 +565,15 @@ class _Planner:
             if target is None:  # on an item deleted before the export
                 dropped += 1
                 continue
-            self.add(m, self.writer(c.author_id), where, "comment.add", id=self.new(c.id, where),
-                     target_id=target, text=c.text)
+            self.add(
+                m,
+                self.writer(c.author_id),
+                where,
+                "comment.add",
+                id=self.new(c.id, where),
+                target_id=target,
+                text=c.text,
+            )
         self.dropped(m, dropped)
 
     def _plan_ratings(self, m: int, d: InMap) -> None:
@@ -531,7 +584,9 @@ class _Planner:
             if step is None or rater is None or rater.role == "observer":
                 dropped += 1
                 continue
-            self.add(m, self.writer(r.participant_id), ("maps", m, "ratings", i), "emotion.set", step_id=step, score=r.score)
+            self.add(
+                m, self.writer(r.participant_id), ("maps", m, "ratings", i), "emotion.set", step_id=step, score=r.score
+            )
         self.dropped(m, dropped)
 
     def _plan_rounds(self, m: int, d: InMap) -> None:
@@ -539,15 +594,32 @@ class _Planner:
         for i, r in enumerate(d.rounds):
             where = ("maps", m, "rounds", i)
             round_id = self.new(r.id, where)
-            self.add(m, None, where, "round.open", id=round_id, target=r.target, budget=r.budget,
-                     max_per_item=r.max_per_item, secret=r.secret, card_kind=r.card_kind)
+            self.add(
+                m,
+                None,
+                where,
+                "round.open",
+                id=round_id,
+                target=r.target,
+                budget=r.budget,
+                max_per_item=r.max_per_item,
+                secret=r.secret,
+                card_kind=r.card_kind,
+            )
             if r.votes is not None:
                 for j, v in enumerate(r.votes):
                     target, voter = self.ids.get(v.target_id), self.people.get(v.participant_id)
                     if target is None or voter is None or voter.role == "observer":
                         dropped += 1
                         continue
-                    self.add(m, self.writer(v.participant_id), where + ("votes", j), "vote.cast", round_id=round_id, target_id=target)
+                    self.add(
+                        m,
+                        self.writer(v.participant_id),
+                        where + ("votes", j),
+                        "vote.cast",
+                        round_id=round_id,
+                        target_id=target,
+                    )
             elif r.secret and r.open:
                 self.plan.notes.append(translate(self.lang, "impex.note.secret_open", map=self.titles[m]))
             elif r.secret and r.results:
@@ -567,7 +639,7 @@ class _Planner:
         results = [x for x in r.results or [] if x.target_id in self.ids and x.votes > 0]
         total = sum(x.votes for x in results)
         wanted = r.voters if r.voters else -(-total // budget)
-        voters = people[:max(1, min(wanted, len(people)))]
+        voters = people[: max(1, min(wanted, len(people)))]
         heap = [(-budget, rank, pid) for rank, pid in enumerate(voters)]
         heapq.heapify(heap)
         missing = 0
@@ -577,8 +649,14 @@ class _Planner:
                 neg, rank, pid = heapq.heappop(heap)
                 give = min(cap, -neg, left)
                 for _ in range(give):
-                    self.add(m, None if pid == self.lead else pid, where, "vote.cast", round_id=round_id,
-                             target_id=self.ids[x.target_id])
+                    self.add(
+                        m,
+                        None if pid == self.lead else pid,
+                        where,
+                        "vote.cast",
+                        round_id=round_id,
+                        target_id=self.ids[x.target_id],
+                    )
                 left -= give
                 if -neg - give > 0:
                     held.append((neg + give, rank, pid))
@@ -609,50 +687,82 @@ def plan(doc: InDocument, lang: str) -> Plan:
 
 # -- 3. applying the plan --------------------------------------------------------------------------
 
+
 class _Refused(Exception):
     def __init__(self, planned: PlannedOp, error: dict[str, Any]):
         super().__init__(error.get("message"))
         self.planned, self.error = planned, error
 
 
-def import_workshop(db: Database, data: bytes | dict[str, Any], base_url: str, lang: str = "fr",
-                    pause: Callable[[float], None] = lambda _seconds: None) -> dict[str, Any]:
+def import_workshop(
+    db: Database,
+    data: bytes | dict[str, Any],
+    base_url: str,
+    lang: str = "fr",
+    pause: Callable[[float], None] = lambda _seconds: None,
+) -> dict[str, Any]:
     """A new workshop from a workshop.json body; the answer of POST /api/workshops plus `imported`."""
     doc = read_document(data, lang)
     the_plan = plan(doc, lang)
     first = doc.maps[0].map if doc.maps else None
     lead = next((p.name for p in doc.participants if p.role == "facilitator"), None)
     answer, facilitator = services.create_workshop(
-        db, {"title": doc.workshop.title, "objective": doc.workshop.objective or "", "locale": doc.workshop.locale,
-             "map_type": first.type if first else "journey"}, base_url, layout=False,
-        map_title=first.title if first else None, facilitator_name=lead)
+        db,
+        {
+            "title": doc.workshop.title,
+            "objective": doc.workshop.objective or "",
+            "locale": doc.workshop.locale,
+            "map_type": first.type if first else "journey",
+        },
+        base_url,
+        layout=False,
+        map_title=first.title if first else None,
+        facilitator_name=lead,
+    )
     workshop_id = answer["workshop"]["id"]
     try:
         people = _participants(db, doc, answer, facilitator)
-        map_ids = [answer["map"]["id"]] + [services.insert_map(db, workshop_id, m.map.title, m.map.type)
-                                           for m in doc.maps[1:]]
+        map_ids = [answer["map"]["id"]] + [
+            services.insert_map(db, workshop_id, m.map.title, m.map.type) for m in doc.maps[1:]
+        ]
         _apply(db, the_plan, map_ids, people, facilitator, pause)
         from ..listening.export import import_listenings  # Mirror listening (CONTRACT.md §7)
+
         for map_id, m in zip(map_ids, doc.maps):
             import_listenings(db, map_id, m.listenings, the_plan.ids)
     except _Refused as refused:
         _discard(db, workshop_id)
         p = refused.planned
-        raise ImportRefused(lang, the_plan.titles, p.where, (), translate(
-            lang, "impex.err.refused", detail=refused.error.get("message", ""))) from None
+        raise ImportRefused(
+            lang,
+            the_plan.titles,
+            p.where,
+            (),
+            translate(lang, "impex.err.refused", detail=refused.error.get("message", "")),
+        ) from None
     except BaseException:
         _discard(db, workshop_id)
         raise
     with db.read() as s:
         answer["map"] = shapes.map_(s.get(Map, answer["map"]["id"]))
-    answer["imported"] = {"maps": len(doc.maps), "participants": len(doc.participants),
-                          "cards": sum(len(m.cards) for m in doc.maps), "ops": len(the_plan.ops),
-                          "notes": the_plan.notes}
+    answer["imported"] = {
+        "maps": len(doc.maps),
+        "participants": len(doc.participants),
+        "cards": sum(len(m.cards) for m in doc.maps),
+        "ops": len(the_plan.ops),
+        "notes": the_plan.notes,
+    }
     return answer
 
 
-def _apply(db: Database, the_plan: Plan, map_ids: list[str], people: dict[str, Actor], facilitator: Actor,
-           pause: Callable[[float], None]) -> None:
+def _apply(
+    db: Database,
+    the_plan: Plan,
+    map_ids: list[str],
+    people: dict[str, Actor],
+    facilitator: Actor,
+    pause: Callable[[float], None],
+) -> None:
     """The plan through engine.apply_many, a slice of one map's ops per transaction. A slice is sized
     from the previous one's pace to last about SLICE_SECONDS, so that the database's write lock (and,
     under eventlet, the event loop) is handed back to the other boards that often."""
@@ -663,8 +773,7 @@ def _apply(db: Database, the_plan: Plan, map_ids: list[str], people: dict[str, A
         while end < len(ops) and end - i < size and ops[end].map_index == m:
             end += 1
         started = time.monotonic()
-        outcome = engine.apply_many(db, map_ids[m], [(people.get(p.who or "", facilitator), p.raw)
-                                                     for p in ops[i:end]])
+        outcome = engine.apply_many(db, map_ids[m], [(people.get(p.who or "", facilitator), p.raw) for p in ops[i:end]])
         if outcome.refused is not None:
             raise _Refused(ops[i + outcome.refused], outcome.error or {})
         took = time.monotonic() - started
@@ -685,8 +794,13 @@ def _participants(db: Database, doc: InDocument, answer: dict[str, Any], facilit
                 services.set_perspective(db, facilitator, p.perspective)
             continue
         role = "observer" if p.role == "observer" else "participant"
-        body = {"code": answer["join_code"], "name": p.name, "department": p.department,
-                "perspective": p.perspective, "role": role}
+        body = {
+            "code": answer["join_code"],
+            "name": p.name,
+            "department": p.department,
+            "perspective": p.perspective,
+            "role": role,
+        }
         joined = services.join(db, {k: v for k, v in body.items() if v is not None})
         with db.read() as s:
             people[p.id] = actor_of(s.get(Participant, joined["participant"]["id"]))
@@ -698,5 +812,4 @@ def _discard(db: Database, workshop_id: str) -> None:
         s.execute(delete(Workshop).where(Workshop.id == workshop_id))
 
 
-__all__ = ["MAX_BYTES", "MAX_ITEMS", "ImportRefused", "InDocument", "Plan", "import_workshop", "plan",
-           "read_document"]
+__all__ = ["MAX_BYTES", "MAX_ITEMS", "ImportRefused", "InDocument", "Plan", "import_workshop", "plan", "read_document"]

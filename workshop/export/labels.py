@@ -4,6 +4,7 @@ They live in the one catalogue (workshop/i18n/<lang>.json) under `pdf.`: `pdf.sh
 `L.sheet`, `pdf.phases.setup` becomes `L.phases.setup`. The six situations, their advice and the
 inverted-dates warning are the board's own entries, so the board and the PDF say the same thing.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -20,7 +21,7 @@ def _words(locale: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, text in words.items():
         if key.startswith(PREFIX):
-            group, _, name = key[len(PREFIX):].partition(".")
+            group, _, name = key[len(PREFIX) :].partition(".")
             if name:
                 out.setdefault(group, {})[name] = text
             else:

@@ -7,6 +7,7 @@
 - Files kept under exports/: the `EXPORTS_KEPT` newest; older ones are removed after each export.
 Counters are per process, like the op rate limiter.
 """
+
 from __future__ import annotations
 
 import logging
@@ -96,8 +97,11 @@ def limits() -> Limits:
 def prune(folder: Path, keep: int = EXPORTS_KEPT) -> None:
     """Keep the `keep` newest files of exports/: the copies are a convenience, not an archive."""
     try:
-        files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(
+            (p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
     except OSError:
         return
     for old in files[keep:]:

@@ -5,6 +5,7 @@ url_fetcher serves the app's own static files and nothing else: no http(s), no o
 from elsewhere. Whatever a card says, rendering a PDF never makes the server fetch anything.
 Call `render_*` through offload.run_blocking: WeasyPrint is slow and blocking.
 """
+
 from __future__ import annotations
 
 import html
@@ -76,6 +77,7 @@ class SafeFetcher:
 
 # -- Jinja ----------------------------------------------------------------------------------------
 
+
 def _fmt_date(value: Any, locale: str, short: bool = False) -> str:
     if not value:
         return ""
@@ -120,9 +122,13 @@ def _paras(ctx: Any, value: Any) -> Markup:
     return Markup("".join(f"<p>{p}</p>" for p in parts))
 
 
-_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True,
-                   default_for_string=True), trim_blocks=True, lstrip_blocks=True,
-                   extensions=["jinja2.ext.loopcontrols"])
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    extensions=["jinja2.ext.loopcontrols"],
+)
 _env.filters.update(t=_t, d=_d, paras=_paras, signed=_signed)
 
 
@@ -144,6 +150,7 @@ def html_to_pdf(html_text: str, fetcher: SafeFetcher | None = None) -> bytes:
 
 
 # -- shaping the document for the templates -------------------------------------------------------
+
 
 def _short_name(name: str | None) -> str:
     if not name:
@@ -180,9 +187,16 @@ def _sheets(doc: dict[str, Any], idx: dict[str, Any]) -> list[dict[str, Any]]:
         for c in m["chantiers"]:
             linked_steps = [idx["steps"][s] for s in c.get("step_ids") or [] if s in idx["steps"]]
             linked_cards = [idx["cards"][x] for x in c.get("card_ids") or [] if x in idx["cards"]]
-            out.append({**c, "map_title": m["map"]["title"], "map_index": m_i,
-                        "linked_steps": linked_steps, "linked_cards": linked_cards,
-                        "status": c.get("status") or "draft"})
+            out.append(
+                {
+                    **c,
+                    "map_title": m["map"]["title"],
+                    "map_index": m_i,
+                    "linked_steps": linked_steps,
+                    "linked_cards": linked_cards,
+                    "status": c.get("status") or "draft",
+                }
+            )
     out.sort(key=lambda c: (c.get("priority") is None, c.get("priority") or 0, c["map_index"], c["position"]))
     for number, sheet in enumerate(out, start=1):
         sheet["number"] = number
@@ -199,16 +213,22 @@ def export_locale(doc: dict[str, Any]) -> str:
 
 def _base(doc: dict[str, Any]) -> dict[str, Any]:
     locale = export_locale(doc)
-    return {"locale": locale, "L": labels(locale), "workshop": doc["workshop"], "today": date.today(),
-            "participants": [p for p in doc["participants"]]}
+    return {
+        "locale": locale,
+        "L": labels(locale),
+        "workshop": doc["workshop"],
+        "today": date.today(),
+        "participants": [p for p in doc["participants"]],
+    }
 
 
 def chantiers_context(doc: dict[str, Any]) -> dict[str, Any]:
     idx = _index(doc)
     ctx = _base(doc)
     sheets = _sheets(doc, idx)
-    ctx.update(sheets=sheets, matrix=matrix_svg(sheets, ctx["L"]), people=idx["people"],
-               kind_class=lambda k: f"kind-{k}")
+    ctx.update(
+        sheets=sheets, matrix=matrix_svg(sheets, ctx["L"]), people=idx["people"], kind_class=lambda k: f"kind-{k}"
+    )
     return ctx
 
 
@@ -230,7 +250,7 @@ def _map_pages(m: dict[str, Any]) -> list[list[dict[str, Any]]]:
         parts = max(1, math.ceil(len(steps) / MAX_STEPS_PER_PAGE))
         chunk = max(1, math.ceil(len(steps) / parts))
         for start in range(0, len(steps), chunk):
-            groups.append({"stage": stage, "steps": steps[start:start + chunk], "continued": start > 0})
+            groups.append({"stage": stage, "steps": steps[start : start + chunk], "continued": start > 0})
     # Pages of even fill: a stage joins the page when that brings it nearer the average page.
     total = sum(len(g["steps"]) for g in groups)
     target = total / max(1, math.ceil(total / MAX_STEPS_PER_PAGE))
@@ -258,28 +278,45 @@ def _map_view(doc: dict[str, Any], m: dict[str, Any], idx: dict[str, Any], lab: 
     cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for c in sorted(m["cards"], key=lambda c: c["position"]):
         author = idx["people"].get(c.get("author_id") or "", {})
-        cells[(c["lane_id"], c["step_id"])].append({
-            **c, "votes": card_votes.get(c["id"], 0), "comments": comments.get(c["id"], 0),
-            "author": _short_name(author.get("name")),
-        })
+        cells[(c["lane_id"], c["step_id"])].append(
+            {
+                **c,
+                "votes": card_votes.get(c["id"], 0),
+                "comments": comments.get(c["id"], 0),
+                "author": _short_name(author.get("name")),
+            }
+        )
     reso = {r["step_id"]: r for r in m["resonance"]}
-    kinds_used = sorted({c["kind"] for c in m["cards"]}, key=lambda k: list(lab["kinds"]).index(k)
-                        if k in lab["kinds"] else 99)
+    kinds_used = sorted(
+        {c["kind"] for c in m["cards"]}, key=lambda k: list(lab["kinds"]).index(k) if k in lab["kinds"] else 99
+    )
     pages = []
     for groups in _map_pages(m):
         steps = [s for g in groups for s in g["steps"]]
         col_w = (CONTENT_W_MM - LANE_HEAD_MM) / max(len(steps), 6)
         points = [(reso.get(s["id"], {}).get("customer"), reso.get(s["id"], {}).get("employee")) for s in steps]
         has_curve = any(a is not None or b is not None for a, b in points)
-        pages.append({
-            "groups": groups, "steps": steps, "col_w": col_w,
-            "curve": curve_svg(points, col_w, 30.0, export_locale(doc)) if steps else Markup(""),
-            "has_curve": has_curve,
-        })
+        pages.append(
+            {
+                "groups": groups,
+                "steps": steps,
+                "col_w": col_w,
+                "curve": curve_svg(points, col_w, 30.0, export_locale(doc)) if steps else Markup(""),
+                "has_curve": has_curve,
+            }
+        )
     emotion_lane = next((l for l in m["lanes"] if l["kind"] == "emotions"), None)
-    return {"map": m["map"], "lanes": m["lanes"], "cells": cells, "pages": pages,
-            "step_votes": step_votes, "kinds_used": kinds_used, "emotion_lane": emotion_lane,
-            "reso": reso, "has_rounds": bool(step_votes or card_votes)}
+    return {
+        "map": m["map"],
+        "lanes": m["lanes"],
+        "cells": cells,
+        "pages": pages,
+        "step_votes": step_votes,
+        "kinds_used": kinds_used,
+        "emotion_lane": emotion_lane,
+        "reso": reso,
+        "has_rounds": bool(step_votes or card_votes),
+    }
 
 
 def map_context(doc: dict[str, Any], map_id: str) -> dict[str, Any]:
@@ -288,6 +325,7 @@ def map_context(doc: dict[str, Any], map_id: str) -> dict[str, Any]:
     m = next(m for m in doc["maps"] if m["map"]["id"] == map_id)
     ctx.update(view=_map_view(doc, m, idx, ctx["L"]), lane_head_mm=LANE_HEAD_MM)
     from ..listening.pdf import add_survey_curves  # Mirror listening (CONTRACT.md §7)
+
     add_survey_curves(ctx["view"], m, ctx["locale"])
     return ctx
 
@@ -314,23 +352,47 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
             rows = [{"title": titles.get(x["target_id"], "?"), "votes": x["votes"]} for x in r["results"][:12]]
             rounds.append({**r, "rows": rows, "total": sum(x["votes"] for x in r["results"])})
         key_moments = [{**s, "votes": step_votes.get(s["id"])} for s in m["steps"] if s["key_moment"]]
-        selected = [{**c, "author": idx["people"].get(c.get("author_id") or "", {}).get("name", "")}
-                    for c in m["cards"] if c.get("selected")]
+        selected = [
+            {**c, "author": idx["people"].get(c.get("author_id") or "", {}).get("name", "")}
+            for c in m["cards"]
+            if c.get("selected")
+        ]
         stage_titles = {s["id"]: s["title"] for s in m["stages"]}
-        resonance = [{**r, "title": titles.get(r["step_id"], ""),
-                      "stage": stage_titles.get(idx["steps"].get(r["step_id"], {}).get("stage_id") or "", "")}
-                     for r in m["resonance"]]
+        resonance = [
+            {
+                **r,
+                "title": titles.get(r["step_id"], ""),
+                "stage": stage_titles.get(idx["steps"].get(r["step_id"], {}).get("stage_id") or "", ""),
+            }
+            for r in m["resonance"]
+        ]
         counts = defaultdict(int)
         for c in m["cards"]:
             counts[c["kind"]] += 1
-        maps.append({"map": m["map"], "steps": m["steps"], "cards": m["cards"], "key_moments": key_moments,
-                     "rounds": rounds, "selected": selected, "resonance": resonance,
-                     "comments": len(m["comments"]), "kind_counts": dict(counts)})
+        maps.append(
+            {
+                "map": m["map"],
+                "steps": m["steps"],
+                "cards": m["cards"],
+                "key_moments": key_moments,
+                "rounds": rounds,
+                "selected": selected,
+                "resonance": resonance,
+                "comments": len(m["comments"]),
+                "kind_counts": dict(counts),
+            }
+        )
     sheets = _sheets(doc, idx)
-    ctx.update(by_department=sorted(by_department.items(), key=lambda kv: (kv[0] == lab["no_department"], kv[0])),
-               maps=maps, sheets=sheets, matrix=matrix_svg(sheets, lab), people=idx["people"],
-               facilitators=[p for p in doc["participants"] if p["role"] == "facilitator"])
+    ctx.update(
+        by_department=sorted(by_department.items(), key=lambda kv: (kv[0] == lab["no_department"], kv[0])),
+        maps=maps,
+        sheets=sheets,
+        matrix=matrix_svg(sheets, lab),
+        people=idx["people"],
+        facilitators=[p for p in doc["participants"] if p["role"] == "facilitator"],
+    )
     from ..listening.pdf import report_labels, report_sections  # Mirror listening (CONTRACT.md §7)
+
     ctx.update(listening_sections=report_sections(doc), LL=report_labels(ctx["locale"]))
     return ctx
 

@@ -6,6 +6,7 @@ the engine, so it stays in the request (the thread pool would share the green co
 yields between its ops. Anyone of the workshop may
 export (facilitator, participants, observers), and sees in the export what the board shows them.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -169,6 +170,7 @@ def import_workshop() -> Any:
     limits().check_import_rate(request.remote_addr or "?", lang)
     data = _import_body(lang)
     with limits().imports.enter(actor.id, translate(lang, "impex.err.busy", seconds=5)):
-        answer = json_io.import_workshop(web.state().db, data, web.base_url(), lang,
-                                         pause=current_app.extensions["socketio"].sleep)
+        answer = json_io.import_workshop(
+            web.state().db, data, web.base_url(), lang, pause=current_app.extensions["socketio"].sleep
+        )
     return jsonify(answer), 201

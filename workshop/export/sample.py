@@ -1,5 +1,6 @@
 """Page images of the demo's PDFs for the documentation:
 `.venv/bin/python -m workshop.export.sample docs/images` (needs pdftoppm)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -26,16 +27,35 @@ def render_docs_images(folder: str = "docs/images") -> list[str]:
         db.migrate()
         links = demo.create_demo(db)
         with db.read() as s:
-            facilitator = actor_of(s.scalars(select(Participant).where(
-                Participant.workshop_id == links["workshop_id"], Participant.role == "facilitator")).one())
+            facilitator = actor_of(
+                s.scalars(
+                    select(Participant).where(
+                        Participant.workshop_id == links["workshop_id"], Participant.role == "facilitator"
+                    )
+                ).one()
+            )
         doc = collect.workshop_document(db, facilitator, links["workshop_id"])
         db.dispose()
         made = []
         for name, data in (("chantiers", pdf.render_chantiers(doc)), ("map", pdf.render_map(doc, links["map_id"]))):
             path = Path(tmp) / f"{name}.pdf"
             path.write_bytes(data)
-            subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(path),
-                            str(out / f"demo-{name}-page1")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "60",
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(path),
+                    str(out / f"demo-{name}-page1"),
+                ],
+                check=True,
+            )
             made.append(str(out / f"demo-{name}-page1.png"))
     return made
 

@@ -6,6 +6,7 @@
 Spaces are only added where a French reader expects them: "Bonjour!" → "Bonjour !", but
 "10:30", "http://x" and "?!" are left alone. English text is returned unchanged.
 """
+
 from __future__ import annotations
 
 import re

@@ -19,6 +19,7 @@ here map one-to-one onto message ids.
 French typography: ’ and a non-breaking space (U+00A0, written \\u00a0 in the files) before « : ; ? ! »
 and after «.
 """
+
 from __future__ import annotations
 
 import json

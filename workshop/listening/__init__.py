@@ -10,6 +10,7 @@ employees through two separate links, answered without an account, aggregated pe
 - `export`   responses.csv, the report's section, workshop.json
 - `routes`   REST and the respondent's page
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ def register(app: Flask, socketio: Any) -> None:
     from .routes import bp
 
     db = app.extensions["parcours"].db
-    app.extensions["listening"] = ListeningState(Notifier(socketio, db), ResponseLimiter(),
-                                                 PutGate(put_slots(db.is_sqlite)))
+    app.extensions["listening"] = ListeningState(
+        Notifier(socketio, db), ResponseLimiter(), PutGate(put_slots(db.is_sqlite))
+    )
     app.register_blueprint(bp)

@@ -17,6 +17,7 @@ A deleted step's counters stay (its answers stay too, and come back with the ste
 read only the map's steps. A response whose answers are all on deleted steps no longer counts (§7);
 the silo counter cannot know that, so results.silos counts in SQL when a deleted step has answers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -96,8 +97,9 @@ def _upsert(session: Session, table: Any, keys: tuple[str, ...], rows: list[dict
     if stmt is None:
         stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
         columns = [c.name for c in table.columns if c.name not in keys]
-        stmt = stmt.on_conflict_do_update(index_elements=list(keys),
-                                          set_={c: table.c[c] + stmt.excluded[c] for c in columns})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in columns}
+        )
         _UPSERTS[(dialect, table.name)] = stmt
     connection.execute(stmt, rows)
 
@@ -107,20 +109,35 @@ def apply(session: Session, listening_id: str, silo: str, old: dict[str, Row], n
     transaction. `old` empty means a new response (the silo counts one more)."""
     deltas = step_deltas(old, new)
     if not old and new:
-        _upsert(session, ListeningSiloCount.__table__, ("listening_id", "silo"),
-                [{"listening_id": listening_id, "silo": silo, "responses": 1}])
+        _upsert(
+            session,
+            ListeningSiloCount.__table__,
+            ("listening_id", "silo"),
+            [{"listening_id": listening_id, "silo": silo, "responses": 1}],
+        )
     if deltas:
         # In step order: two writers on PostgreSQL lock the same rows in the same order (no deadlock).
-        _upsert(session, ListeningStepCount.__table__, ("listening_id", "step_id", "silo"),
-                [{"listening_id": listening_id, "step_id": sid, "silo": silo, **deltas[sid]} for sid in sorted(deltas)])
+        _upsert(
+            session,
+            ListeningStepCount.__table__,
+            ("listening_id", "step_id", "silo"),
+            [{"listening_id": listening_id, "step_id": sid, "silo": silo, **deltas[sid]} for sid in sorted(deltas)],
+        )
 
 
 def read(session: Session, listening_id: str) -> tuple[dict[tuple[str, str], ListeningStepCount], dict[str, int]]:
     """The counters of one listening: by (step, silo), and the responses by silo. Two small reads."""
-    steps = {(c.step_id, c.silo): c for c in session.scalars(
-        select(ListeningStepCount).where(ListeningStepCount.listening_id == listening_id))}
-    silos = dict(session.execute(select(ListeningSiloCount.silo, ListeningSiloCount.responses)
-                                 .where(ListeningSiloCount.listening_id == listening_id)).all())
+    steps = {
+        (c.step_id, c.silo): c
+        for c in session.scalars(select(ListeningStepCount).where(ListeningStepCount.listening_id == listening_id))
+    }
+    silos = dict(
+        session.execute(
+            select(ListeningSiloCount.silo, ListeningSiloCount.responses).where(
+                ListeningSiloCount.listening_id == listening_id
+            )
+        ).all()
+    )
     return steps, silos
 
 
@@ -133,13 +150,25 @@ def rebuild(session: Session, listening_ids: Iterable[str]) -> None:
     session.execute(delete(ListeningSiloCount).where(ListeningSiloCount.listening_id.in_(ids)))
     a = ListeningAnswer
     score_sums = [func.sum(case((a.score == s, 1), else_=0)) for s in (-2, -1, 0, 1, 2)]
-    steps = (select(a.listening_id, a.step_id, a.silo, func.count(), *score_sums,
-                    func.sum(case((a.important.is_(True), 1), else_=0)))
-             .where(a.listening_id.in_(ids)).group_by(a.listening_id, a.step_id, a.silo))
-    session.execute(ListeningStepCount.__table__.insert().from_select(
-        ["listening_id", "step_id", "silo", *STEP_COLUMNS], steps))
+    steps = (
+        select(
+            a.listening_id,
+            a.step_id,
+            a.silo,
+            func.count(),
+            *score_sums,
+            func.sum(case((a.important.is_(True), 1), else_=0)),
+        )
+        .where(a.listening_id.in_(ids))
+        .group_by(a.listening_id, a.step_id, a.silo)
+    )
+    session.execute(
+        ListeningStepCount.__table__.insert().from_select(["listening_id", "step_id", "silo", *STEP_COLUMNS], steps)
+    )
     r = ListeningResponse
-    silos = (select(r.listening_id, r.silo, func.count())
-             .where(r.listening_id.in_(ids), exists().where(a.response_id == r.id))
-             .group_by(r.listening_id, r.silo))
+    silos = (
+        select(r.listening_id, r.silo, func.count())
+        .where(r.listening_id.in_(ids), exists().where(a.response_id == r.id))
+        .group_by(r.listening_id, r.silo)
+    )
     session.execute(ListeningSiloCount.__table__.insert().from_select(["listening_id", "silo", "responses"], silos))

@@ -1,5 +1,6 @@
 """Exports of a listening: responses.csv (CONTRACT.md §7), the report's "Mirror listening" section and
 the survey curves of map.pdf (plain dicts for templates/pdf/_listening.html), and workshop.json."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,10 @@ HEADERS = {
     "fr": ["Silo", "Macro-étape", "Étape", "Score", "Important", "Verbatim", "Mis à jour"],
     "en": ["Silo", "Stage", "Step", "Score", "Important", "Verbatim", "Updated at"],
 }
-SILO_LABEL = {"fr": {"customer": "client", "employee": "collaborateur"},
-              "en": {"customer": "customer", "employee": "employee"}}
+SILO_LABEL = {
+    "fr": {"customer": "client", "employee": "collaborateur"},
+    "en": {"customer": "customer", "employee": "employee"},
+}
 
 
 def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
@@ -42,12 +45,20 @@ def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
         steps = ordered_steps(s, li.map_id)
         order = {st["id"]: i for i, st in enumerate(steps)}
         by_id = {st["id"]: st for st in steps}
-        stmt = (select(ListeningAnswer.silo, ListeningAnswer.step_id, ListeningAnswer.score,
-                       ListeningAnswer.important, ListeningAnswer.verbatim, ListeningAnswer.hidden,
-                       ListeningResponse.updated_at)
-                .join(ListeningResponse, ListeningResponse.id == ListeningAnswer.response_id)
-                .join(Step, (Step.id == ListeningAnswer.step_id) & (Step.map_id == li.map_id))
-                .where(ListeningAnswer.listening_id == li.id))
+        stmt = (
+            select(
+                ListeningAnswer.silo,
+                ListeningAnswer.step_id,
+                ListeningAnswer.score,
+                ListeningAnswer.important,
+                ListeningAnswer.verbatim,
+                ListeningAnswer.hidden,
+                ListeningResponse.updated_at,
+            )
+            .join(ListeningResponse, ListeningResponse.id == ListeningAnswer.response_id)
+            .join(Step, (Step.id == ListeningAnswer.step_id) & (Step.map_id == li.map_id))
+            .where(ListeningAnswer.listening_id == li.id)
+        )
         rows = sorted(s.execute(stmt), key=lambda r: (r.silo, order.get(r.step_id, 1 << 30), r.updated_at))
         title = li.title
     yes, no = ("oui", "non") if locale == "fr" else ("yes", "no")
@@ -57,9 +68,20 @@ def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
     for r in rows:
         step = by_id.get(r.step_id, {})
         verbatim = "" if r.hidden or r.verbatim is None else r.verbatim
-        writer.writerow([safe_cell(v) for v in (
-            SILO_LABEL[locale][r.silo], step.get("stage") or "", step.get("title", ""),
-            r.score if r.score is not None else "", yes if r.important else no, verbatim, iso(r.updated_at))])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    SILO_LABEL[locale][r.silo],
+                    step.get("stage") or "",
+                    step.get("title", ""),
+                    r.score if r.score is not None else "",
+                    yes if r.important else no,
+                    verbatim,
+                    iso(r.updated_at),
+                )
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8"), title
 
 
@@ -80,12 +102,17 @@ def map_document(session: Session, map_id: str, viewer: Actor) -> list[dict[str,
     so that an import gives back the same results; anyone else's carries the results only."""
     step_ids = [st["id"] for st in ordered_steps(session, map_id)]
     out = []
-    for li in session.scalars(select(Listening).where(Listening.map_id == map_id)
-                              .order_by(Listening.created_at, Listening.id)):
+    for li in session.scalars(
+        select(Listening).where(Listening.map_id == map_id).order_by(Listening.created_at, Listening.id)
+    ):
         doc: dict[str, Any] = {
-            "id": li.id, "title": li.title, "status": li.status,
+            "id": li.id,
+            "title": li.title,
+            "status": li.status,
             "invited": {"customer": li.invited_customer, "employee": li.invited_employee},
-            "created_at": iso(li.created_at), "results": agg.results(session, li, step_ids)}
+            "created_at": iso(li.created_at),
+            "results": agg.results(session, li, step_ids),
+        }
         if viewer.is_facilitator:
             doc["responses"] = _responses(session, li, step_ids)
         out.append(doc)
@@ -95,20 +122,34 @@ def map_document(session: Session, map_id: str, viewer: Actor) -> list[dict[str,
 def _responses(session: Session, li: Listening, step_ids: list[str]) -> list[dict[str, Any]]:
     order = {sid: i for i, sid in enumerate(step_ids)}
     answers: dict[str, list[dict[str, Any]]] = {}
-    stmt = (select(ListeningAnswer.response_id, ListeningAnswer.step_id, ListeningAnswer.score,
-                   ListeningAnswer.important, ListeningAnswer.verbatim, ListeningAnswer.hidden)
-            .where(ListeningAnswer.listening_id == li.id))
+    stmt = select(
+        ListeningAnswer.response_id,
+        ListeningAnswer.step_id,
+        ListeningAnswer.score,
+        ListeningAnswer.important,
+        ListeningAnswer.verbatim,
+        ListeningAnswer.hidden,
+    ).where(ListeningAnswer.listening_id == li.id)
     for rid, sid, score, important, verbatim, hidden in session.execute(stmt):
         if sid in order:  # a deleted step's answers are gone from results, so from exports too
-            answers.setdefault(rid, []).append({"step_id": sid, "score": score, "important": important,
-                                                "verbatim": None if hidden else verbatim})
-    rows = session.execute(select(ListeningResponse.id, ListeningResponse.silo, ListeningResponse.created_at,
-                                  ListeningResponse.updated_at)
-                           .where(ListeningResponse.listening_id == li.id)
-                           .order_by(ListeningResponse.created_at, ListeningResponse.id))
-    return [{"silo": silo, "created_at": iso(created), "updated_at": iso(updated),
-             "answers": sorted(answers[rid], key=lambda a: order[a["step_id"]])}
-            for rid, silo, created, updated in rows if rid in answers]
+            answers.setdefault(rid, []).append(
+                {"step_id": sid, "score": score, "important": important, "verbatim": None if hidden else verbatim}
+            )
+    rows = session.execute(
+        select(ListeningResponse.id, ListeningResponse.silo, ListeningResponse.created_at, ListeningResponse.updated_at)
+        .where(ListeningResponse.listening_id == li.id)
+        .order_by(ListeningResponse.created_at, ListeningResponse.id)
+    )
+    return [
+        {
+            "silo": silo,
+            "created_at": iso(created),
+            "updated_at": iso(updated),
+            "answers": sorted(answers[rid], key=lambda a: order[a["step_id"]]),
+        }
+        for rid, silo, created, updated in rows
+        if rid in answers
+    ]
 
 
 class _ImportedResponse(OpSchema):
@@ -140,24 +181,43 @@ def import_listenings(db: Database, map_id: str, listenings: list[dict[str, Any]
             raise OpError("invalid", f"listenings.{i}: {err.message}", f"listenings.{i}") from None
         with db.write() as s:
             m = s.get(Map, map_id)
-            li = Listening(map_id=map_id, workshop_id=m.workshop_id, title=doc.title, status=doc.status,
-                           invited_customer=doc.invited.customer if doc.invited else None,
-                           invited_employee=doc.invited.employee if doc.invited else None,
-                           code_customer=new_code(), code_employee=new_code(),
-                           created_at=doc.created_at or utcnow())
+            li = Listening(
+                map_id=map_id,
+                workshop_id=m.workshop_id,
+                title=doc.title,
+                status=doc.status,
+                invited_customer=doc.invited.customer if doc.invited else None,
+                invited_employee=doc.invited.employee if doc.invited else None,
+                code_customer=new_code(),
+                code_employee=new_code(),
+                created_at=doc.created_at or utcnow(),
+            )
             s.add(li)
             s.flush()
             for r in doc.responses:
                 kept = [a for a in r.answers if a.step_id in ids and not a.empty]
                 if not kept:
                     continue
-                response = ListeningResponse(listening_id=li.id, rid=str(uuid.uuid4()), silo=r.silo,
-                                             created_at=r.created_at or utcnow(),
-                                             updated_at=r.updated_at or r.created_at or utcnow())
+                response = ListeningResponse(
+                    listening_id=li.id,
+                    rid=str(uuid.uuid4()),
+                    silo=r.silo,
+                    created_at=r.created_at or utcnow(),
+                    updated_at=r.updated_at or r.created_at or utcnow(),
+                )
                 s.add(response)
                 s.flush()
-                s.add_all(ListeningAnswer(response_id=response.id, listening_id=li.id, silo=r.silo,
-                                          step_id=ids[a.step_id], score=a.score, important=a.important,
-                                          verbatim=a.verbatim or None) for a in kept)
+                s.add_all(
+                    ListeningAnswer(
+                        response_id=response.id,
+                        listening_id=li.id,
+                        silo=r.silo,
+                        step_id=ids[a.step_id],
+                        score=a.score,
+                        important=a.important,
+                        verbatim=a.verbatim or None,
+                    )
+                    for a in kept
+                )
             s.flush()
             counters.rebuild(s, [li.id])  # the results read the counters: count what was just loaded

@@ -7,6 +7,7 @@ A thousand distinct respondents on one link fit in the code's bucket; a script h
 or a flood on one link, gets 429 with the seconds to wait. Buckets live in memory, per process,
 and their number is bounded.
 """
+
 from __future__ import annotations
 
 import math

@@ -6,6 +6,7 @@ A change only marks its listening dirty; one background task per process (Flask-
 counts each dirty listening in the database and emits once to the map's room. With several
 processes each one emits for the responses it received; the counts come from the shared database.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,8 +50,7 @@ class Notifier:
                         self._running = False
                         return
                     now = time.monotonic()
-                    due = {lid: mid for lid, mid in self._pending.items()
-                           if now - self._last.get(lid, 0.0) >= INTERVAL}
+                    due = {lid: mid for lid, mid in self._pending.items() if now - self._last.get(lid, 0.0) >= INTERVAL}
                     for lid in due:
                         del self._pending[lid]
                         self._last[lid] = now
@@ -74,7 +74,8 @@ class Notifier:
 
 
 def event(map_id: str, listening_id: str, counts: dict[str, int]) -> dict[str, Any]:
-    return {"map_id": map_id, "listening_id": listening_id,
-            "silos": {silo: {"responses": n} for silo, n in counts.items()}}
-
-
+    return {
+        "map_id": map_id,
+        "listening_id": listening_id,
+        "silos": {silo: {"responses": n} for silo, n in counts.items()},
+    }

@@ -2,6 +2,7 @@
 loop like the rest): the report's "Mirror listening" section (templates/pdf/_listening_report.html) and
 the survey curves of map.pdf (templates/pdf/_listening_map.html). Curves are drawn by the map PDF's own
 `export.charts.curve_svg`, so both PDFs draw every curve alike."""
+
 from __future__ import annotations
 
 import html
@@ -28,8 +29,13 @@ def _latest_with_answers(m: dict[str, Any]) -> dict[str, Any] | None:
 
 def _points(li: dict[str, Any], steps: list[dict[str, Any]]) -> list[tuple[float | None, float | None]]:
     rows = {r["step_id"]: r for r in li["results"]["steps"]}
-    return [(rows.get(s["id"], {}).get("customer", {}).get("average"),
-             rows.get(s["id"], {}).get("employee", {}).get("average")) for s in steps]
+    return [
+        (
+            rows.get(s["id"], {}).get("customer", {}).get("average"),
+            rows.get(s["id"], {}).get("employee", {}).get("average"),
+        )
+        for s in steps
+    ]
 
 
 def report_sections(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -47,18 +53,30 @@ def report_sections(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             col_w = REPORT_WIDTH_MM / len(steps)
             chosen: list[dict[str, Any]] = []
             for silo in ("customer", "employee"):
-                chosen += [{**v, "step": titles.get(v["step_id"], "")} for v in r["verbatims"]
-                           if v["silo"] == silo][:VERBATIMS_PER_SILO]
-            sections.append({
-                "title": li["title"], "status": li["status"],
-                "silos": [{"silo": silo, **r["silos"][silo],
-                           "percent": None if r["silos"][silo]["participation"] is None
-                           else round(100 * r["silos"][silo]["participation"])} for silo in ("customer", "employee")],
-                "curve": curve_svg(_points(li, steps), col_w, 34.0, locale),
-                "step_titles": [s["title"] for s in steps], "col_w": col_w,
-                "rows": [{"title": titles.get(row["step_id"], ""), **row} for row in r["steps"]],
-                "verbatims": chosen,
-            })
+                chosen += [{**v, "step": titles.get(v["step_id"], "")} for v in r["verbatims"] if v["silo"] == silo][
+                    :VERBATIMS_PER_SILO
+                ]
+            sections.append(
+                {
+                    "title": li["title"],
+                    "status": li["status"],
+                    "silos": [
+                        {
+                            "silo": silo,
+                            **r["silos"][silo],
+                            "percent": None
+                            if r["silos"][silo]["participation"] is None
+                            else round(100 * r["silos"][silo]["participation"]),
+                        }
+                        for silo in ("customer", "employee")
+                    ],
+                    "curve": curve_svg(_points(li, steps), col_w, 34.0, locale),
+                    "step_titles": [s["title"] for s in steps],
+                    "col_w": col_w,
+                    "rows": [{"title": titles.get(row["step_id"], ""), **row} for row in r["steps"]],
+                    "verbatims": chosen,
+                }
+            )
         if sections:
             out[m["map"]["id"]] = sections
     return out
@@ -78,16 +96,22 @@ def _survey_marks(points: list[tuple[float | None, float | None]], col_w: float,
             value = pair[idx]
             if value is None:
                 if len(run) > 1:
-                    parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="0.45" '
-                                 f'stroke-dasharray="0.4 0.9" stroke-linecap="round"/>')
+                    parts.append(
+                        f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="0.45" '
+                        f'stroke-dasharray="0.4 0.9" stroke-linecap="round"/>'
+                    )
                 run = []
                 continue
             cx, cy = (i + 0.5) * col_w, y(value)
             run.append(f"{cx:.2f},{cy:.2f}")
-            parts.append(f'<rect x="{cx - 0.8:.2f}" y="{cy - 0.8:.2f}" width="1.6" height="1.6" fill="#fff" '
-                         f'stroke="{colour}" stroke-width="0.4"/>')
-    parts.append(f'<text x="{col_w * len(points) - 1:.2f}" y="3" font-size="2.2" fill="#8a939c" text-anchor="end" '
-                 f'font-family="DejaVu Sans">{html.escape(label)}</text>')
+            parts.append(
+                f'<rect x="{cx - 0.8:.2f}" y="{cy - 0.8:.2f}" width="1.6" height="1.6" fill="#fff" '
+                f'stroke="{colour}" stroke-width="0.4"/>'
+            )
+    parts.append(
+        f'<text x="{col_w * len(points) - 1:.2f}" y="3" font-size="2.2" fill="#8a939c" text-anchor="end" '
+        f'font-family="DejaVu Sans">{html.escape(label)}</text>'
+    )
     return "".join(parts)
 
 
@@ -98,18 +122,28 @@ def add_survey_curves(view: dict[str, Any], m: dict[str, Any], locale: str) -> N
     if li is None:
         return
     r = li["results"]["silos"]
-    label = (f"{translate(locale, 'pdf.listening')} ▪ ┈ {translate(locale, 'emo.customer')} "
-             f"{r['customer']['responses']} · {translate(locale, 'emo.employee')} {r['employee']['responses']}")
+    label = (
+        f"{translate(locale, 'pdf.listening')} ▪ ┈ {translate(locale, 'emo.customer')} "
+        f"{r['customer']['responses']} · {translate(locale, 'emo.employee')} {r['employee']['responses']}"
+    )
     for page in view["pages"]:
         curve = str(page.get("curve") or "")
         if not page["steps"] or not curve.endswith("</svg>"):
             continue
         marks = _survey_marks(_points(li, page["steps"]), page["col_w"], CURVE_MM, label)
-        page["curve"] = Markup(curve[:-len("</svg>")] + marks + "</svg>")
+        page["curve"] = Markup(curve[: -len("</svg>")] + marks + "</svg>")
         page["has_curve"] = True
 
 
 def report_labels(locale: str) -> dict[str, str]:
-    keys = ("pdf.listening", "pdf.listening_participation", "pdf.listening_verbatims", "lst.open", "lst.closed",
-            "lst.matrix", "emo.customer", "emo.employee")
+    keys = (
+        "pdf.listening",
+        "pdf.listening_participation",
+        "pdf.listening_verbatims",
+        "lst.open",
+        "lst.closed",
+        "lst.matrix",
+        "emo.customer",
+        "emo.employee",
+    )
     return {k.split(".", 1)[1]: translate(locale, k) for k in keys}

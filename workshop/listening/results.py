@@ -7,6 +7,7 @@ a deleted step still has answers (a response left with answers on deleted steps 
 
 Only answers on the map's existing steps count, so a deleted step's answers drop out.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,11 +30,14 @@ def step_ids_of(session: Session, map_id: str) -> list[str]:
 def response_counts(session: Session, listening: Listening, step_ids: list[str] | None = None) -> dict[str, int]:
     """Per silo, the responses with at least one answer on an existing step."""
     step_ids = step_ids_of(session, listening.map_id) if step_ids is None else step_ids
-    on_a_step = exists().where(ListeningAnswer.response_id == ListeningResponse.id,
-                               ListeningAnswer.step_id.in_(step_ids))
-    stmt = (select(ListeningResponse.silo, func.count())
-            .where(ListeningResponse.listening_id == listening.id, on_a_step)
-            .group_by(ListeningResponse.silo))
+    on_a_step = exists().where(
+        ListeningAnswer.response_id == ListeningResponse.id, ListeningAnswer.step_id.in_(step_ids)
+    )
+    stmt = (
+        select(ListeningResponse.silo, func.count())
+        .where(ListeningResponse.listening_id == listening.id, on_a_step)
+        .group_by(ListeningResponse.silo)
+    )
     counts = {silo: 0 for silo in SILOS}
     for silo, n in session.execute(stmt):
         counts[silo] = n
@@ -44,12 +48,19 @@ def _participation(responses: int, invited: int | None) -> float | None:
     return round(responses / invited, 2) if invited else None
 
 
-def silos(session: Session, listening: Listening, step_ids: list[str],
-          counts: dict[str, int] | None = None) -> dict[str, dict[str, Any]]:
+def silos(
+    session: Session, listening: Listening, step_ids: list[str], counts: dict[str, int] | None = None
+) -> dict[str, dict[str, Any]]:
     counts = response_counts(session, listening, step_ids) if counts is None else counts
     invited = {"customer": listening.invited_customer, "employee": listening.invited_employee}
-    return {silo: {"responses": counts[silo], "invited": invited[silo],
-                   "participation": _participation(counts[silo], invited[silo])} for silo in SILOS}
+    return {
+        silo: {
+            "responses": counts[silo],
+            "invited": invited[silo],
+            "participation": _participation(counts[silo], invited[silo]),
+        }
+        for silo in SILOS
+    }
 
 
 def _empty_side() -> dict[str, Any]:
@@ -59,8 +70,12 @@ def _empty_side() -> dict[str, Any]:
 def _side(distribution: list[int], important: int) -> dict[str, Any]:
     count = sum(distribution)
     total = sum(n * score for n, score in zip(distribution, _SCORES))
-    return {"average": round(total / count, 2) if count else None, "count": count,
-            "distribution": distribution, "important": important}
+    return {
+        "average": round(total / count, 2) if count else None,
+        "count": count,
+        "distribution": distribution,
+        "important": important,
+    }
 
 
 def _rows(by_step: dict[str, dict[str, dict[str, Any]]], step_ids: list[str]) -> list[dict[str, Any]]:
@@ -77,8 +92,9 @@ def counted_responses(session: Session, listening: Listening, step_ids: list[str
     return _counted(session, listening, step_ids, steps, by_silo)
 
 
-def _counted(session: Session, listening: Listening, step_ids: list[str], steps: dict, by_silo: dict[str, int]
-             ) -> dict[str, int]:
+def _counted(
+    session: Session, listening: Listening, step_ids: list[str], steps: dict, by_silo: dict[str, int]
+) -> dict[str, int]:
     known = set(step_ids)
     if any(c.answered and sid not in known for (sid, _silo), c in steps.items()):
         return response_counts(session, listening, step_ids)
@@ -93,47 +109,76 @@ def results(session: Session, listening: Listening, step_ids: list[str]) -> dict
         if sid in by_step and silo in SILOS:
             by_step[sid][silo] = _side([c.n_m2, c.n_m1, c.n_0, c.n_p1, c.n_p2], c.important)
     counts = _counted(session, listening, step_ids, steps, by_silo)
-    return {"silos": silos(session, listening, step_ids, counts), "steps": _rows(by_step, step_ids),
-            "verbatims": verbatims(session, listening, step_ids)}
+    return {
+        "silos": silos(session, listening, step_ids, counts),
+        "steps": _rows(by_step, step_ids),
+        "verbatims": verbatims(session, listening, step_ids),
+    }
 
 
 def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> list[dict[str, Any]]:
     """Per step (in the order given) and per silo: average, count, distribution, important."""
     score = ListeningAnswer.score
-    stmt = (select(ListeningAnswer.step_id, ListeningAnswer.silo, func.avg(score), func.count(score),
-                   *[func.sum(case((score == s, 1), else_=0)) for s in _SCORES],
-                   func.sum(case((ListeningAnswer.important.is_(True), 1), else_=0)))
-            .where(ListeningAnswer.listening_id == listening.id, ListeningAnswer.step_id.in_(step_ids))
-            .group_by(ListeningAnswer.step_id, ListeningAnswer.silo))
+    stmt = (
+        select(
+            ListeningAnswer.step_id,
+            ListeningAnswer.silo,
+            func.avg(score),
+            func.count(score),
+            *[func.sum(case((score == s, 1), else_=0)) for s in _SCORES],
+            func.sum(case((ListeningAnswer.important.is_(True), 1), else_=0)),
+        )
+        .where(ListeningAnswer.listening_id == listening.id, ListeningAnswer.step_id.in_(step_ids))
+        .group_by(ListeningAnswer.step_id, ListeningAnswer.silo)
+    )
     by_step: dict[str, dict[str, dict[str, Any]]] = {sid: {silo: _empty_side() for silo in SILOS} for sid in step_ids}
     for step_id, silo, avg, count, *rest in session.execute(stmt):
         if step_id not in by_step or silo not in SILOS:
             continue
         distribution, important = [int(n or 0) for n in rest[:5]], int(rest[5] or 0)
-        by_step[step_id][silo] = {"average": round(float(avg), 2) if avg is not None else None,
-                                  "count": int(count), "distribution": distribution, "important": important}
+        by_step[step_id][silo] = {
+            "average": round(float(avg), 2) if avg is not None else None,
+            "count": int(count),
+            "distribution": distribution,
+            "important": important,
+        }
     return _rows(by_step, step_ids)
 
 
-def verbatims(session: Session, listening: Listening, step_ids: list[str], *, hidden: bool = False,
-              limit: int | None = None) -> list[dict[str, Any]]:
+def verbatims(
+    session: Session, listening: Listening, step_ids: list[str], *, hidden: bool = False, limit: int | None = None
+) -> list[dict[str, Any]]:
     """The comments (not the hidden ones, unless asked for moderation) in step order; ids are the answers'."""
-    stmt = (select(ListeningAnswer.id, ListeningAnswer.silo, ListeningAnswer.step_id, ListeningAnswer.score,
-                   ListeningAnswer.verbatim)
-            .where(ListeningAnswer.listening_id == listening.id, ListeningAnswer.verbatim.is_not(None),
-                   ListeningAnswer.hidden.is_(hidden)))
+    stmt = select(
+        ListeningAnswer.id,
+        ListeningAnswer.silo,
+        ListeningAnswer.step_id,
+        ListeningAnswer.score,
+        ListeningAnswer.verbatim,
+    ).where(
+        ListeningAnswer.listening_id == listening.id,
+        ListeningAnswer.verbatim.is_not(None),
+        ListeningAnswer.hidden.is_(hidden),
+    )
     # Steps are filtered here, not in SQL: with `step_id IN` the planner leaves the partial index for
     # the covering one and reads every answer's row.
     order = {sid: i for i, sid in enumerate(step_ids)}
     # In step order, then by silo and text: an order that does not depend on ids, so that an export
     # and the export of its import list them alike.
-    rows = sorted((r for r in session.execute(stmt) if r.step_id in order),
-                  key=lambda r: (order[r.step_id], r.silo, r.verbatim, r.id))
-    return [{"id": vid, "silo": silo, "step_id": sid, "score": score, "text": text}
-            for vid, silo, sid, score, text in rows[:limit]]
+    rows = sorted(
+        (r for r in session.execute(stmt) if r.step_id in order),
+        key=lambda r: (order[r.step_id], r.silo, r.verbatim, r.id),
+    )
+    return [
+        {"id": vid, "silo": silo, "step_id": sid, "score": score, "text": text}
+        for vid, silo, sid, score, text in rows[:limit]
+    ]
 
 
 def aggregate(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
     """The same results computed from the answers in SQL: the reference for the counters."""
-    return {"silos": silos(session, listening, step_ids), "steps": step_rows(session, listening, step_ids),
-            "verbatims": verbatims(session, listening, step_ids)}
+    return {
+        "silos": silos(session, listening, step_ids),
+        "steps": step_rows(session, listening, step_ids),
+        "verbatims": verbatims(session, listening, step_ids),
+    }

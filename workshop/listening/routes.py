@@ -1,4 +1,5 @@
 """REST and the respondent's page for Mirror listening (CONTRACT.md §7); thin over `service`."""
+
 from __future__ import annotations
 
 import io
@@ -114,8 +115,12 @@ def qr(code: str) -> Response:
 
     if service.code_info(state().db, code) is None:
         return Response(status=404)
-    image = qrcode.make(f"{base_url()}/listen/{code.strip().upper()}", image_factory=qrcode.image.svg.SvgPathImage,
-                        border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        f"{base_url()}/listen/{code.strip().upper()}",
+        image_factory=qrcode.image.svg.SvgPathImage,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
     buf = io.BytesIO()
     image.save(buf)
     response = Response(buf.getvalue(), mimetype="image/svg+xml")

@@ -1,5 +1,6 @@
 """What a listening request may carry (CONTRACT.md §7), declared once: the routes validate with
 these models and the OpenAPI document is generated from them."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -53,4 +54,3 @@ class Answer(OpSchema):
 
 class ResponseBody(OpSchema):
     answers: list[Answer] = Field(max_length=MAX_ANSWERS)
-

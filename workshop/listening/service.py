@@ -4,6 +4,7 @@ Respondents have no token: a code names one listening and one silo, and the resp
 (a UUID kept on its device) is the only key to its response. The rid is stored to find the response
 again and appears in no answer, result, event or export. No IP address nor user agent is stored.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -49,11 +50,16 @@ def listening_shape(li: Listening, viewer: Actor | None, base_url: str) -> dict[
     """§7 `listening`; the codes and links are secrets: the facilitator's only."""
     secret = viewer is not None and viewer.is_facilitator
     codes = {"customer": li.code_customer, "employee": li.code_employee} if secret else None
-    return {"id": li.id, "map_id": li.map_id, "title": li.title, "status": li.status,
-            "invited": {"customer": li.invited_customer, "employee": li.invited_employee},
-            "codes": codes,
-            "urls": {silo: f"{base_url}/listen/{code}" for silo, code in codes.items()} if codes else None,
-            "created_at": iso(li.created_at)}
+    return {
+        "id": li.id,
+        "map_id": li.map_id,
+        "title": li.title,
+        "status": li.status,
+        "invited": {"customer": li.invited_customer, "employee": li.invited_employee},
+        "codes": codes,
+        "urls": {silo: f"{base_url}/listen/{code}" for silo, code in codes.items()} if codes else None,
+        "created_at": iso(li.created_at),
+    }
 
 
 def ordered_steps(session: Session, map_id: str) -> list[dict[str, Any]]:
@@ -61,17 +67,23 @@ def ordered_steps(session: Session, map_id: str) -> list[dict[str, Any]]:
     stages = list(session.scalars(select(Stage).where(Stage.map_id == map_id).order_by(Stage.position)))
     order = {s.id: i for i, s in enumerate(stages)}
     titles = {s.id: s.title for s in stages}
-    steps = sorted(session.scalars(select(Step).where(Step.map_id == map_id).order_by(Step.position)),
-                   key=lambda s: (order.get(s.stage_id, len(stages)), s.position))
+    steps = sorted(
+        session.scalars(select(Step).where(Step.map_id == map_id).order_by(Step.position)),
+        key=lambda s: (order.get(s.stage_id, len(stages)), s.position),
+    )
     return [{"id": s.id, "title": s.title, "stage": titles.get(s.stage_id)} for s in steps]
 
 
 def _response_shape(r: ListeningResponse, answers: list[ListeningAnswer]) -> dict[str, Any]:
     """§7 `response`: its id is the response's own, never the rid."""
-    return {"id": r.id, "silo": r.silo,
-            "answers": [{"step_id": a.step_id, "score": a.score, "important": a.important, "verbatim": a.verbatim}
-                        for a in answers],
-            "updated_at": iso(r.updated_at)}
+    return {
+        "id": r.id,
+        "silo": r.silo,
+        "answers": [
+            {"step_id": a.step_id, "score": a.score, "important": a.important, "verbatim": a.verbatim} for a in answers
+        ],
+        "updated_at": iso(r.updated_at),
+    }
 
 
 # -- the facilitator's side -------------------------------------------------------------------------
@@ -102,10 +114,16 @@ def create(db: Database, actor: Actor, map_id: str, body: Any, base_url: str) ->
         m = _map_of(s, actor, map_id)
         _facilitator(actor)
         invited = req.invited
-        li = Listening(map_id=m.id, workshop_id=m.workshop_id, title=req.title, status="open",
-                       invited_customer=invited.customer if invited else None,
-                       invited_employee=invited.employee if invited else None,
-                       code_customer=new_code(), code_employee=new_code())
+        li = Listening(
+            map_id=m.id,
+            workshop_id=m.workshop_id,
+            title=req.title,
+            status="open",
+            invited_customer=invited.customer if invited else None,
+            invited_employee=invited.employee if invited else None,
+            code_customer=new_code(),
+            code_employee=new_code(),
+        )
         s.add(li)
         s.flush()
         return listening_shape(li, actor, base_url)
@@ -166,8 +184,13 @@ def moderate(db: Database, actor: Actor, lid: str, verbatim_id: str, body: Any) 
 
 def _by_code(session: Session, code: str) -> tuple[Listening, str]:
     normal = normal_join_code(code) if isinstance(code, str) and len(code) <= 64 else ""
-    li = session.scalar(select(Listening).where(or_(Listening.code_customer == normal,
-                                                    Listening.code_employee == normal))) if normal else None
+    li = (
+        session.scalar(
+            select(Listening).where(or_(Listening.code_customer == normal, Listening.code_employee == normal))
+        )
+        if normal
+        else None
+    )
     if li is None:
         raise OpError("not_found", "no listening has this code", "code")
     return li, "customer" if li.code_customer == normal else "employee"
@@ -185,9 +208,15 @@ def public_view(db: Database, code: str) -> dict[str, Any]:
     with db.read() as s:
         li, silo = _by_code(s, code)
         w = s.get(Workshop, li.workshop_id)
-        return {"listening": {"title": li.title or (s.get(Map, li.map_id).title), "silo": silo,
-                              "status": li.status, "locale": w.locale if w else "fr"},
-                "steps": ordered_steps(s, li.map_id)}
+        return {
+            "listening": {
+                "title": li.title or (s.get(Map, li.map_id).title),
+                "silo": silo,
+                "status": li.status,
+                "locale": w.locale if w else "fr",
+            },
+            "steps": ordered_steps(s, li.map_id),
+        }
 
 
 def code_info(db: Database, code: str) -> tuple[str, str, str, str] | None:
@@ -205,8 +234,9 @@ def get_response(db: Database, code: str, rid: str) -> dict[str, Any]:
     rid = _rid(rid)
     with db.read() as s:
         li, silo = _by_code(s, code)
-        r = s.scalar(select(ListeningResponse).where(ListeningResponse.listening_id == li.id,
-                                                     ListeningResponse.rid == rid))
+        r = s.scalar(
+            select(ListeningResponse).where(ListeningResponse.listening_id == li.id, ListeningResponse.rid == rid)
+        )
         if r is None or r.silo != silo:
             raise OpError("not_found", "no response with this key here")
         answers = _answers_of(s, r, li.map_id)
@@ -252,8 +282,11 @@ def put_response(db: Database, code: str, rid: str, body: Any) -> tuple[dict[str
 
 def _step_order(s: Session, map_id: str) -> dict[str, int]:
     """The map's step ids with their board order (stage, then position), in one query."""
-    rows = s.execute(select(Step.id, Stage.position, Step.position).outerjoin(Stage, Stage.id == Step.stage_id)
-                     .where(Step.map_id == map_id))
+    rows = s.execute(
+        select(Step.id, Stage.position, Step.position)
+        .outerjoin(Stage, Stage.id == Step.stage_id)
+        .where(Step.map_id == map_id)
+    )
     ranked = sorted(rows, key=lambda r: (r[1] if r[1] is not None else 1 << 30, r[2]))
     return {r[0]: i for i, r in enumerate(ranked)}
 
@@ -269,22 +302,48 @@ def _put(db: Database, code: str, rid: str, req: ResponseBody) -> tuple[dict[str
         wanted = sorted(_checked(req, set(order)), key=lambda a: order[a.step_id])
         # FOR UPDATE (PostgreSQL; SQLite's write lock is already the database's): two saves of one
         # response take turns, so each moves the counters from the answers the other left.
-        r = s.scalar(select(ListeningResponse).where(ListeningResponse.listening_id == li.id,
-                                                     ListeningResponse.rid == rid).with_for_update())
+        r = s.scalar(
+            select(ListeningResponse)
+            .where(ListeningResponse.listening_id == li.id, ListeningResponse.rid == rid)
+            .with_for_update()
+        )
         now = utcnow()
-        rows = [{"step_id": a.step_id, "score": a.score, "important": a.important, "verbatim": a.verbatim or None}
-                for a in wanted]
+        rows = [
+            {"step_id": a.step_id, "score": a.score, "important": a.important, "verbatim": a.verbatim or None}
+            for a in wanted
+        ]
         new = {row["step_id"]: (row["score"], row["important"]) for row in rows}
         if r is None:
             # Core inserts on the session's connection: the ORM's bulk path cost more than the rows.
             response_id = new_id()
             connection = s.connection()
-            connection.execute(insert(ListeningResponse.__table__), [{
-                "id": response_id, "listening_id": li.id, "rid": rid, "silo": silo, "created_at": now,
-                "updated_at": now}])
-            connection.execute(insert(ListeningAnswer.__table__), [{
-                "id": new_id(), "response_id": response_id, "listening_id": li.id, "silo": silo, "hidden": False,
-                **row} for row in rows])
+            connection.execute(
+                insert(ListeningResponse.__table__),
+                [
+                    {
+                        "id": response_id,
+                        "listening_id": li.id,
+                        "rid": rid,
+                        "silo": silo,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+            )
+            connection.execute(
+                insert(ListeningAnswer.__table__),
+                [
+                    {
+                        "id": new_id(),
+                        "response_id": response_id,
+                        "listening_id": li.id,
+                        "silo": silo,
+                        "hidden": False,
+                        **row,
+                    }
+                    for row in rows
+                ],
+            )
             counters.apply(s, li.id, silo, {}, new)
             return {"response": {"id": response_id, "silo": silo, "answers": rows, "updated_at": iso(now)}}, True, li
         if r.silo != silo:

@@ -1,4 +1,5 @@
 """Alembic environment: the app passes its connection in `config.attributes`."""
+
 from alembic import context
 
 from workshop.models import Base

@@ -1,4 +1,5 @@
 """What every op module shares: the schema base, field types, the registry and the context."""
+
 from __future__ import annotations
 
 import uuid
@@ -57,10 +58,13 @@ def plain_id(value: str) -> str | None:
 # Every text that reaches the database is one of these: one rule for plain text, declared here.
 Id = Annotated[str, AfterValidator(_uuid)]
 PlainStr = Annotated[str, AfterValidator(_plain)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX), AfterValidator(_plain)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX), AfterValidator(_plain)
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX), AfterValidator(_plain)]
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
-                         AfterValidator(_plain)]
+NonEmptyText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX), AfterValidator(_plain)
+]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX), AfterValidator(_plain)]
 
 
@@ -166,8 +170,9 @@ REGISTRY: dict[str, OpSpec] = {}
 H = TypeVar("H", bound=Handler)
 
 
-def op(type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS, *,
-       structure: bool = False) -> Callable[[H], H]:
+def op(
+    type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS, *, structure: bool = False
+) -> Callable[[H], H]:
     """Register a handler for one op type; `roles` may send it (observers never may)."""
 
     def register(handler: H) -> H:

@@ -1,4 +1,5 @@
 """Sticky notes on the grid, their silent-writing visibility, and comments."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -71,9 +72,15 @@ def _editable(ctx: Context, card: Card) -> None:
 
 
 # Built once (building a statement costs more Python than running its cached compiled form).
-_CELL_COUNT = select(func.count()).select_from(Card.__table__).where(
-    Card.__table__.c.map_id == bindparam("p_map"), Card.__table__.c.lane_id == bindparam("p_lane"),
-    Card.__table__.c.step_id == bindparam("p_step"))
+_CELL_COUNT = (
+    select(func.count())
+    .select_from(Card.__table__)
+    .where(
+        Card.__table__.c.map_id == bindparam("p_map"),
+        Card.__table__.c.lane_id == bindparam("p_lane"),
+        Card.__table__.c.step_id == bindparam("p_step"),
+    )
+)
 
 
 def _place(ctx: Context, card: Card, position: int | None) -> None:
@@ -81,10 +88,17 @@ def _place(ctx: Context, card: Card, position: int | None) -> None:
     the cell instead of loading it, so a full cell costs one indexed count, not all its rows. The
     count flushes nothing: the cards not yet written (this one, and those an import's batch added
     before it) are counted in the session, so that a batch writes all its cards in one flush."""
-    count = ctx.session.connection().execute(_CELL_COUNT, {
-        "p_map": ctx.map.id, "p_lane": card.lane_id, "p_step": card.step_id}).scalar() or 0
-    count += sum(1 for other in ctx.session.new if type(other) is Card and other is not card
-                 and other.lane_id == card.lane_id and other.step_id == card.step_id)
+    count = (
+        ctx.session.connection()
+        .execute(_CELL_COUNT, {"p_map": ctx.map.id, "p_lane": card.lane_id, "p_step": card.step_id})
+        .scalar()
+        or 0
+    )
+    count += sum(
+        1
+        for other in ctx.session.new
+        if type(other) is Card and other is not card and other.lane_id == card.lane_id and other.step_id == card.step_id
+    )
     if position is None or position >= count:
         card.position = count
         return
@@ -98,11 +112,20 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
     if o.builds_on:
         ctx.get(Card, o.builds_on, "builds_on")
     card = ctx.create(
-        Card, o.id, lane_id=o.lane_id, step_id=o.step_id, kind=o.kind, text=o.text,
-        author_id=ctx.actor.id, perspective=o.perspective or ctx.actor.perspective,
-        channel=o.channel, builds_on=o.builds_on,
+        Card,
+        o.id,
+        lane_id=o.lane_id,
+        step_id=o.step_id,
+        kind=o.kind,
+        text=o.text,
+        author_id=ctx.actor.id,
+        perspective=o.perspective or ctx.actor.perspective,
+        channel=o.channel,
+        builds_on=o.builds_on,
         visibility="author" if ctx.map.silent_writing else o.visibility,
-        version=1, selected=False, created_at=ctx.now,  # the column defaults, for the answer before any flush
+        version=1,
+        selected=False,
+        created_at=ctx.now,  # the column defaults, for the answer before any flush
     )
     _place(ctx, card, o.position)
     return shapes.card(card)
@@ -181,8 +204,11 @@ def cards_reveal(ctx: Context, o: Reveal) -> dict[str, Any]:
 
 @op("comment.add", CommentAdd, MEMBERS)
 def comment_add(ctx: Context, o: CommentAdd) -> dict[str, Any]:
-    target = ctx.session.get(Card, o.target_id) or ctx.session.get(Step, o.target_id) \
+    target = (
+        ctx.session.get(Card, o.target_id)
+        or ctx.session.get(Step, o.target_id)
         or ctx.session.get(Chantier, o.target_id)
+    )
     if target is None or target.map_id != ctx.map.id:
         raise OpError("not_found", "target_id: no such card, step or chantier on this map", "target_id")
     comment = ctx.create(Comment, o.id, target_id=o.target_id, text=o.text, author_id=ctx.actor.id, ts=ctx.now)

@@ -6,6 +6,7 @@ answers `conflict` instead of silently replacing their text. Each field remember
 version that last changed it and who changed it, so two people editing different fields (or one
 person saving the same field twice in a row) never conflict.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,8 +98,9 @@ def _set_fields(ctx: Context, sheet: Chantier, o: ChantierFields) -> None:
 @op("chantier.add", ChantierAdd, MEMBERS)
 def chantier_add(ctx: Context, o: ChantierAdd) -> dict[str, Any]:
     count = len(ctx.rows(Chantier))
-    sheet = ctx.create(Chantier, o.id, workshop_id=ctx.map.workshop_id, title=o.title, position=count,
-                       fields={"status": "draft"})
+    sheet = ctx.create(
+        Chantier, o.id, workshop_id=ctx.map.workshop_id, title=o.title, position=count, fields={"status": "draft"}
+    )
     _set_fields(ctx, sheet, o)
     ctx.session.flush()
     return shapes.chantier(sheet)
@@ -116,8 +118,9 @@ def _check_base(ctx: Context, sheet: Chantier, o: ChantierUpdate, names: list[st
     seen = sheet.field_versions or {}
     stale = [n for n in names if seen.get(n, {}).get("v", 0) > o.base_version and seen[n].get("by") != ctx.actor.id]
     if stale:
-        raise OpError("conflict", f"{', '.join(stale)}: changed by someone else since version {o.base_version}",
-                      stale[0])
+        raise OpError(
+            "conflict", f"{', '.join(stale)}: changed by someone else since version {o.base_version}", stale[0]
+        )
 
 
 def _stamp(ctx: Context, sheet: Chantier, names: list[str]) -> None:
@@ -160,10 +163,13 @@ def chantier_from_winners(ctx: Context, o: FromWinners) -> dict[str, Any]:
     for card in cards:
         if card.id in linked or card.visibility != "all" or not (card.text or "").strip():
             continue
-        sheet = Chantier(map_id=ctx.map.id, workshop_id=ctx.map.workshop_id, title=_first_line(card.text),
-                         position=len(sheets) + len(created),
-                         fields={"status": "draft", "solution": card.text, "step_ids": [card.step_id],
-                                 "card_ids": [card.id]})
+        sheet = Chantier(
+            map_id=ctx.map.id,
+            workshop_id=ctx.map.workshop_id,
+            title=_first_line(card.text),
+            position=len(sheets) + len(created),
+            fields={"status": "draft", "solution": card.text, "step_ids": [card.step_id], "card_ids": [card.id]},
+        )
         ctx.session.add(sheet)
         created.append(sheet)
     ctx.session.flush()

@@ -1,4 +1,5 @@
 """The facilitator's controls: phase, timer (start, pause, resume, extend, stop), board lock, settings."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

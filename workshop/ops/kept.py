@@ -5,6 +5,7 @@ event, and views.py drops them from every copy that leaves the server (events, a
 face-down card's text or a rater's score never reaches anyone through a delete. The `*.restore` ops
 (ops/restore.py) read them back from the log entry of the delete they undo.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -54,8 +55,9 @@ def keep_comments(ctx: Context, target_ids: Iterable[str]) -> list[dict[str, Any
     ids = list(target_ids)
     if not ids:
         return []
-    rows = ctx.session.scalars(select(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id.in_(ids))
-                               .order_by(Comment.ts))
+    rows = ctx.session.scalars(
+        select(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id.in_(ids)).order_by(Comment.ts)
+    )
     return [row_values(c) for c in rows]
 
 

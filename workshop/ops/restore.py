@@ -6,6 +6,7 @@ answers, cards built on a card) points at them again. What the deleted item need
 there (a card's lane and step): otherwise `not_found` says which to restore first. Items that lost
 their place meanwhile are left out and listed (`left_out`), never half-restored.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -37,8 +38,11 @@ def _kept(ctx: Context, o: Restore, delete_type: str) -> dict[str, Any]:
     return kept
 
 
-def _revive_cards(ctx: Context, rows: list[dict[str, Any]], comments: list[dict[str, Any]],
-                  ) -> tuple[list[Card], list[Comment], list[str]]:
+def _revive_cards(
+    ctx: Context,
+    rows: list[dict[str, Any]],
+    comments: list[dict[str, Any]],
+) -> tuple[list[Card], list[Comment], list[str]]:
     """Cards whose lane and step exist, in their old order per cell after the cell's present cards
     (a whole lane or step: the cell is empty); the others are left out, with their comments."""
     lanes = {x.id for x in ctx.rows(Lane)}
@@ -63,8 +67,11 @@ def _revive_cards(ctx: Context, rows: list[dict[str, Any]], comments: list[dict[
 
 
 def _shape(cards: list[Card], comments: list[Comment], left_out: list[str]) -> dict[str, Any]:
-    return {"cards": [shapes.card(c) for c in cards], "comments": [shapes.comment(c) for c in comments],
-            "left_out": left_out}
+    return {
+        "cards": [shapes.card(c) for c in cards],
+        "comments": [shapes.comment(c) for c in comments],
+        "left_out": left_out,
+    }
 
 
 @op("card.restore", Restore, MEMBERS)
@@ -105,11 +112,17 @@ def step_restore(ctx: Context, o: Restore) -> dict[str, Any]:
     emotions = [revive(ctx, Emotion, row) for row in kept.get("emotions", [])]
     ctx.session.flush()
     summary = views.emotion_summary(ctx.session, ctx.map.id, step.id)
-    return {"id": o.id, "step": shapes.step(step), **_shape(cards, comments, left_out),
-            "emotions": summary, "resonance": views.resonance(summary, [step.id])[0],
-            # Who gave which score: views.py turns it into each viewer's own `mine`, and drops it.
-            "ratings": [{"participant_id": e.participant_id, "perspective": e.perspective, "score": e.score}
-                        for e in emotions]}
+    return {
+        "id": o.id,
+        "step": shapes.step(step),
+        **_shape(cards, comments, left_out),
+        "emotions": summary,
+        "resonance": views.resonance(summary, [step.id])[0],
+        # Who gave which score: views.py turns it into each viewer's own `mine`, and drops it.
+        "ratings": [
+            {"participant_id": e.participant_id, "perspective": e.perspective, "score": e.score} for e in emotions
+        ],
+    }
 
 
 @op("stage.restore", Restore, FACILITATOR)
@@ -127,5 +140,4 @@ def stage_restore(ctx: Context, o: Restore) -> dict[str, Any]:
     ctx.session.flush()
     moved = back + _stage_steps(ctx, None)
     left_out = [i for i in kept.get("step_ids", []) if i not in free]
-    return {"id": o.id, "stage": shapes.stage(stage), "steps": [shapes.step(s) for s in moved],
-            "left_out": left_out}
+    return {"id": o.id, "stage": shapes.stage(stage), "steps": [shapes.step(s) for s in moved], "left_out": left_out}

@@ -1,4 +1,5 @@
 """The grid of the map: macro-stages, steps (columns) and lanes (rows)."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -15,6 +16,7 @@ LaneKind = Literal[LANE_KINDS]  # type: ignore[valid-type]
 
 
 # -- stages -----------------------------------------------------------------------------------
+
 
 class StageAdd(OpSchema):
     id: Id | None = None
@@ -68,6 +70,7 @@ def _renumber(items: list[Any]) -> None:
 
 # -- steps ------------------------------------------------------------------------------------
 # A step's position is its index within its stage; the board shows stages in order, then their steps.
+
 
 class StepAdd(OpSchema):
     id: Id | None = None
@@ -151,8 +154,12 @@ def _delete_cards(ctx: Context, *where: Any) -> list[str]:
 @op("step.delete", ById, FACILITATOR)
 def step_delete(ctx: Context, o: ById) -> dict[str, Any]:
     step = ctx.get(Step, o.id)
-    kept = {"step": row_values(step), **keep_cards(ctx, Card.step_id == step.id),
-            "step_comments": keep_comments(ctx, [step.id]), "emotions": keep_emotions(ctx, step.id)}
+    kept = {
+        "step": row_values(step),
+        **keep_cards(ctx, Card.step_id == step.id),
+        "step_comments": keep_comments(ctx, [step.id]),
+        "emotions": keep_emotions(ctx, step.id),
+    }
     card_ids = _delete_cards(ctx, Card.step_id == step.id)
     # What hangs on the step goes with it: its emotion ratings (no foreign key holds them) and its comments.
     ctx.session.execute(delete(Emotion).where(Emotion.map_id == ctx.map.id, Emotion.step_id == step.id))
@@ -163,6 +170,7 @@ def step_delete(ctx: Context, o: ById) -> dict[str, Any]:
 
 
 # -- lanes ------------------------------------------------------------------------------------
+
 
 class LaneAdd(OpSchema):
     id: Id | None = None
@@ -215,4 +223,3 @@ def lane_delete(ctx: Context, o: ById) -> dict[str, Any]:
     ctx.session.delete(lane)
     _renumber(ctx.rows(Lane, Lane.id != lane.id, order=Lane.position))
     return {"id": lane.id, "card_ids": card_ids, KEPT: kept}
-

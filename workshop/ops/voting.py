@@ -4,6 +4,7 @@ Budgets hold under any concurrency because every op of a map runs while holding 
 row lock (PostgreSQL) or the database's write lock (SQLite): counting and inserting a vote
 happen in one serialised transaction.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -56,9 +57,17 @@ class VoteOp(OpSchema):
 def round_open(ctx: Context, o: RoundOpen) -> dict[str, Any]:
     if ctx.rows(Round, Round.open.is_(True)):
         raise OpError("conflict", "a vote is already open on this map: close it first")
-    r = ctx.create(Round, o.id, target=o.target, budget=o.budget, max_per_item=o.max_per_item or o.budget,
-                   secret=o.secret, card_kind=o.card_kind if o.target == "card" else None, open=True,
-                   opened_at=ctx.now)
+    r = ctx.create(
+        Round,
+        o.id,
+        target=o.target,
+        budget=o.budget,
+        max_per_item=o.max_per_item or o.budget,
+        secret=o.secret,
+        card_kind=o.card_kind if o.target == "card" else None,
+        open=True,
+        opened_at=ctx.now,
+    )
     ctx.session.flush()
     return views.round_shape(ctx.session, r)
 
@@ -79,7 +88,7 @@ def round_promote(ctx: Context, o: RoundPromote) -> dict[str, Any]:
     r = ctx.get(Round, o.id)
     if r.open:
         raise OpError("conflict", "close the vote before promoting its results", "id")
-    top = [row["target_id"] for row in views.round_results(ctx.session, r)[:o.count]]
+    top = [row["target_id"] for row in views.round_results(ctx.session, r)[: o.count]]
     promoted = []
     for rank, target_id in enumerate(top, start=1):
         item = ctx.session.get(TARGETS[r.target], target_id)
@@ -120,20 +129,27 @@ def _vote_data(ctx: Context, r: Round, target_id: str) -> dict[str, Any]:
     A secret round carries no total at all, not even in the voter's own ack: casting then
     retracting on each target would read them (CONTRACT.md §6). How many have voted (never for
     what) stays, as in the snapshot's `rounds[].voters`."""
-    used = ctx.session.scalar(select(func.count()).where(Vote.round_id == r.id,
-                                                          Vote.participant_id == ctx.actor.id))
+    used = ctx.session.scalar(select(func.count()).where(Vote.round_id == r.id, Vote.participant_id == ctx.actor.id))
     on_target = ctx.session.scalar(select(func.count()).where(Vote.round_id == r.id, Vote.target_id == target_id))
     voters = ctx.session.scalar(select(func.count(func.distinct(Vote.participant_id))).where(Vote.round_id == r.id))
-    return {"round_id": r.id, "target_id": target_id, "participant_id": ctx.actor.id, "secret": r.secret,
-            "remaining": r.budget - used, "target_votes": None if r.secret else on_target, "voters": voters}
+    return {
+        "round_id": r.id,
+        "target_id": target_id,
+        "participant_id": ctx.actor.id,
+        "secret": r.secret,
+        "remaining": r.budget - used,
+        "target_votes": None if r.secret else on_target,
+        "voters": voters,
+    }
 
 
 @op("vote.cast", VoteOp, MEMBERS)
 def vote_cast(ctx: Context, o: VoteOp) -> dict[str, Any]:
     r = _open_round(ctx, o.round_id)
     _check_target(ctx, r, o.target_id)
-    mine = list(ctx.session.scalars(select(Vote.target_id).where(Vote.round_id == r.id,
-                                                                 Vote.participant_id == ctx.actor.id)))
+    mine = list(
+        ctx.session.scalars(select(Vote.target_id).where(Vote.round_id == r.id, Vote.participant_id == ctx.actor.id))
+    )
     if len(mine) >= r.budget:
         raise OpError("budget_exceeded", f"no dots left: the budget is {r.budget}", "budget")
     if mine.count(o.target_id) >= r.max_per_item:
@@ -146,8 +162,11 @@ def vote_cast(ctx: Context, o: VoteOp) -> dict[str, Any]:
 @op("vote.retract", VoteOp, MEMBERS)
 def vote_retract(ctx: Context, o: VoteOp) -> dict[str, Any]:
     r = _open_round(ctx, o.round_id)
-    vote = ctx.session.scalars(select(Vote).where(Vote.round_id == r.id, Vote.participant_id == ctx.actor.id,
-                                                  Vote.target_id == o.target_id).order_by(Vote.ts.desc())).first()
+    vote = ctx.session.scalars(
+        select(Vote)
+        .where(Vote.round_id == r.id, Vote.participant_id == ctx.actor.id, Vote.target_id == o.target_id)
+        .order_by(Vote.ts.desc())
+    ).first()
     if vote is None:
         raise OpError("not_found", "target_id: you have no dot on this item", "target_id")
     ctx.session.delete(vote)
