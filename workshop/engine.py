@@ -102,6 +102,22 @@ _EARLIER = select(_LOG.c.seq).where(_LOG.c.map_id == bindparam("p_map"), _LOG.c.
 _LOG_INSERT = insert(_LOG)
 
 
+def _log_row(
+    map_id: str, seq: int, op_id: str, actor: Actor, type_: str, fields: Any, data: Any, now: Any
+) -> dict[str, Any]:
+    """The op-log row of one applied op: what it asked (`payload`) and what it did (`data`, unredacted)."""
+    return {
+        "map_id": map_id,
+        "seq": seq,
+        "op_id": op_id,
+        "actor_id": actor.id,
+        "type": type_,
+        "payload": fields.model_dump(mode="json", exclude_unset=True),
+        "data": data,
+        "ts": now,
+    }
+
+
 def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
     """Bump the map's seq and load the map in one round trip, then look for an earlier op with this
     op_id. On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a
@@ -150,19 +166,7 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
             now = utcnow()
             data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
             # A Core insert: the log row needs none of the ORM's bookkeeping.
-            session.connection().execute(
-                _LOG_INSERT,
-                {
-                    "map_id": map_id,
-                    "seq": seq,
-                    "op_id": op_id,
-                    "actor_id": actor.id,
-                    "type": type_,
-                    "payload": fields.model_dump(mode="json", exclude_unset=True),
-                    "data": data,
-                    "ts": now,
-                },
-            )
+            session.connection().execute(_LOG_INSERT, _log_row(map_id, seq, op_id, actor, type_, fields, data, now))
             event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
     except _Duplicate as dup:
         data = views.redact_data(dup.type, dup.data, actor)
@@ -248,18 +252,7 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
                 _authorise(actor, type_, m)
                 now = utcnow()
                 data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
-                rows.append(
-                    {
-                        "map_id": map_id,
-                        "seq": first + index,
-                        "op_id": op_id,
-                        "actor_id": actor.id,
-                        "type": type_,
-                        "payload": fields.model_dump(mode="json", exclude_unset=True),
-                        "data": data,
-                        "ts": now,
-                    }
-                )
+                rows.append(_log_row(map_id, first + index, op_id, actor, type_, fields, data, now))
             session.flush()  # the handlers' rows, in one flush, before their log
             session.connection().execute(_LOG_INSERT, rows)
         return BatchOutcome(seqs=range(first, first + len(parsed)))
