@@ -86,12 +86,27 @@ def _respondents(url: str, code: str, steps: list[str], n: int, seconds: float, 
     )
 
 
+RESULTS_GAP = 3.0  # static/js/listening-panel.js RESULTS_GAP_MS: at most one fetch every 3 s per panel
+
+
 def _panels(url: str, token: str, panels: int, inbox: multiprocessing.Queue, out: multiprocessing.Queue) -> None:
-    """As static/js/listening-panel.js does with the Mirror tab open: each `listening` event makes the
-    member fetch the results (here `panels` members, one after the other)."""
+    """As static/js/listening-panel.js does with the Mirror tab open: a `listening` event makes the
+    member fetch the results, at most once every RESULTS_GAP seconds, the last change always fetched
+    (here `panels` members, one after the other)."""
     http = requests.Session()
     times: list[float] = []
+    last = float("-inf")
     while (lid := inbox.get()) is not None:
+        wait = last + RESULTS_GAP - time.monotonic()
+        if wait > 0:  # events meanwhile are taken by this one fetch
+            time.sleep(wait)
+            try:
+                while (more := inbox.get_nowait()) is not None:
+                    lid = more
+                inbox.put(None)  # the end, seen while draining: stop after this round
+            except queue.Empty:
+                pass
+        last = time.monotonic()
         for _ in range(panels):
             t0 = time.perf_counter()
             try:
@@ -360,7 +375,7 @@ def main() -> None:
         "--panels",
         type=int,
         default=10,
-        help="board members whose Mirror tab is open: each fetches the results on every listening event",
+        help="board members whose Mirror tab is open: each fetches the results on listening events, at most every 3 s",
     )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)

@@ -9,6 +9,9 @@ import {MIRROR_ADDONS, emotionIndex, svg} from "./emotions.js";
 import {orderedLanes, orderedSteps} from "./store.js";
 import {download} from "./exports.js";
 
+/** The least time between two full fetches of the results prompted by live events (ms). */
+export const RESULTS_GAP_MS = 3000;
+
 const SIDES = ["customer", "employee"];
 const SHOW_KEY = "parcours.listening.show";
 // Lanes a dropped verbatim goes to, by silo (first found), else the first lane that is not the emotions'.
@@ -111,8 +114,16 @@ export class ListeningPanel {
     }
     // The full results only for a panel in sight: a closed drawer fetches them when it opens again.
     if (!this.visible) { this.stale = true; return; }
-    clearTimeout(this.fetchTimer);
-    this.fetchTimer = setTimeout(() => this.fetchResults().catch(() => {}), 250);
+    // At most one full fetch every RESULTS_GAP_MS while answers pour in: ten open panels fetching on
+    // every event made the board's own fan-out p99 ×2.3 (docs/performance.md); the counters above
+    // still move with each event, and the last change is always fetched.
+    if (this.fetchTimer) return;
+    const wait = Math.max(250, (this.lastFetch || 0) + RESULTS_GAP_MS - Date.now());
+    this.fetchTimer = setTimeout(() => {
+      this.fetchTimer = null;
+      this.lastFetch = Date.now();
+      this.fetchResults().catch(() => {});
+    }, wait);
   }
 
   get visible() { return this.el.isConnected && !this.el.closest("[hidden]"); }
