@@ -72,48 +72,29 @@ def test_workshop_creation_is_throttled_per_address(sqlite_app):
     assert r.status_code == 429 and r.json["error"]["code"] == "rate_limited" and "Retry-After" in r.headers
 
 
+def _guess_from(http, forwarded_for: str) -> int:
+    """One wrong join code, with the address a proxy would have added; the answer's status."""
+    return http.post(
+        "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": forwarded_for}
+    ).status_code
+
+
 def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(sqlite_url, tmp_path):
     tight = {**default_throttles(), "join_guess": Limit(burst=1, per_minute=1)}
     direct = make_app(sqlite_url, tmp_path, throttles=tight)
     try:
         http = direct.test_client()
-        assert (
-            http.post(
-                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "1.1.1.1"}
-            ).status_code
-            == 404
-        )
-        # A forged header does not give a fresh bucket.
-        assert (
-            http.post(
-                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
-            ).status_code
-            == 429
-        )
+        assert _guess_from(http, "1.1.1.1") == 404
+        assert _guess_from(http, "2.2.2.2") == 429  # a forged header does not give a fresh bucket
     finally:
         close(direct)
     proxied = make_app(sqlite_url, tmp_path, throttles=tight, trusted_proxies=1)
     try:
         http = proxied.test_client()
-        assert (
-            http.post(
-                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "1.1.1.1"}
-            ).status_code
-            == 404
-        )
+        assert _guess_from(http, "1.1.1.1") == 404
         # Behind a trusted proxy, the address it saw is the client's.
-        assert (
-            http.post(
-                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
-            ).status_code
-            == 404
-        )
-        assert (
-            http.post(
-                "/api/join", json={"code": "QQQQQQQQ", "name": "Eve"}, headers={"X-Forwarded-For": "2.2.2.2"}
-            ).status_code
-            == 429
-        )
+        assert _guess_from(http, "2.2.2.2") == 404
+        assert _guess_from(http, "2.2.2.2") == 429
     finally:
         close(proxied)
 
