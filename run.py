@@ -30,6 +30,9 @@ if ARGS.async_mode == "eventlet":
         import eventlet
 
     eventlet.monkey_patch()
+    # psycopg's C wait function polls outside the event loop (psycopg recognises gevent's patching,
+    # not eventlet's): under eventlet it must wait through the patched select, a green wait.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 import logging  # noqa: E402
 

@@ -84,20 +84,15 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-# The seq claim loads the map as an ORM object (handlers change it) from a Core UPDATE … RETURNING
-# (`from_statement`: an ORM load, without the ORM's bulk-UPDATE bookkeeping); the op_id lookup and
-# the log insert are plain Core on the session's connection (no ORM object, no autoflush).
+# One op's seq claim is a plain Core `UPDATE … RETURNING` on the session's connection: the map comes
+# back as a row (read-only; `Context.map` loads the ORM object only for the handlers that change the
+# map). A batch's claim loads the ORM map (`from_statement`), which its many ops share. The op_id
+# lookup and the log insert are plain Core too (no ORM object, no autoflush).
 _MAPS, _LOG = Map.__table__, OpLog.__table__
-
-
-def _claim_statement(step: Any) -> Any:
-    return select(Map).from_statement(
-        update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + step).returning(*_MAPS.c)
-    )
-
-
-_CLAIM = _claim_statement(1)
-_CLAIM_MANY = _claim_statement(bindparam("p_n"))
+_CLAIM = update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + 1).returning(*_MAPS.c)
+_CLAIM_MANY = select(Map).from_statement(
+    update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + bindparam("p_n")).returning(*_MAPS.c)
+)
 _EARLIER = select(_LOG.c.seq).where(_LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op"))
 _LOG_INSERT = insert(_LOG)
 
@@ -118,19 +113,18 @@ def _log_row(
     }
 
 
-def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Map | None, int | None]:
-    """Bump the map's seq and load the map in one round trip, then look for an earlier op with this
+def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Any, int | None]:
+    """Bump the map's seq and read the map in one round trip, then look for an earlier op with this
     op_id. On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a
     time across every process. The op_id lookup must be its own statement, after the lock: a
     statement that waited for the lock still reads with the snapshot it started with (READ
     COMMITTED), so a subquery in the UPDATE would miss the very op whose commit it waited for.
-    Answers (map, seq of the earlier op) or (None, None) for no such map."""
-    # populate_existing: a session that already holds the map (an import's slice runs many ops in one
-    # transaction) must take the new seq from RETURNING, not keep its stale copy.
-    m = session.execute(_CLAIM, {"p_map": map_id}, execution_options={"populate_existing": True}).scalar()
+    Answers (the map's row, seq of the earlier op) or (None, None) for no such map."""
+    conn = session.connection()
+    m = conn.execute(_CLAIM, {"p_map": map_id}).first()
     if m is None:
         return None, None
-    return m, session.connection().execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
+    return m, conn.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Listening, ListeningAnswer, ListeningResponse, Step
@@ -145,28 +145,32 @@ def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> li
     return _rows(by_step, step_ids)
 
 
+# Built once: every open Mirror panel reads them.
+_VERBATIMS = select(
+    ListeningAnswer.id,
+    ListeningAnswer.silo,
+    ListeningAnswer.step_id,
+    ListeningAnswer.score,
+    ListeningAnswer.verbatim,
+).where(
+    ListeningAnswer.listening_id == bindparam("p_listening"),
+    ListeningAnswer.verbatim.is_not(None),
+    ListeningAnswer.hidden == bindparam("p_hidden"),
+)
+
+
 def verbatims(
     session: Session, listening: Listening, step_ids: list[str], *, hidden: bool = False, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """The comments (not the hidden ones, unless asked for moderation) in step order; ids are the answers'."""
-    stmt = select(
-        ListeningAnswer.id,
-        ListeningAnswer.silo,
-        ListeningAnswer.step_id,
-        ListeningAnswer.score,
-        ListeningAnswer.verbatim,
-    ).where(
-        ListeningAnswer.listening_id == listening.id,
-        ListeningAnswer.verbatim.is_not(None),
-        ListeningAnswer.hidden.is_(hidden),
-    )
+    params = {"p_listening": listening.id, "p_hidden": hidden}
     # Steps are filtered here, not in SQL: with `step_id IN` the planner leaves the partial index for
     # the covering one and reads every answer's row.
     order = {sid: i for i, sid in enumerate(step_ids)}
     # In step order, then by silo and text: an order that does not depend on ids, so that an export
     # and the export of its import list them alike.
     rows = sorted(
-        (r for r in session.execute(stmt) if r.step_id in order),
+        (r for r in session.execute(_VERBATIMS, params) if r.step_id in order),
         key=lambda r: (order[r.step_id], r.silo, r.verbatim, r.id),
     )
     return [

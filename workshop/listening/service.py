@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,13 +62,23 @@ def listening_shape(li: Listening, viewer: Actor | None, base_url: str) -> dict[
     }
 
 
+# Built once (constructing a statement costs more than running its cached compiled form); plain
+# rows: the results are read by every open Mirror panel, and nothing here is changed.
+_STAGES = select(Stage.id, Stage.title).where(Stage.map_id == bindparam("p_map")).order_by(Stage.position)
+_STEPS = (
+    select(Step.id, Step.title, Step.stage_id, Step.position)
+    .where(Step.map_id == bindparam("p_map"))
+    .order_by(Step.position)
+)
+
+
 def ordered_steps(session: Session, map_id: str) -> list[dict[str, Any]]:
     """The map's steps in board order (stage, then position), each with its stage's title."""
-    stages = list(session.scalars(select(Stage).where(Stage.map_id == map_id).order_by(Stage.position)))
+    stages = session.execute(_STAGES, {"p_map": map_id}).all()
     order = {s.id: i for i, s in enumerate(stages)}
     titles = {s.id: s.title for s in stages}
     steps = sorted(
-        session.scalars(select(Step).where(Step.map_id == map_id).order_by(Step.position)),
+        session.execute(_STEPS, {"p_map": map_id}).all(),
         key=lambda s: (order.get(s.stage_id, len(stages)), s.position),
     )
     return [{"id": s.id, "title": s.title, "stage": titles.get(s.stage_id)} for s in steps]

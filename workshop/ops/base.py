@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
@@ -91,14 +92,34 @@ class Actor:
         return self.role == "facilitator"
 
 
+class Record(SimpleNamespace):
+    """One row read with Core (`Context.fetch`): its columns as attributes, changed in Python and
+    written back with `Context.save`. Cheaper than an ORM object for the one row an op changes."""
+
+
 @dataclass
 class Context:
-    """What a handler may use: the open transaction, the (locked) map, who acts and when."""
+    """What a handler may use: the open transaction, the (locked) map, who acts and when.
+
+    `map_row` is the map as the seq claim returned it (read-only: plain columns). `map` is the ORM
+    object, loaded on first use by the handlers that change the map itself (phase, timer, focus):
+    the ops that change cards, votes or emotions never pay for loading it."""
 
     session: Session
-    map: Map
+    map_row: Any
     actor: Actor
     now: datetime
+    _map: Map | None = None
+
+    @property
+    def map_id(self) -> str:
+        return self.map_row.id
+
+    @property
+    def map(self) -> Map:
+        if self._map is None:
+            self._map = self.map_row if isinstance(self.map_row, Map) else self.session.get(Map, self.map_id)
+        return self._map
 
     def get(self, model: type, id_: str | None, field: str = "id") -> Any:
         """A row of this map by id, or not_found naming the field."""
@@ -108,7 +129,7 @@ class Context:
             # would write (pending rows are found above): no flush needed, so a batch flushes once.
             with self.session.no_autoflush:
                 row = self.session.get(model, id_)
-        if row is None or getattr(row, "map_id", None) != self.map.id:
+        if row is None or getattr(row, "map_id", None) != self.map_id:
             raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
         return row
 
@@ -117,7 +138,7 @@ class Context:
         if id_ and self._taken(model, id_):
             raise OpError("conflict", f"id: a {model.__name__.lower()} with this id exists", "id")
         # The id is set now, not at flush, so that the answer can name the row before it is written.
-        row = model(map_id=self.map.id, id=id_ or str(uuid.uuid4()), **values)
+        row = model(map_id=self.map_id, id=id_ or str(uuid.uuid4()), **values)
         self.session.add(row)
         return row
 
@@ -136,8 +157,30 @@ class Context:
             return True
         return self.session.connection().execute(_id_taken(model), {"p_id": id_}).first() is not None
 
+    def fetch(self, model: type, id_: str, field: str = "id") -> Record:
+        """A row of this map by id as a `Record`, read with one cached Core statement (no ORM
+        object: the hot path of an op that changes one row), or not_found naming the field. What
+        this transaction changed through the ORM and has not written yet (a batch's earlier ops) is
+        flushed first, as the ORM's autoflush would, so that the read sees it."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            self.session.flush()
+        row = self.session.connection().execute(_by_id(model), {"p_id": id_}).first()
+        if row is None or row.map_id != self.map_id:
+            raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
+        return Record(**row._mapping)
+
+    def save(self, model: type, record: Record, names: Iterable[str]) -> None:
+        """Write the columns `names` of a fetched record back, in one UPDATE by id. An ORM copy of
+        the row that this transaction holds (a batch's earlier op loaded it) is expired, so that
+        whoever reads it next reads what was written."""
+        values = {name: getattr(record, name) for name in names}
+        self.session.connection().execute(_update_by_id(model), {"p_id": record.id, **values})
+        held = self.session.identity_map.get(self.session.identity_key(model, record.id))
+        if held is not None:
+            self.session.expire(held)
+
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
-        stmt = select(model).where(model.map_id == self.map.id, *where)
+        stmt = select(model).where(model.map_id == self.map_id, *where)
         if order is not None:
             stmt = stmt.order_by(order)
         return list(self.session.scalars(stmt))
@@ -145,6 +188,19 @@ class Context:
     def require_facilitator(self, what: str, field: str | None = None) -> None:
         if not self.actor.is_facilitator:
             raise OpError("forbidden", f"only the facilitator may {what}", field)
+
+
+@cache
+def _by_id(model: type) -> Select[Any]:
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(table).where(table.c.id == bindparam("p_id"))
+
+
+@cache
+def _update_by_id(model: type) -> Update:
+    """An UPDATE by id whose SET clause is the parameters given with it (besides `p_id`)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return update(table).where(table.c.id == bindparam("p_id"))
 
 
 @cache

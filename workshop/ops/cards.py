@@ -10,7 +10,7 @@ from .. import shapes
 from ..errors import OpError
 from ..maptypes import CARD_KINDS, CHANNELS
 from ..models import Card, Chantier, Comment, Lane, Step
-from .base import FACILITATOR, MEMBERS, ById, Context, Id, NonEmptyText, OpSchema, op, reorder
+from .base import FACILITATOR, MEMBERS, ById, Context, Id, NonEmptyText, OpSchema, Record, op, reorder
 from .kept import KEPT, keep_comments, row_values
 
 CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
@@ -65,7 +65,7 @@ def _cell(ctx: Context, lane_id: str, step_id: str, exclude: str | None = None) 
     return [c for c in cards if c.id != exclude]
 
 
-def _editable(ctx: Context, card: Card) -> None:
+def _editable(ctx: Context, card: Card | Record) -> None:
     """A face-down card belongs to its author until it is revealed."""
     if card.visibility == "author" and card.author_id != ctx.actor.id:
         raise OpError("forbidden", "this card is hidden until the facilitator reveals it", "id")
@@ -90,7 +90,7 @@ def _place(ctx: Context, card: Card, position: int | None) -> None:
     before it) are counted in the session, so that a batch writes all its cards in one flush."""
     count = (
         ctx.session.connection()
-        .execute(_CELL_COUNT, {"p_map": ctx.map.id, "p_lane": card.lane_id, "p_step": card.step_id})
+        .execute(_CELL_COUNT, {"p_map": ctx.map_id, "p_lane": card.lane_id, "p_step": card.step_id})
         .scalar()
         or 0
     )
@@ -122,7 +122,7 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
         perspective=o.perspective or ctx.actor.perspective,
         channel=o.channel,
         builds_on=o.builds_on,
-        visibility="author" if ctx.map.silent_writing else o.visibility,
+        visibility="author" if ctx.map_row.silent_writing else o.visibility,
         version=1,
         selected=False,
         created_at=ctx.now,  # the column defaults, for the answer before any flush
@@ -131,7 +131,7 @@ def card_add(ctx: Context, o: CardAdd) -> dict[str, Any]:
     return shapes.card(card)
 
 
-def _check_builds_on(ctx: Context, card: Card, target_id: str) -> None:
+def _check_builds_on(ctx: Context, card: Card | Record, target_id: str) -> None:
     """A card builds on another card of the map, never (through others) on itself."""
     seen = 0
     target: Card | None = ctx.get(Card, target_id, "builds_on")
@@ -144,18 +144,20 @@ def _check_builds_on(ctx: Context, card: Card, target_id: str) -> None:
 
 @op("card.update", CardUpdate, MEMBERS)
 def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
-    card = ctx.get(Card, o.id)
+    card = ctx.fetch(Card, o.id)
     _editable(ctx, card)
     if o.selected is not None:
         ctx.require_facilitator("retain ideas", "selected")
     if o.builds_on is not None:
         _check_builds_on(ctx, card, o.builds_on)
     # Only the fields the client sent change: concurrent edits of other fields survive.
-    for name in o.model_fields_set - {"id"}:
+    changed = o.model_fields_set - {"id"}
+    for name in changed:
         setattr(card, name, getattr(o, name))
     if card.text is None or card.kind is None:
         raise OpError("invalid", "text and kind cannot be emptied", "text" if card.text is None else "kind")
     card.version += 1
+    ctx.save(Card, card, (*changed, "version"))
     return shapes.card(card)
 
 
@@ -181,7 +183,7 @@ def card_delete(ctx: Context, o: ById) -> dict[str, Any]:
     if card.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
         raise OpError("forbidden", "only its author or the facilitator may delete a card", "id")
     kept = {"cards": [row_values(card)], "comments": keep_comments(ctx, [card.id])}
-    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == card.id))
+    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map_id, Comment.target_id == card.id))
     ctx.session.delete(card)
     for i, other in enumerate(_cell(ctx, card.lane_id, card.step_id, exclude=card.id)):
         other.position = i
@@ -209,7 +211,7 @@ def comment_add(ctx: Context, o: CommentAdd) -> dict[str, Any]:
         or ctx.session.get(Step, o.target_id)
         or ctx.session.get(Chantier, o.target_id)
     )
-    if target is None or target.map_id != ctx.map.id:
+    if target is None or target.map_id != ctx.map_id:
         raise OpError("not_found", "target_id: no such card, step or chantier on this map", "target_id")
     comment = ctx.create(Comment, o.id, target_id=o.target_id, text=o.text, author_id=ctx.actor.id, ts=ctx.now)
     ctx.session.flush()

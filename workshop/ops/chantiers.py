@@ -164,7 +164,7 @@ def chantier_from_winners(ctx: Context, o: FromWinners) -> dict[str, Any]:
         if card.id in linked or card.visibility != "all" or not (card.text or "").strip():
             continue
         sheet = Chantier(
-            map_id=ctx.map.id,
+            map_id=ctx.map_id,
             workshop_id=ctx.map.workshop_id,
             title=_first_line(card.text),
             position=len(sheets) + len(created),

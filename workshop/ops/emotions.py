@@ -42,7 +42,7 @@ def emotion_set(ctx: Context, o: EmotionSet) -> dict[str, Any]:
     elif row is None:
         ctx.session.add(
             Emotion(
-                map_id=ctx.map.id,
+                map_id=ctx.map_id,
                 step_id=o.step_id,
                 participant_id=ctx.actor.id,
                 perspective=perspective,
@@ -52,7 +52,7 @@ def emotion_set(ctx: Context, o: EmotionSet) -> dict[str, Any]:
     else:
         row.score, row.perspective = o.score, perspective
     ctx.session.flush()
-    summary = views.emotion_summary(ctx.session, ctx.map.id, o.step_id)
+    summary = views.emotion_summary(ctx.session, ctx.map_id, o.step_id)
 
     def side_row(side: str) -> dict[str, Any]:
         return next(

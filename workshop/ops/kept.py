@@ -56,7 +56,7 @@ def keep_comments(ctx: Context, target_ids: Iterable[str]) -> list[dict[str, Any
     if not ids:
         return []
     rows = ctx.session.scalars(
-        select(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id.in_(ids)).order_by(Comment.ts)
+        select(Comment).where(Comment.map_id == ctx.map_id, Comment.target_id.in_(ids)).order_by(Comment.ts)
     )
     return [row_values(c) for c in rows]
 

@@ -29,7 +29,7 @@ class Restore(OpSchema):
 
 
 def _kept(ctx: Context, o: Restore, delete_type: str) -> dict[str, Any]:
-    entry = ctx.session.scalar(select(OpLog).where(OpLog.map_id == ctx.map.id, OpLog.op_id == o.delete_op_id))
+    entry = ctx.session.scalar(select(OpLog).where(OpLog.map_id == ctx.map_id, OpLog.op_id == o.delete_op_id))
     if entry is None or entry.type != delete_type or (entry.data or {}).get("id") != o.id:
         raise OpError("not_found", f"delete_op_id: no {delete_type} of this id on this map", "delete_op_id")
     kept = entry.data.get(KEPT)
@@ -111,7 +111,7 @@ def step_restore(ctx: Context, o: Restore) -> dict[str, Any]:
     comments += [revive(ctx, Comment, row) for row in kept.get("step_comments", [])]
     emotions = [revive(ctx, Emotion, row) for row in kept.get("emotions", [])]
     ctx.session.flush()
-    summary = views.emotion_summary(ctx.session, ctx.map.id, step.id)
+    summary = views.emotion_summary(ctx.session, ctx.map_id, step.id)
     return {
         "id": o.id,
         "step": shapes.step(step),

@@ -144,9 +144,9 @@ def step_move(ctx: Context, o: StepMove) -> dict[str, Any]:
 
 def _delete_cards(ctx: Context, *where: Any) -> list[str]:
     """Remove cards and the comments on them; answer the removed card ids."""
-    ids = list(ctx.session.scalars(select(Card.id).where(Card.map_id == ctx.map.id, *where)))
+    ids = list(ctx.session.scalars(select(Card.id).where(Card.map_id == ctx.map_id, *where)))
     if ids:
-        ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id.in_(ids)))
+        ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map_id, Comment.target_id.in_(ids)))
         ctx.session.execute(delete(Card).where(Card.id.in_(ids)))
     return ids
 
@@ -162,8 +162,8 @@ def step_delete(ctx: Context, o: ById) -> dict[str, Any]:
     }
     card_ids = _delete_cards(ctx, Card.step_id == step.id)
     # What hangs on the step goes with it: its emotion ratings (no foreign key holds them) and its comments.
-    ctx.session.execute(delete(Emotion).where(Emotion.map_id == ctx.map.id, Emotion.step_id == step.id))
-    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map.id, Comment.target_id == step.id))
+    ctx.session.execute(delete(Emotion).where(Emotion.map_id == ctx.map_id, Emotion.step_id == step.id))
+    ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map_id, Comment.target_id == step.id))
     ctx.session.delete(step)
     _renumber(_stage_steps(ctx, step.stage_id, exclude=step.id))
     return {"id": step.id, "card_ids": card_ids, KEPT: kept}
