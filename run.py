@@ -1,7 +1,9 @@
 """Start the Parcours server: `python run.py --host 127.0.0.1 --port 5000`.
 
 eventlet is the default async mode and must patch the standard library before anything
-else is imported; `--async-mode threading` runs without it.
+else is imported; `--async-mode threading` runs without it. `--async-mode gevent` (optional:
+`pip install -e '.[gevent]'`) patches with gevent instead, serves with gevent's WSGI server and
+WebSocket through simple-websocket; psycopg notices gevent's patching and waits cooperatively.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
     parser.add_argument(
-        "--async-mode", choices=("eventlet", "threading"), default=os.environ.get("PARCOURS_ASYNC_MODE", "eventlet")
+        "--async-mode",
+        choices=("eventlet", "threading", "gevent"),
+        default=os.environ.get("PARCOURS_ASYNC_MODE", "eventlet"),
     )
     return parser.parse_args()
 
@@ -33,6 +37,10 @@ if ARGS.async_mode == "eventlet":
     # psycopg's C wait function polls outside the event loop (psycopg recognises gevent's patching,
     # not eventlet's): under eventlet it must wait through the patched select, a green wait.
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+elif ARGS.async_mode == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()  # psycopg sees it and waits through gevent's select, cooperatively
 
 import logging  # noqa: E402
 
@@ -54,6 +62,8 @@ def main() -> None:
     print(f"Parcours on {base}", flush=True)
     if ARGS.async_mode == "eventlet":
         serve_eventlet(app)
+    elif ARGS.async_mode == "gevent":
+        serve_gevent(app)
     else:
         serve_threading(app)
 
@@ -70,6 +80,17 @@ def serve_eventlet(app) -> None:  # noqa: ANN001
     listener = eventlet.listen((ARGS.host, ARGS.port))
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted sockets
     eventlet.wsgi.server(listener, app, log_output=False)
+
+
+def serve_gevent(app) -> None:  # noqa: ANN001
+    import socket
+
+    from gevent.pywsgi import WSGIServer
+
+    server = WSGIServer((ARGS.host, ARGS.port), app, log=None)  # no access log, as the other two
+    server.init_socket()
+    server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted sockets
+    server.serve_forever()
 
 
 def serve_threading(app) -> None:  # noqa: ANN001

@@ -162,7 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--processes", type=int, default=3)
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
+    parser.add_argument("--async-mode", choices=("eventlet", "threading", "gevent"), default="eventlet")
     args = parser.parse_args()
     db = os.environ.get("DATABASE_URL") or DEFAULT_DB
     if db.startswith("sqlite"):

@@ -1,10 +1,11 @@
 """Run blocking work (PDF rendering) off the event loop.
 
-The one place besides run.py that knows about eventlet. `run_blocking` hands a call to eventlet's
-native thread pool (under threading the calling thread is already a real thread). `in_subprocess`
-goes further for CPU-bound work: the call runs in another Python process, so it competes with the
-boards neither for the event loop nor for the GIL; the caller only waits on the worker's pipe, which
-is green under eventlet (its subprocess and select are patched) and a plain wait in a real thread.
+The one place besides run.py that knows about eventlet and gevent. `run_blocking` hands a call to
+eventlet's (or gevent's) native thread pool (under threading the calling thread is already a real
+thread). `in_subprocess` goes further for CPU-bound work: the call runs in another Python process, so
+it competes with the boards neither for the event loop nor for the GIL; the caller only waits on the
+worker's pipe, which is green under eventlet and gevent (both patch subprocess and select) and a plain
+wait in a real thread.
 
 That process is a warm worker: started on first use, reused for every call (Python, the app and
 WeasyPrint are imported once, not per export), replaced when it dies, overruns its timeout or grows
@@ -37,11 +38,20 @@ def _eventlet_running() -> bool:
     return bool(patcher and patcher.is_monkey_patched("thread"))
 
 
+def _gevent_running() -> bool:
+    monkey = sys.modules.get("gevent.monkey")
+    return bool(monkey and monkey.is_module_patched("thread"))
+
+
 def run_blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if _eventlet_running():
         from eventlet import tpool
 
         return tpool.execute(fn, *args, **kwargs)
+    if _gevent_running():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args, kwargs)
     return fn(*args, **kwargs)
 
 
@@ -121,7 +131,7 @@ class Worker:
 
 
 _worker = Worker()
-_turn = threading.Lock()  # green under eventlet
+_turn = threading.Lock()  # green under eventlet and gevent
 _waiting = 0
 _count_lock = threading.Lock()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import threading
 import uuid
@@ -9,6 +10,7 @@ import uuid
 import pytest
 import requests
 
+from ..conftest import need
 from ..server import Server
 from .client import LiveClient, comparable
 
@@ -118,8 +120,10 @@ def run_workshop(servers: list[Server]) -> None:
             client.close()
 
 
-@pytest.mark.parametrize("async_mode", ["eventlet", "threading"])
+@pytest.mark.parametrize("async_mode", ["eventlet", "threading", "gevent"])
 def test_ten_participants_edit_at_once_and_all_end_with_the_servers_board(tmp_path, async_mode):
+    if async_mode == "gevent":  # optional mode (pyproject's `gevent` extra, which `test` includes)
+        need(importlib.util.find_spec("gevent") is not None, "gevent not installed (pip install -e '.[gevent]')")
     server = Server(
         f"sqlite:///{tmp_path / 'live.db'}", async_mode=async_mode, log_path=tmp_path / "server.log"
     ).start()
