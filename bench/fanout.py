@@ -2,15 +2,23 @@
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python bench/fanout.py --boards 10 30 --dbs sqlite postgres --modes eventlet threading
+    .venv/bin/python bench/fanout.py --boards 30 --cluster 2 --dbs postgres    # + 2 processes behind HAProxy
+    .venv/bin/python bench/fanout.py --boards 30 --dbs sqlite --soak 3 --seconds 100   # the database ages
 
-For each async mode and each B, runs the same load against a bare Flask-SocketIO relay (bench/relay.py,
-in memory) and against Parcours (`run.py`) on each database, all started by this script on free ports.
-The load generator is one asyncio process (python-socketio's AsyncClient over WebSocket) on the same
-machine. Reports, over a measured window after a warm-up:
+For each async mode (eventlet, threading, gevent) and each B, runs the same load against a bare
+Flask-SocketIO relay (bench/relay.py, in memory) and against Parcours (`run.py`) on each database, all
+started by this script on free ports. `--cluster N` adds N `run.py` processes on PostgreSQL + Redis behind
+HAProxy, started with deploy/cluster.py, the clients' WebSockets going through HAProxy (without `--dbs`,
+only the relay and the cluster run). The load generator is one asyncio process (python-socketio's
+AsyncClient over WebSocket) on the same machine. Reports, over a measured window after a warm-up:
 - delivered: events received / (ops acknowledged × 10 members of the room);
 - fan-out p50/p99: from sending an op to its event reaching each member (every delivery counts);
 - ack timeouts and refusals (`rate_limited`);
-- server CPU: the server process's user+system time over the window (% of one core) and per op.
+- server CPU: the server processes' user+system time over the window (% of one core) and per op; for a
+  cluster, summed over its processes and HAProxy.
+`--soak ROUNDS` keeps one server (or cluster) per database for ROUNDS windows of the same load; before
+each window, 5 more boards × 10 write as many ops as the measured boards do in a window (the database
+ages, the measured load does not); each round reports CPU per op, p99 and the servers' RSS.
 Machines are shared: compare the rows of one run (ratios to the relay), never across runs.
 """
 
@@ -25,20 +33,29 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from deploy.cluster import DEFAULT_MQ, Cluster  # noqa: E402
 from tests.server import Server, free_port  # noqa: E402
 
 PEOPLE = 10
 PERIOD = 2.0
-# The bench stands in front of the server like a reverse proxy, so that each board has its own address.
+HISTORY_BOARDS = 5  # boards of history written before each soak round
+# The bench stands in front of the server like a reverse proxy, so that each board has its own address;
+# in front of a cluster there is HAProxy too, which appends the bench's address (`option forwardfor`).
 BENCH_ENV = {"PARCOURS_TRUSTED_PROXIES": "1"}
+CLUSTER_ENV = {"PARCOURS_TRUSTED_PROXIES": "2", "PARCOURS_DEMO": "0"}
 PG_ADMIN = os.environ.get("PARCOURS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MQ_URL = os.environ.get("MESSAGE_QUEUE_URL") or DEFAULT_MQ
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -48,13 +65,35 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+@dataclass
+class Target:
+    """What the load runs against: one address, the processes whose CPU counts, how to stop them."""
+
+    url: str
+    pids: list[int]
+    rss_pids: list[int]  # the servers (HAProxy aside)
+    boards: Callable[[int, int], list[dict[str, Any]]]  # (count, first index) -> boards ready to load
 
 
 class Relay:
-    """bench/relay.py as a child process, with the same interface as tests.server.Server."""
+    """bench/relay.py as a child process."""
 
     def __init__(self, mode: str):
         self.port, self.mode, self.proc = free_port(), mode, None
@@ -64,8 +103,6 @@ class Relay:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Relay:
-        import requests
-
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "relay.py"), "--port", str(self.port), "--async-mode", self.mode],
             stdout=subprocess.DEVNULL,
@@ -96,7 +133,8 @@ class Load:
         self.measuring = False
         self.ready = 0  # members connected, joined, holding their card: the window starts after all
 
-    async def member(self, board: dict[str, Any], token: str | None) -> None:
+    async def connect(self, board: dict[str, Any], token: str | None) -> tuple[socketio.AsyncClient, str | None]:
+        """A member connected and in its board's room, with a card of its own (Parcours only)."""
         sio = socketio.AsyncClient(reconnection=False)
 
         async def on_event(event: dict[str, Any]) -> None:
@@ -109,19 +147,31 @@ class Load:
         await sio.connect(self.url, auth={"token": token} if token else None, transports=["websocket"], wait_timeout=30)
         while not (await sio.call("join", {"map_id": board["map_id"]}, timeout=60)).get("ok"):
             await asyncio.sleep(1)  # refused while the server is busy: the same join a little later
-        card = None
-        if token:  # Parcours: a card of one's own to edit (the same op until acknowledged)
-            op = {
-                "map_id": board["map_id"],
-                "op_id": str(uuid.uuid4()),
-                "type": "card.add",
-                "lane_id": board["lane"],
-                "step_id": board["step"],
-                "text": "ma carte",
-            }
-            while card is None:
+        card = await self.add_card(sio, board) if token else None
+        return sio, card
+
+    @staticmethod
+    async def add_card(sio: socketio.AsyncClient, board: dict[str, Any]) -> str:
+        """A new card, the same op sent again until acknowledged (as clients do)."""
+        op = {
+            "map_id": board["map_id"],
+            "op_id": str(uuid.uuid4()),
+            "type": "card.add",
+            "lane_id": board["lane"],
+            "step_id": board["step"],
+            "text": "ma carte",
+        }
+        while True:
+            try:
                 ack = await sio.call("op", op, timeout=60)
-                card = ack["data"]["id"] if ack.get("ok") else await asyncio.sleep(0.5)
+            except socketio.exceptions.TimeoutError:
+                continue
+            if ack.get("ok"):
+                return ack["data"]["id"]
+            await asyncio.sleep(0.5)
+
+    async def member(self, board: dict[str, Any], token: str | None) -> None:
+        sio, card = await self.connect(board, token)
         self.ready += 1
         await asyncio.sleep(random.random() * PERIOD)
         n = 0
@@ -152,7 +202,7 @@ class Load:
         await asyncio.sleep(10)  # late events still count (a saturated server answers late)
         await sio.disconnect()
 
-    async def run(self, pid: int, warmup: float, seconds: float) -> dict[str, Any]:
+    async def run(self, pids: list[int], warmup: float, seconds: float) -> dict[str, Any]:
         members = sum(len(b["tokens"]) for b in self.boards)
         self.stop = float("inf")
         tasks = [asyncio.create_task(self.member(b, t)) for b in self.boards for t in b["tokens"]]
@@ -160,12 +210,11 @@ class Load:
             await asyncio.sleep(0.2)
         self.stop = time.perf_counter() + warmup + seconds
         await asyncio.sleep(warmup)
-        self.measuring, cpu0, t0 = True, cpu_seconds(pid), time.perf_counter()
+        self.measuring, cpu0, t0 = True, cpu_seconds(pids), time.perf_counter()
         await asyncio.sleep(seconds)
-        self.measuring, cpu1, t1 = False, cpu_seconds(pid), time.perf_counter()
+        self.measuring, cpu1, t1 = False, cpu_seconds(pids), time.perf_counter()
         await asyncio.gather(*tasks)
         ops = len(self.acked)
-        acked = set(self.acked)
         expected = ops * PEOPLE
         return {
             "ops": ops,
@@ -176,38 +225,66 @@ class Load:
             "refused": self.refused,
             "cpu": 100 * (cpu1 - cpu0) / (t1 - t0),
             "cpu_ms_op": 1000 * (cpu1 - cpu0) / ops if ops else float("nan"),
-            "_acked": len(acked),
         }
 
+    async def history(self, ops_each: int) -> None:
+        """Each member writes `ops_each` ops back to back (a card, then an edit of it, and again), each
+        sent again until acknowledged: what the same boards would leave in the database, written fast."""
 
-def parcours_boards(server: Server, count: int) -> list[dict[str, Any]]:
+        async def write(board: dict[str, Any], token: str) -> None:
+            sio, card = await self.connect(board, token)
+            for n in range(1, ops_each):
+                if n % 2 == 0:
+                    card = await self.add_card(sio, board)
+                    continue
+                op = {"map_id": board["map_id"], "op_id": str(uuid.uuid4()), "type": "card.update", "id": card}
+                op["text"] = f"version {n}"
+                while True:
+                    try:
+                        if (await sio.call("op", op, timeout=60)).get("ok"):
+                            break
+                    except socketio.exceptions.TimeoutError:
+                        continue
+                    await asyncio.sleep(0.5)
+            await sio.disconnect()
+
+        await asyncio.gather(*(write(b, t) for b in self.boards for t in b["tokens"]))
+
+
+def parcours_boards(url: str, count: int, first: int = 0) -> list[dict[str, Any]]:
+    """`count` new workshops of 10 participants each; board i's people come from an address of their
+    own (the server trusts the bench as a proxy, see BENCH_ENV): the per-address throttles on creating
+    and joining are issue #8's, not this bench's."""
     boards = []
-    for b in range(count):
-        # Each board's people come from an address of their own (the server trusts one proxy, see
-        # BENCH_ENV): the per-address throttles on creating and joining are issue #8's, not this bench's.
-        office = {"X-Forwarded-For": f"10.77.{b // 250}.{b % 250 + 1}"}
-        ws = server.api(
-            "POST", "/api/workshops", json={"title": f"Atelier {b}", "map_type": "journey"}, headers=dict(office)
-        ).json()
-        snap = server.api("GET", f"/api/maps/{ws['map']['id']}", ws["facilitator_token"]).json()
-        tokens = [
-            server.api(
-                "POST", "/api/join", json={"code": ws["join_code"], "name": f"P{i}"}, headers=dict(office)
-            ).json()["token"]
-            for i in range(PEOPLE)
-        ]
-        boards.append(
-            {
-                "map_id": ws["map"]["id"],
-                "lane": snap["lanes"][0]["id"],
-                "step": snap["steps"][0]["id"],
-                "tokens": tokens,
-            }
-        )
+    with requests.Session() as http:
+
+        def call(office: str, method: str, path: str, token: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            headers = {"X-Forwarded-For": office, **({"Authorization": f"Bearer {token}"} if token else {})}
+            res = http.request(method, f"{url}{path}", headers=headers, timeout=60, **kwargs)
+            if not res.ok:
+                raise RuntimeError(f"setup: {method} {path} answered {res.status_code}: {res.text[:300]}")
+            return res.json()
+
+        for b in range(first, first + count):
+            office = f"10.77.{b // 250}.{b % 250 + 1}"
+            ws = call(office, "POST", "/api/workshops", json={"title": f"Atelier {b}", "map_type": "journey"})
+            snap = call(office, "GET", f"/api/maps/{ws['map']['id']}", ws["facilitator_token"])
+            tokens = [
+                call(office, "POST", "/api/join", json={"code": ws["join_code"], "name": f"P{i}"})["token"]
+                for i in range(PEOPLE)
+            ]
+            boards.append(
+                {
+                    "map_id": ws["map"]["id"],
+                    "lane": snap["lanes"][0]["id"],
+                    "step": snap["steps"][0]["id"],
+                    "tokens": tokens,
+                }
+            )
     return boards
 
 
-def pg_database() -> tuple[str, Any]:
+def pg_database() -> tuple[str, Callable[[], None]]:
     import psycopg
 
     name = f"parcours_bench_{uuid.uuid4().hex[:8]}"
@@ -222,68 +299,147 @@ def pg_database() -> tuple[str, Any]:
     return f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", drop
 
 
-def measure(
-    kind: str, mode: str, boards: int, warmup: float, seconds: float, root: Path | None = None
-) -> dict[str, Any]:
-    """One row; `root` runs another checkout's run.py (e.g. main, to compare before and after)."""
+@contextmanager
+def started(kind: str, mode: str, root: Path | None = None) -> Iterator[Target]:
+    """A running server: "relay", "sqlite", "postgres" or "cluster:N"; `root` runs another
+    checkout's run.py (e.g. main, to compare before and after)."""
     import tests.server
 
     tests.server.ROOT = root or ROOT  # Server.start() runs ROOT/run.py
     with tempfile.TemporaryDirectory() as tmp:
-        drop = None
-        if kind == "relay":
-            server: Any = Relay(mode).start()
-            plan = [{"map_id": f"m{b}", "tokens": [None] * PEOPLE} for b in range(boards)]
-        else:
-            url = f"sqlite:///{tmp}/bench.db" if kind == "sqlite" else None
-            if url is None:
-                url, drop = pg_database()
-            server = Server(url, async_mode=mode, env=BENCH_ENV, log_path=Path(tmp) / "server.log").start(timeout=180)
-            plan = parcours_boards(server, boards)
+        cleanups: list[Callable[[], None]] = []
         try:
-            return asyncio.run(Load(server.url, plan).run(server.proc.pid, warmup, seconds))
+            if kind == "relay":
+                relay = Relay(mode).start()
+                cleanups.append(relay.stop)
+
+                def relay_boards(count: int, first: int = 0) -> list[dict[str, Any]]:
+                    return [{"map_id": f"m{b}", "tokens": [None] * PEOPLE} for b in range(first, first + count)]
+
+                yield Target(relay.url, [relay.proc.pid], [relay.proc.pid], relay_boards)
+            elif kind.startswith("cluster:"):
+                url, drop = pg_database()
+                cleanups.append(drop)
+                cluster = Cluster(
+                    int(kind.split(":")[1]),
+                    free_port(),
+                    url,
+                    MQ_URL,
+                    channel=f"parcours-bench-{uuid.uuid4().hex[:8]}",  # apart from any other cluster on this Redis
+                    async_mode=mode,
+                    log_dir=Path(tmp),
+                    extra_env=CLUSTER_ENV,
+                )
+                cleanups.append(cluster.stop)
+                cluster.start()
+                servers = [p.pid for p in cluster.procs]
+                yield Target(
+                    cluster.url,
+                    [*servers, cluster.haproxy.pid],
+                    servers,
+                    lambda count, first=0: parcours_boards(cluster.url, count, first),
+                )
+            else:
+                url = f"sqlite:///{tmp}/bench.db" if kind == "sqlite" else None
+                if url is None:
+                    url, drop = pg_database()
+                    cleanups.append(drop)
+                server = Server(url, async_mode=mode, env=BENCH_ENV, log_path=Path(tmp) / "server.log")
+                cleanups.append(server.stop)
+                server.start(timeout=180)
+                yield Target(
+                    server.url,
+                    [server.proc.pid],
+                    [server.proc.pid],
+                    lambda count, first=0: parcours_boards(server.url, count, first),
+                )
         finally:
-            server.stop()
-            if drop:
-                drop()
+            for cleanup in reversed(cleanups):  # stop the servers, then drop their database
+                cleanup()
+
+
+def measure(target: Target, boards: int, warmup: float, seconds: float) -> dict[str, Any]:
+    r = asyncio.run(Load(target.url, target.boards(boards, 0)).run(target.pids, warmup, seconds))
+    r["rss"] = rss_mb(target.rss_pids)
+    return r
+
+
+def soak(target: Target, boards: int, rounds: int, warmup: float, seconds: float) -> Iterator[dict[str, Any]]:
+    """The same boards measured `rounds` times; before each round, HISTORY_BOARDS new boards write as
+    many ops as the measured ones send in a window."""
+    plan = target.boards(boards, 0)
+    for n in range(rounds):
+        history = target.boards(HISTORY_BOARDS, 1000 + n * HISTORY_BOARDS)
+        asyncio.run(Load(target.url, history).history(int(seconds / PERIOD)))
+        r = asyncio.run(Load(target.url, plan).run(target.pids, warmup, seconds))
+        r["rss"] = rss_mb(target.rss_pids)
+        r["round"] = n + 1
+        yield r
+
+
+def name_of(kind: str) -> str:
+    if kind == "relay":
+        return "bare Flask-SocketIO relay"
+    if kind.startswith("cluster:"):
+        return f"Parcours, {kind.split(':')[1]} processes + HAProxy, postgres + Redis"
+    return f"Parcours, {kind}"
 
 
 def row(name: str, mode: str, boards: int, r: dict[str, Any], ratio: float) -> None:
+    soak = f"| {r['round']} " if "round" in r else ""
     print(
-        f"| {name} | {mode} | {boards} | {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
+        f"| {name} | {mode} | {boards} {soak}| {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
         f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
-        f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} |",
+        f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} | {r['rss']:.0f} |",
         flush=True,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--boards", type=int, nargs="+", default=[10, 30])
-    parser.add_argument("--dbs", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--modes", nargs="+", default=["eventlet", "threading"])
+    parser.add_argument("--dbs", nargs="+", choices=("sqlite", "postgres"), help="default: both, none with --cluster")
+    parser.add_argument(
+        "--modes", nargs="+", choices=("eventlet", "threading", "gevent"), default=["eventlet", "threading"]
+    )
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--compare", type=Path, help="another checkout (e.g. main) measured in the same run, SQLite")
-    args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
-    print(
-        "| server | mode | boards × 10 | ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
-        "| server CPU | CPU per op (ms) | × relay |"
+    parser.add_argument(
+        "--cluster", type=int, metavar="N", help="also N processes on PostgreSQL + Redis behind HAProxy"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    parser.add_argument("--soak", type=int, metavar="ROUNDS", help="ROUNDS windows per server, the database aging")
+    args = parser.parse_args()
+    kinds = list(args.dbs or ([] if args.cluster else ["sqlite", "postgres"]))
+    if args.cluster:
+        kinds.append(f"cluster:{args.cluster}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    soak_column = "| round " if args.soak else ""
+    print(
+        f"| server | mode | boards × 10 {soak_column}| ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
+        "| server CPU | CPU per op (ms) | × relay | RSS (MB) |"
+    )
+    print("|---|---|---" + ("|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|")
     for mode in args.modes:
         for boards in args.boards:
-            relay_cost = None
-            for kind in ["relay", *args.dbs]:
-                r = measure(kind, mode, boards, args.warmup, args.seconds)
-                if kind == "relay":
-                    relay_cost = r["cpu_ms_op"]
-                ratio = r["cpu_ms_op"] / relay_cost if relay_cost else float("nan")
-                name = "bare Flask-SocketIO relay" if kind == "relay" else f"Parcours, {kind}"
-                row(name, mode, boards, r, ratio)
-            if args.compare:
-                r = measure("sqlite", mode, boards, args.warmup, args.seconds, args.compare.resolve())
+            with started("relay", mode) as target:
+                r = measure(target, boards, args.warmup, args.seconds)
+            relay_cost = r["cpu_ms_op"]
+            if args.soak:
+                r["round"] = "–"
+            row(name_of("relay"), mode, boards, r, 1.0)
+            for kind in kinds:
+                with started(kind, mode) as target:
+                    results = (
+                        soak(target, boards, args.soak, args.warmup, args.seconds)
+                        if args.soak
+                        else [measure(target, boards, args.warmup, args.seconds)]
+                    )
+                    for r in results:
+                        row(name_of(kind), mode, boards, r, r["cpu_ms_op"] / relay_cost)
+            if args.compare and not args.soak:
+                with started("sqlite", mode, args.compare.resolve()) as target:
+                    r = measure(target, boards, args.warmup, args.seconds)
                 row(f"{args.compare.name}, sqlite", mode, boards, r, r["cpu_ms_op"] / relay_cost)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 

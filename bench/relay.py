@@ -1,6 +1,6 @@
 """The yardstick: a bare Flask-SocketIO relay with the same wire shape as Parcours, in memory.
 
-    python bench/relay.py --port 5001 [--async-mode eventlet|threading]
+    python bench/relay.py --port 5001 [--async-mode eventlet|threading|gevent]
 
 `join` enters a room; `op` gets a seq, is emitted to the room as an `event` and acked. No database,
 no validation: what Flask-SocketIO itself costs, for bench/fanout.py to compare against.
@@ -14,12 +14,16 @@ import sys
 parser = argparse.ArgumentParser()
 parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--port", type=int, required=True)
-parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
+parser.add_argument("--async-mode", choices=("eventlet", "threading", "gevent"), default="eventlet")
 ARGS = parser.parse_args()
 if ARGS.async_mode == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+elif ARGS.async_mode == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
 
 import threading  # noqa: E402
 
@@ -67,6 +71,15 @@ if __name__ == "__main__":
         listener = eventlet.listen((ARGS.host, ARGS.port))
         listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         eventlet.wsgi.server(listener, app, log_output=False)
+    elif ARGS.async_mode == "gevent":  # as run.py serves it
+        import socket
+
+        from gevent.pywsgi import WSGIServer
+
+        server = WSGIServer((ARGS.host, ARGS.port), app, log=None)
+        server.init_socket()
+        server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        server.serve_forever()
     else:
         from werkzeug.serving import WSGIRequestHandler
 

@@ -93,6 +93,9 @@ class Cluster:
             "MESSAGE_QUEUE_URL": mq_url,
             "PARCOURS_MQ_CHANNEL": channel,
             "PARCOURS_ASYNC_MODE": async_mode,
+            # HAProxy appends the client's address to X-Forwarded-For (`option forwardfor`): without
+            # this every person would share HAProxy's address, and its per-address throttles.
+            "PARCOURS_TRUSTED_PROXIES": os.environ.get("PARCOURS_TRUSTED_PROXIES") or "1",
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),
         }
