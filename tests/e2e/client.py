@@ -68,8 +68,10 @@ class LiveClient:
         if self.store is not None and event["map_id"] == self.map_id:
             self.store.receive(event)
 
-    def connect(self) -> LiveClient:
-        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+    def connect(self, transports: tuple[str, ...] = ("websocket",)) -> LiveClient:
+        """WebSocket only by default; ("polling",) or ("polling", "websocket") as a browser that starts
+        with long-polling (then upgrades)."""
+        self.sio.connect(self.url, auth={"token": self.token}, transports=list(transports), wait_timeout=10)
         self.join()
         return self
 

@@ -4,6 +4,7 @@ python-socketio clients that resend the same op_id until acknowledged, as the br
 
 from __future__ import annotations
 
+import http.cookiejar
 import shutil
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+import socketio
 
 from deploy.cluster import HAPROXY, Cluster
 
@@ -124,6 +126,59 @@ def test_a_process_killed_behind_haproxy_leaves_no_acknowledged_op_lost_or_dupli
             t.join(180)
         assert not any(t.is_alive() for t in threads), "a client never got its ops acknowledged"
         assert_no_acknowledged_op_lost_or_duplicated(cluster.url, ws, [a for per in acks for a in per], clients, start)
+    finally:
+        for c in clients:
+            c.close()
+        cluster.stop()
+
+
+def test_long_polling_clients_stay_on_their_process_through_haproxy_by_its_cookie(tmp_path, pg_url):
+    """A browser that starts with long-polling sends many HTTP requests per Socket.IO session, each
+    balanced anew by HAProxy: only the process that made the session knows its sid (the others answer
+    400). HAProxy's cookie keeps them on it; without the cookie, round robin breaks the session."""
+    need_cluster_tools()
+    cluster = Cluster(
+        3, free_port(), pg_url, REDIS_URL, channel=f"parcours-test-{uuid.uuid4().hex[:8]}", log_dir=tmp_path
+    )
+    cluster.start()
+    clients: list[LiveClient] = []
+    try:
+        ws, people, snap = open_workshop(cluster.url, 3)
+        map_id = ws["map"]["id"]
+        polling = LiveClient(cluster.url, people[0]["token"], map_id).connect(("polling",))
+        upgrading = LiveClient(cluster.url, people[1]["token"], map_id).connect(("polling", "websocket"))
+        writer = LiveClient(cluster.url, people[2]["token"], map_id).connect()
+        clients = [polling, upgrading, writer]
+        dropped: list[str] = []
+        for name, client in (("polling", polling), ("upgrading", upgrading)):
+            client.sio.on("disconnect", lambda *_, name=name: dropped.append(name))
+        sids = [c.sio.get_sid() for c in clients]
+        nodes = [c.sio.eio.http.cookies.get("PARCOURS_NODE") for c in (polling, upgrading)]
+        assert all(nodes), "HAProxy set no stickiness cookie"
+        assert upgrading.sio.transport() == "websocket", "the upgrade did not reach the session's process"
+        start = snap["seq"]
+        acks: list[dict[str, Any]] = []
+        # Dozens of polling requests each way: ops sent by the polling client, events from the others.
+        for i in range(15):
+            for client in clients:
+                acks.append(
+                    client.send("card.add", lane_id=snap["lanes"][0]["id"], step_id=snap["steps"][0]["id"], text=f"{i}")
+                )
+        assert all(a["ok"] for a in acks), [a for a in acks if not a["ok"]][:3]
+        for client in clients:
+            client.wait_for_seq(start + len(acks))
+            assert sorted(client.store.received) == list(range(start + 1, start + len(acks) + 1))
+        assert not dropped, f"{dropped} lost its session"
+        assert [c.sio.get_sid() for c in clients] == sids, "a client had to connect again"
+        assert [c.sio.eio.http.cookies.get("PARCOURS_NODE") for c in (polling, upgrading)] == nodes
+
+        # The same polling client without cookies: its requests go round the three processes.
+        cookieless = requests.Session()
+        cookieless.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        sio = socketio.Client(reconnection=False, http_session=cookieless)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            sio.connect(cluster.url, auth={"token": people[0]["token"]}, transports=["polling"], wait_timeout=10)
+        sio.disconnect()
     finally:
         for c in clients:
             c.close()
