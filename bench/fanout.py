@@ -227,9 +227,10 @@ class Load:
             "cpu_ms_op": 1000 * (cpu1 - cpu0) / ops if ops else float("nan"),
         }
 
-    async def history(self, ops_each: int) -> None:
+    async def history(self, ops_each: int) -> int:
         """Each member writes `ops_each` ops back to back (a card, then an edit of it, and again), each
-        sent again until acknowledged: what the same boards would leave in the database, written fast."""
+        sent again until acknowledged: what the same boards would leave in the database, written fast.
+        Returns the ops written."""
 
         async def write(board: dict[str, Any], token: str) -> None:
             sio, card = await self.connect(board, token)
@@ -249,6 +250,7 @@ class Load:
             await sio.disconnect()
 
         await asyncio.gather(*(write(b, t) for b in self.boards for t in b["tokens"]))
+        return ops_each * sum(len(b["tokens"]) for b in self.boards)
 
 
 def parcours_boards(url: str, count: int, first: int = 0) -> list[dict[str, Any]]:
@@ -367,13 +369,13 @@ def measure(target: Target, boards: int, warmup: float, seconds: float) -> dict[
 def soak(target: Target, boards: int, rounds: int, warmup: float, seconds: float) -> Iterator[dict[str, Any]]:
     """The same boards measured `rounds` times; before each round, HISTORY_BOARDS new boards write as
     many ops as the measured ones send in a window."""
-    plan = target.boards(boards, 0)
+    plan, written = target.boards(boards, 0), 0
     for n in range(rounds):
         history = target.boards(HISTORY_BOARDS, 1000 + n * HISTORY_BOARDS)
-        asyncio.run(Load(target.url, history).history(int(seconds / PERIOD)))
+        written += asyncio.run(Load(target.url, history).history(int(seconds / PERIOD)))
         r = asyncio.run(Load(target.url, plan).run(target.pids, warmup, seconds))
         r["rss"] = rss_mb(target.rss_pids)
-        r["round"] = n + 1
+        r["round"] = f"{n + 1} | {written:,}"
         yield r
 
 
@@ -414,19 +416,19 @@ def main() -> None:
     if args.cluster:
         kinds.append(f"cluster:{args.cluster}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
-    soak_column = "| round " if args.soak else ""
+    soak_column = "| round | history ops " if args.soak else ""
     print(
         f"| server | mode | boards × 10 {soak_column}| ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
         "| server CPU | CPU per op (ms) | × relay | RSS (MB) |"
     )
-    print("|---|---|---" + ("|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---" + ("|---|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|")
     for mode in args.modes:
         for boards in args.boards:
             with started("relay", mode) as target:
                 r = measure(target, boards, args.warmup, args.seconds)
             relay_cost = r["cpu_ms_op"]
             if args.soak:
-                r["round"] = "–"
+                r["round"] = "– | –"
             row(name_of("relay"), mode, boards, r, 1.0)
             for kind in kinds:
                 with started(kind, mode) as target:
