@@ -15,7 +15,8 @@ AsyncClient over WebSocket) on the same machine. Reports, over a measured window
 - fan-out p50/p99: from sending an op to its event reaching each member (every delivery counts);
 - ack timeouts and refusals (`rate_limited`);
 - server CPU: the server processes' user+system time over the window (% of one core) and per op; for a
-  cluster, summed over its processes and HAProxy.
+  cluster, summed over its processes and HAProxy; RSS of the servers at the end of the window;
+- the load generator's own CPU over the window: near 100 % of its one core, its latencies are its own.
 `--soak ROUNDS` keeps one server (or cluster) per database for ROUNDS windows of the same load; before
 each window, 5 more boards × 10 write as many ops as the measured boards do in a window (the database
 ages, the measured load does not); each round reports CPU per op, p99 and the servers' RSS.
@@ -210,9 +211,9 @@ class Load:
             await asyncio.sleep(0.2)
         self.stop = time.perf_counter() + warmup + seconds
         await asyncio.sleep(warmup)
-        self.measuring, cpu0, t0 = True, cpu_seconds(pids), time.perf_counter()
+        self.measuring, cpu0, t0, own0 = True, cpu_seconds(pids), time.perf_counter(), time.process_time()
         await asyncio.sleep(seconds)
-        self.measuring, cpu1, t1 = False, cpu_seconds(pids), time.perf_counter()
+        self.measuring, cpu1, t1, own1 = False, cpu_seconds(pids), time.perf_counter(), time.process_time()
         await asyncio.gather(*tasks)
         ops = len(self.acked)
         expected = ops * PEOPLE
@@ -225,6 +226,8 @@ class Load:
             "refused": self.refused,
             "cpu": 100 * (cpu1 - cpu0) / (t1 - t0),
             "cpu_ms_op": 1000 * (cpu1 - cpu0) / ops if ops else float("nan"),
+            # Near 100 %, the load generator is the bottleneck: its latencies are its own queue.
+            "load_cpu": 100 * (own1 - own0) / (t1 - t0),
         }
 
     async def history(self, ops_each: int) -> int:
@@ -392,7 +395,7 @@ def row(name: str, mode: str, boards: int, r: dict[str, Any], ratio: float) -> N
     print(
         f"| {name} | {mode} | {boards} {soak}| {r['ops']} | {r['delivered']:.1f} % | {r['p50']:.1f} "
         f"| {r['p99']:.1f} | {r['timeouts']} | {r['refused']} | {r['cpu']:.0f} % "
-        f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} | {r['rss']:.0f} |",
+        f"| {r['cpu_ms_op']:.2f} | {ratio:.1f} | {r['rss']:.0f} | {r['load_cpu']:.0f} % |",
         flush=True,
     )
 
@@ -419,9 +422,9 @@ def main() -> None:
     soak_column = "| round | history ops " if args.soak else ""
     print(
         f"| server | mode | boards × 10 {soak_column}| ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
-        "| server CPU | CPU per op (ms) | × relay | RSS (MB) |"
+        "| server CPU | CPU per op (ms) | × relay | RSS (MB) | load generator CPU |"
     )
-    print("|---|---|---" + ("|---|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---" + ("|---|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|---|")
     for mode in args.modes:
         for boards in args.boards:
             with started("relay", mode) as target:
