@@ -208,6 +208,9 @@ class Load:
         self.stop = float("inf")
         tasks = [asyncio.create_task(self.member(b, t)) for b in self.boards for t in b["tokens"]]
         while self.ready < members:  # setup (connect, join, first card) is not what is measured
+            for task in tasks:
+                if task.done() and task.exception():  # a member that could not connect: stop, say why
+                    raise task.exception()
             await asyncio.sleep(0.2)
         self.stop = time.perf_counter() + warmup + seconds
         await asyncio.sleep(warmup)
@@ -358,6 +361,10 @@ def started(kind: str, mode: str, root: Path | None = None) -> Iterator[Target]:
                     [server.proc.pid],
                     lambda count, first=0: parcours_boards(server.url, count, first),
                 )
+        except BaseException:
+            for log in sorted(Path(tmp).glob("*.log")):  # the servers' words, before tmp goes away
+                print(f"--- {log.name} (last lines)", *log.read_text(errors="replace").splitlines()[-15:], sep="\n")
+            raise
         finally:
             for cleanup in reversed(cleanups):  # stop the servers, then drop their database
                 cleanup()
