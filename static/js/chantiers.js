@@ -12,6 +12,7 @@ import {updatedFields} from "./predict.js";
 import {renderMirror} from "./emotions.js";
 import {ExportMenu} from "./exports.js";
 import {buildSheetForm} from "./sheet-form.js";
+import {roleMay} from "./rights.js";
 
 function avatars(people) {
   return h("span", {class: "sheet-people"}, people.map((p) =>
@@ -53,7 +54,8 @@ export class Sheets {
   }
 
   get canWrite() { return this.board.may("chantier.update"); }
-  get isFacilitator() { return this.me.role === "facilitator"; }
+  /** Whether my role may send `type` at all (rights.js): which buttons a sheet offers. */
+  roleMay(type) { return roleMay(type, this.me.role); }
   sheets(view = this.view) { return (view && view.extra && view.extra.chantiers) || []; }
 
   // -- the dock and the drawer ------------------------------------------------------------------
@@ -191,7 +193,7 @@ export class Sheets {
     this.form = null;
     if (this.tab === "list") this.renderList(view);
     else if (this.tab === "matrix") this.renderMatrix(view);
-    else renderMirror(clear(this.body), view, {canRate: this.canWrite, perspective: this.me.perspective, me: this.me, token: this.identity.token,
+    else renderMirror(clear(this.body), view, {canRate: this.board.may("emotion.set"), perspective: this.me.perspective, me: this.me, token: this.identity.token,
                                                onRate: (step_id, score) => this.conn.send({type: "emotion.set", step_id, score})});
     if (key) this.body.querySelector(key)?.focus();
   }
@@ -239,7 +241,7 @@ export class Sheets {
       box.appendChild(h("section", {class: "selected-ideas"},
         h("h3", {}, t("card.selected"), ` · ${t("kind.idea")}`),
         // All retained ideas at once, in one op (the server skips any that got a sheet meanwhile).
-        this.isFacilitator ? h("button", {type: "button", class: "primary small", "data-action": "sheets-from-winners",
+        this.roleMay("chantier.from_winners") ? h("button", {type: "button", class: "primary small", "data-action": "sheets-from-winners",
           onclick: () => this.conn.send({type: "chantier.from_winners", card_ids: ideas.map((c) => c.id)})},
           t("facil.winners_make_all", {n: ideas.length})) : null,
         h("ul", {}, ideas.map((c) => h("li", {},

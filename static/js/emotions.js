@@ -4,6 +4,7 @@
 // mirror view shows both curves, one's own ratings, participation per silo and the resonance matrix.
 import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
+import {choosesSide} from "./rights.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SCORES = [-2, -1, 0, 1, 2];
@@ -84,7 +85,7 @@ export class EmotionLane {
   }
 
   canRate() {
-    return this.board.canWrite() && this.me.role !== "observer";
+    return this.board.may("emotion.set");
   }
 
   rate(stepId, score) {
@@ -214,7 +215,7 @@ export function renderMirror(box, view, options) {
   }
   box.appendChild(h("section", {class: "mirror-block"},
     h("h3", {}, t("mirror.mine")),
-    me && me.role === "facilitator" ? sideChooser(box, view, options)
+    me && choosesSide(me.role) ? sideChooser(box, view, options)
       : canRate ? h("p", {class: "hint"}, t("emo.as", {side: t(`perspective.${perspective || "customer"}`)}), " ", t("emo.clear_hint")) : null,
     rows));
 

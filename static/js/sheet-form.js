@@ -155,7 +155,7 @@ export function buildSheetForm(sheets, sheet) {
     return box(name, control ? control() : text(), {wide, hint});
   };
 
-  const del = sheets.isFacilitator ? h("button", {type: "button", class: "danger small", "data-action": "delete-sheet",
+  const del = sheets.roleMay("chantier.delete") ? h("button", {type: "button", class: "danger small", "data-action": "delete-sheet",
     onclick: async () => {
       const s = current();
       if (await confirmDialog(t("sheets.confirm_delete", {title: s.title || ""}))) {

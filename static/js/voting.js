@@ -7,6 +7,7 @@ import {excerpt} from "./text.js";
 import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
 import {offerSheetsFromWinners} from "./room.js";
+import {may, roleMay} from "./rights.js";
 
 const dots = (n) => "●".repeat(Math.max(0, Math.min(n, 20)));
 
@@ -22,8 +23,10 @@ export class VotingUI {
     this.slot = slot;
     this.board = board;
     this.readOnly = readOnly;
-    this.isFacilitator = me.role === "facilitator" && !readOnly;
-    this.canVote = !readOnly && me.role !== "observer";
+    // Who runs rounds (opens, closes, promotes; sees the turnout) and who votes: the roles of those ops
+    // (rights.js). The present page does neither.
+    this.runsRounds = !readOnly && roleMay("round.open", me.role);
+    this.canVote = !readOnly && roleMay("vote.cast", me.role);
     this.dismissed = new Set();   // round ids whose results panel is folded (closed by hand, or closed before we came)
     this.seenOpen = new Set();    // round ids this page saw open: their results pop up when they close
     this.shownResults = null;
@@ -33,7 +36,7 @@ export class VotingUI {
     this.status = h("div", {class: "vote-status", "data-testid": "vote-status", hidden: true});
     this.actions = h("div", {class: "vote-actions"});
     slot.append(this.status, this.actions);
-    if (this.isFacilitator) {
+    if (this.runsRounds) {
       this.openBtn = h("button", {class: "tool vote-open", "data-action": "open-round", "data-testid": "open-round",
                                   "aria-haspopup": "dialog"}, `● ${t("vote.open")}`);
       this.closeBtn = h("button", {class: "tool vote-close", "data-action": "close-round", "data-testid": "close-round", hidden: true},
@@ -94,7 +97,7 @@ export class VotingUI {
     const round = view && currentRound(view);
     if (!round || !targetId || !this.canVote) return;
     if (!round.open) { toast(t("error.round_closed"), "error"); return; }
-    if (view.map.locked && !this.isFacilitator) { toast(t("error.locked"), "error"); return; }
+    if (!may("vote.cast", this.me.role, view.map)) { toast(t("error.locked"), "error"); return; }
     const mine = myDots(view, round.id);
     const on = mine.per.get(targetId) || 0;
     if (kind === "cast") {
@@ -194,7 +197,7 @@ export class VotingUI {
   }
 
   renderStatus(view, round) {
-    if (this.isFacilitator) {
+    if (this.runsRounds) {
       this.openBtn.hidden = !!(round && round.open);
       this.closeBtn.hidden = !(round && round.open);
     }
@@ -212,14 +215,14 @@ export class VotingUI {
     if (round.secret) this.status.append(h("span", {class: "chip chip-secret", title: t("vote.secret_hint")}, t("vote.secret_short")));
     const used = round.budget - left;
     // The facilitator may vote too; its dots show once it has used one (the bar stays short otherwise).
-    if (this.canVote && (!this.isFacilitator || used > 0)) {
+    if (this.canVote && (!this.runsRounds || used > 0)) {
       this.status.append(h("span", {class: `dots-left${left === 0 ? " none" : ""}`, "data-testid": "dots-left",
                                     "data-remaining": String(left), title: t("vote.dots_left_hint", {n: round.budget})},
         h("span", {class: "dots-used", "aria-hidden": "true"}, dots(used)),
         h("span", {class: "dots-free", "aria-hidden": "true"}, "○".repeat(Math.min(left, 20))),
         " ", t("vote.dots_left", {n: left})));
     }
-    if (this.isFacilitator) {
+    if (this.runsRounds) {
       const people = [...view.online].map((id) => view.participants.get(id))
         .filter((p) => p && p.role === "participant").length;
       const voters = round.voters ?? null;
@@ -237,8 +240,7 @@ export class VotingUI {
       const shown = totals(round);
       const mine = myDots(view, round.id);
       const left = dotsLeft(view, round);
-      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator)
-        && (view.map.phase !== "closed" || this.isFacilitator);  // a closed workshop is read-only
+      const canCast = round.open && this.canVote && may("vote.cast", this.me.role, view.map);  // not locked, not closed
       const cap = round.max_per_item || round.budget;
       for (const item of this.items(view, round)) {
         const host = this.hostFor(round.target, item.id);
@@ -305,7 +307,7 @@ export class VotingUI {
     this.panel.hidden = !show;
     if (!show) { this.shownResults = null; return; }
     const labels = round.results.map((r) => this.labelOf(view, round, r.target_id));
-    const key = JSON.stringify([round, labels, this.isFacilitator]);
+    const key = JSON.stringify([round, labels, this.runsRounds]);
     if (key === this.shownResults) return;
     this.shownResults = key;
     const max = Math.max(1, ...round.results.map((r) => r.votes));
@@ -330,7 +332,7 @@ export class VotingUI {
         voters !== null ? ` · ${t("vote.voters_done", {n: voters})}` : "",
         round.secret ? ` · ${t("vote.secret_short")}` : ""].join("")),
       rows.length ? h("ol", {class: "results-list"}, rows) : h("p", {class: "muted"}, t("vote.no_votes")),
-      this.isFacilitator && rows.length ? this.promoteRow(round, count) : null].filter(Boolean));
+      this.runsRounds && rows.length ? this.promoteRow(round, count) : null].filter(Boolean));
   }
 
   promoteRow(round, count) {
