@@ -1,8 +1,9 @@
 // The board: macro-stages over steps (columns), lanes (rows), cells of cards; drawn from the store's
 // view (plus this browser's pending ops). The grid is rebuilt only when its structure changes;
 // cards are kept element by element (keyed by id), so open editors and focus survive live updates.
-// BoardView is cut in parts, each a module of its methods: board-grid.js (the grid, its headers and
-// its one Tab stop), card-view.js (the cards), card-editor.js (adding and editing a card),
+// BoardView is cut in parts, each a module of its methods: board-grid.js (the grid's rows and cells,
+// over the columns of board-columns.js), board-heads.js (stage, step and lane headers), grid-focus.js
+// (the grid's one Tab stop and arrow keys), card-view.js (the cards), card-editor.js (adding and editing a card),
 // board-actions.js (the table of `data-action` clicks and the other commands, as ops). Here: who may
 // do what, when to draw, and the keys on cards and cells.
 import {t} from "./dom.js";
@@ -10,6 +11,8 @@ import {motion} from "./motion.js";
 import {may as allowed} from "./rights.js";
 import {orderedLanes, orderedStages, orderedSteps} from "./store.js";
 import {BoardGrid} from "./board-grid.js";
+import {BoardHeads} from "./board-heads.js";
+import {GridFocus} from "./grid-focus.js";
 import {CardView} from "./card-view.js";
 import {CardEditor} from "./card-editor.js";
 import {BoardActions} from "./board-actions.js";
@@ -151,7 +154,7 @@ export class BoardView {
 
 // One object for the pages (board-page.js, present-page.js) and the modules that decorate the board;
 // its methods come from the part modules, copied onto BoardView's prototype.
-for (const part of [BoardGrid, CardView, CardEditor, BoardActions]) {
+for (const part of [BoardGrid, BoardHeads, GridFocus, CardView, CardEditor, BoardActions]) {
   for (const name of Object.getOwnPropertyNames(part.prototype)) {
     if (name !== "constructor") Object.defineProperty(BoardView.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name));
   }

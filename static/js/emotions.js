@@ -5,6 +5,7 @@
 import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
 import {choosesSide} from "./rights.js";
+import {columns} from "./board-columns.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SCORES = [-2, -1, 0, 1, 2];
@@ -95,7 +96,7 @@ export class EmotionLane {
   render(view) {
     const lanes = [...view.lanes.values()].filter((l) => l.kind === "emotions");
     if (!lanes.length) return;
-    const cols = this.board.columns(view).map((c) => c.step);
+    const cols = columns(view).map((c) => c.step);
     const index = emotionIndex(view);
     const canRate = this.canRate();
     for (const lane of lanes) {
