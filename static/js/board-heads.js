@@ -3,22 +3,23 @@
 // BoardView's methods, kept here.
 import {h, t} from "./dom.js";
 
-const ACROSS = [["common.move_left", "◀"], ["common.move_right", "▶"]];
-const DOWN = [["common.move_up", "▲"], ["common.move_down", "▼"]];
+// The two moves of a header: steps and stages go left and right, lanes up and down.
+const across = () => [[t("common.move_left"), "◀"], [t("common.move_right"), "▶"]];
+const down = () => [[t("common.move_up"), "▲"], [t("common.move_down"), "▼"]];
 
 /** A header's small button: `action` on the stage, step or lane that `target` names ({"data-step-id": id}). */
-function tool(action, target, key, glyph, extra = {}) {
+function tool(action, target, label, glyph, extra = {}) {
   const danger = action.startsWith("delete-") ? " danger" : "";
-  return h("button", {class: `icon-btn${danger}`, "data-action": action, ...target, title: t(key), "aria-label": t(key), ...extra}, glyph);
+  return h("button", {class: `icon-btn${danger}`, "data-action": action, ...target, title: label, "aria-label": label, ...extra}, glyph);
 }
 
 /** Rename, move back and forth (disabled at the ends when `ends` says so), delete. */
 function editTools(kind, target, [back, forth], ends = [false, false]) {
   return [
-    tool(`rename-${kind}`, target, "common.rename", "✎"),
+    tool(`rename-${kind}`, target, t("common.rename"), "✎"),
     tool(`move-${kind}`, target, back[0], back[1], {"data-dir": "-1", disabled: ends[0]}),
     tool(`move-${kind}`, target, forth[0], forth[1], {"data-dir": "1", disabled: ends[1]}),
-    tool(`delete-${kind}`, target, "common.delete", "✕"),
+    tool(`delete-${kind}`, target, t("common.delete"), "✕"),
   ];
 }
 
@@ -32,8 +33,8 @@ export class BoardHeads {
                          "data-nav": `stage:${stage.id}`, "aria-label": t("a11y.stage_head", {title: stage.title})},
       h("span", {class: "stage-title"}, stage.title));
     const tools = h("span", {class: "head-tools"});
-    if (this.canEditSteps()) tools.appendChild(tool("add-step", target, "step.add", "+", {"aria-label": t("step.add_in", {stage: stage.title})}));
-    if (this.canEditStructure()) tools.append(...editTools("stage", target, ACROSS, [i <= 0, i >= stages.length - 1]));
+    if (this.canEditSteps()) tools.appendChild(tool("add-step", target, t("step.add"), "+", {"aria-label": t("step.add_in", {stage: stage.title})}));
+    if (this.canEditStructure()) tools.append(...editTools("stage", target, across(), [i <= 0, i >= stages.length - 1]));
     if (tools.childNodes.length) el.appendChild(tools);
     return el;
   }
@@ -58,11 +59,11 @@ export class BoardHeads {
     }
     el.appendChild(h("span", {class: "step-title"}, step.title));
     const tools = h("span", {class: "head-tools"});
-    if (this.canEditSteps()) tools.appendChild(tool("rename-step", target, "common.rename", "✎"));
+    if (this.canEditSteps()) tools.appendChild(tool("rename-step", target, t("common.rename"), "✎"));
     if (this.canEditStructure()) {
       // Renaming is the steps' own right (`structure_edits`); the rest is the facilitator's.
-      const [, ...rest] = editTools("step", target, ACROSS);
-      tools.append(tool("focus-step", target, "step.focus", "◎", {"aria-pressed": focused ? "true" : "false"}), ...rest);
+      const [, ...rest] = editTools("step", target, across());
+      tools.append(tool("focus-step", target, t("step.focus"), "◎", {"aria-pressed": focused ? "true" : "false"}), ...rest);
     }
     if (tools.childNodes.length) el.appendChild(tools);
     return el;
@@ -73,7 +74,7 @@ export class BoardHeads {
                          "data-nav": `lane:${lane.id}`, "aria-label": lane.title},
       h("span", {class: "lane-title"}, lane.title));
     if (this.canEditStructure()) {
-      el.appendChild(h("span", {class: "head-tools"}, editTools("lane", {"data-lane-id": lane.id}, DOWN, [index === 0, index === count - 1])));
+      el.appendChild(h("span", {class: "head-tools"}, editTools("lane", {"data-lane-id": lane.id}, down(), [index === 0, index === count - 1])));
     }
     return el;
   }
