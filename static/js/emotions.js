@@ -6,6 +6,7 @@ import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
 import {choosesSide} from "./rights.js";
 import {columns} from "./board-columns.js";
+import {resonanceGrid} from "./resonance-grid.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SCORES = [-2, -1, 0, 1, 2];
@@ -228,21 +229,7 @@ export function renderMirror(box, view, options) {
     if (r && r.category && byCat.has(r.category)) byCat.get(r.category).push(step);
     else undecided.push(step);
   }
-  const grid = h("div", {class: "res-grid", "data-testid": "resonance"},
-    h("span", {}),
-    ["pos", "none", "neg"].map((e) => h("span", {class: "res-colhead"}, t(`mirror.employee_${e}`))));
-  for (const c of ["pos", "neg"]) {
-    grid.appendChild(h("span", {class: "res-rowhead"}, t(`mirror.customer_${c}`)));
-    for (const r of PAGE.resonance.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
-      const list = byCat.get(r.category);
-      grid.appendChild(h("div", {class: `res-cell res-${r.category}`, "data-category": r.category},
-        h("strong", {class: "res-name"}, t(r.name)),
-        h("span", {class: "res-do"}, t(r.advice)),
-        h("ul", {class: "res-steps"}, list.length
-          ? list.map((s) => h("li", {"data-step-id": s.id}, s.title))
-          : h("li", {class: "muted"}, t("res.empty")))));
-    }
-  }
+  const grid = resonanceGrid({testid: "resonance", stepsOf: (category) => byCat.get(category), advice: true});
   box.appendChild(h("section", {class: "mirror-block"}, h("h3", {}, t("mirror.matrix")), grid,
     undecided.length ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · ")) : null));
   for (const addon of MIRROR_ADDONS) addon(box, view);

@@ -8,6 +8,7 @@ import {PAGE, clear, h, t, toast, uuid} from "./dom.js";
 import {MIRROR_ADDONS, emotionIndex, svg} from "./emotions.js";
 import {orderedLanes, orderedSteps} from "./store.js";
 import {download} from "./exports.js";
+import {resonanceGrid} from "./resonance-grid.js";
 
 /** The least time between two full fetches of the results prompted by live events (ms). */
 export const RESULTS_GAP_MS = 3000;
@@ -20,6 +21,14 @@ const DROP_LANES = {customer: ["feels", "thinks", "irritants", "expectations", "
 const Y = (avg, top, height) => top + (2 - avg) / 4 * height;
 const fmt = (x) => (x === null || x === undefined ? "–"
   : (x > 0 ? "+" : "") + x.toLocaleString(PAGE.lang || "fr", {maximumFractionDigits: 2}).replace("-", "−"));
+
+/** One verbatim: its silo, step and score, its text, then `actions` (buttons; none: no actions box). */
+function verbatimItem(v, titles, actions) {
+  return h("li", {"data-verbatim-id": v.id},
+    h("span", {class: "lst-v-meta"}, [t(`emo.${v.silo}`), titles.get(v.step_id) || "", v.score === null ? null : fmt(v.score)].filter(Boolean).join(" · ")),
+    h("span", {class: "lst-v-text"}, v.text),
+    actions.length ? h("span", {class: "lst-v-actions"}, actions) : null);
+}
 
 function stylesheet() {
   if (document.querySelector("link[data-listening-css]")) return;
@@ -344,17 +353,8 @@ export class ListeningPanel {
     const titles = new Map(orderedSteps(this.view).map((s) => [s.id, s.title]));
     const byCat = new Map(PAGE.resonance.map((r) => [r.category, []]));
     for (const row of this.results.steps) if (row.category && byCat.has(row.category)) byCat.get(row.category).push(row.step_id);
-    const grid = h("div", {class: "res-grid", "data-testid": "listening-resonance"}, h("span", {}),
-      ["pos", "none", "neg"].map((e) => h("span", {class: "res-colhead"}, t(`mirror.employee_${e}`))));
-    for (const c of ["pos", "neg"]) {
-      grid.appendChild(h("span", {class: "res-rowhead"}, t(`mirror.customer_${c}`)));
-      for (const r of PAGE.resonance.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
-        const ids = byCat.get(r.category);
-        grid.appendChild(h("div", {class: `res-cell res-${r.category}`, "data-category": r.category},
-          h("strong", {class: "res-name"}, t(`res.${r.category}`)),
-          h("ul", {class: "res-steps"}, ids.length ? ids.map((id) => h("li", {"data-step-id": id}, titles.get(id) || "")) : h("li", {class: "muted"}, t("res.empty")))));
-      }
-    }
+    const grid = resonanceGrid({testid: "listening-resonance",
+      stepsOf: (category) => byCat.get(category).map((id) => ({id, title: titles.get(id) || ""}))});
     return h("div", {class: "mirror-block"}, h("h3", {}, t("lst.matrix")), grid);
   }
 
@@ -362,12 +362,9 @@ export class ListeningPanel {
     const titles = new Map(orderedSteps(this.view).map((s) => [s.id, s.title]));
     const list = h("ul", {class: "lst-verbatims", "data-testid": "listening-verbatims"});
     for (const v of this.results.verbatims) {
-      list.appendChild(h("li", {"data-verbatim-id": v.id},
-        h("span", {class: "lst-v-meta"}, [t(`emo.${v.silo}`), titles.get(v.step_id) || "", v.score === null ? null : fmt(v.score)].filter(Boolean).join(" · ")),
-        h("span", {class: "lst-v-text"}, v.text),
-        this.isFacilitator ? h("span", {class: "lst-v-actions"},
-          h("button", {type: "button", class: "secondary small", "data-action": "drop-verbatim", onclick: () => this.drop(v)}, t("lst.drop")),
-          h("button", {type: "button", class: "secondary small", "data-action": "hide-verbatim", onclick: () => this.hide(v)}, t("lst.hide"))) : null));
+      list.appendChild(verbatimItem(v, titles, this.isFacilitator ? [
+        h("button", {type: "button", class: "secondary small", "data-action": "drop-verbatim", onclick: () => this.drop(v)}, t("lst.drop")),
+        h("button", {type: "button", class: "secondary small", "data-action": "hide-verbatim", onclick: () => this.hide(v)}, t("lst.hide"))] : []));
     }
     return h("div", {class: "mirror-block"}, h("h3", {}, t("lst.verbatims")),
       this.results.verbatims.length ? list : h("p", {class: "muted"}, t("lst.no_verbatims")),
@@ -380,11 +377,8 @@ export class ListeningPanel {
     if (!hidden.length) return null;
     const list = h("ul", {class: "lst-verbatims lst-hidden", "data-testid": "listening-hidden-verbatims"});
     for (const v of hidden) {
-      list.appendChild(h("li", {"data-verbatim-id": v.id},
-        h("span", {class: "lst-v-meta"}, [t(`emo.${v.silo}`), titles.get(v.step_id) || "", v.score === null ? null : fmt(v.score)].filter(Boolean).join(" · ")),
-        h("span", {class: "lst-v-text"}, v.text),
-        h("span", {class: "lst-v-actions"},
-          h("button", {type: "button", class: "secondary small", "data-action": "unhide-verbatim", onclick: () => this.hide(v, false)}, t("lst.unhide")))));
+      list.appendChild(verbatimItem(v, titles, [
+        h("button", {type: "button", class: "secondary small", "data-action": "unhide-verbatim", onclick: () => this.hide(v, false)}, t("lst.unhide"))]));
     }
     // Redrawn on every live update: it stays open once the facilitator opened it.
     const box = h("details", {class: "lst-hidden-box", open: this.hiddenOpen === true},
