@@ -58,9 +58,15 @@ export class BoardGrid {
       if (g.span > 1) head.setAttribute("aria-colspan", String(g.span));
     });
     if (canStructure) {
-      place(h("div", {class: "tail-head", role: "columnheader", "data-nav": "add-stage"},
-        h("button", {class: "icon-btn add-stage", "data-action": "add-stage", title: t("stage.add"), "aria-label": t("stage.add")}, "+")),
-      cols.length + 2, 1);
+      place(
+        h(
+          "div",
+          {class: "tail-head", role: "columnheader", "data-nav": "add-stage"},
+          h("button", {class: "icon-btn add-stage", "data-action": "add-stage", title: t("stage.add"), "aria-label": t("stage.add")}, "+"),
+        ),
+        cols.length + 2,
+        1,
+      );
     }
 
     // Row 2: steps.
@@ -74,20 +80,32 @@ export class BoardGrid {
       row("lane-row");
       place(this.laneHead(lane, li, lanes.length), 1, r);
       cols.forEach((c, i) => {
-        if (!c.step) { place(h("div", {class: "cell cell-empty", role: "gridcell", "data-nav": `empty:${lane.id}:${i}`}), i + 2, r); return; }
+        if (!c.step) {
+          place(h("div", {class: "cell cell-empty", role: "gridcell", "data-nav": `empty:${lane.id}:${i}`}), i + 2, r);
+          return;
+        }
         place(this.cell(lane, c.step, c.stage), i + 2, r);
       });
     });
     if (canStructure) {
       row("add-lane-grid-row");
-      place(h("div", {class: "add-lane-row", role: "gridcell", "data-nav": "add-lane"},
-        h("button", {class: "ghost-btn", "data-action": "add-lane"}, `+ ${t("lane.add")}`)), 1, lanes.length + 3);
+      place(
+        h(
+          "div",
+          {class: "add-lane-row", role: "gridcell", "data-nav": "add-lane"},
+          h("button", {class: "ghost-btn", "data-action": "add-lane"}, `+ ${t("lane.add")}`),
+        ),
+        1,
+        lanes.length + 3,
+      );
     }
     this.restoreActive(hadGridFocus);
     if (this.editor) this.renderEditor(hadFocus);
   }
 
-  minColumn() { return this.readOnly ? MIN_COL.present : MIN_COL.board; }
+  minColumn() {
+    return this.readOnly ? MIN_COL.present : MIN_COL.board;
+  }
 
   /** Columns share the screen's width; zoomed (viewport.js), the grid has width / zoom pixels to fill. */
   fitColumns(n) {
@@ -100,24 +118,58 @@ export class BoardGrid {
   cell(lane, step, stage) {
     const list = h("div", {class: "cards"});
     const focused = this.view.map.focus_step_id === step.id ? " focused" : "";
-    const cell = h("div", {class: `cell${step.key_moment ? " key-moment" : ""}${focused}`, "data-cell": "", "data-lane-id": lane.id,
-                           "data-step-id": step.id, role: "gridcell", "data-nav": `cell:${lane.id}|${step.id}`},
-                   h("span", {class: "sr-only cell-where"}), list);
+    const cell = h(
+      "div",
+      {
+        class: `cell${step.key_moment ? " key-moment" : ""}${focused}`,
+        "data-cell": "",
+        "data-lane-id": lane.id,
+        "data-step-id": step.id,
+        role: "gridcell",
+        "data-nav": `cell:${lane.id}|${step.id}`,
+      },
+      h("span", {class: "sr-only cell-where"}),
+      list,
+    );
     // What a screen reader says first on arriving: where this cell is, and how many cards it holds (fillCells).
-    cell.dataset.where = JSON.stringify({lane: lane.title, step: step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title,
-                                         stage: stage ? stage.title : null});
+    cell.dataset.where = JSON.stringify({
+      lane: lane.title,
+      step: step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title,
+      stage: stage ? stage.title : null,
+    });
     if (this.canWrite()) {
-      cell.appendChild(h("button", {class: "add-card", "data-action": "add-card",
-        "aria-label": t("card.add_in", {lane: lane.title, step: step.title}), title: t("card.add")}, "+"));
+      cell.appendChild(
+        h(
+          "button",
+          {
+            class: "add-card",
+            "data-action": "add-card",
+            "aria-label": t("card.add_in", {lane: lane.title, step: step.title}),
+            title: t("card.add"),
+          },
+          "+",
+        ),
+      );
     }
     this.cellEls.set(`${lane.id}|${step.id}`, cell);
     if (this.canWrite()) {
-      this.sortables.push(Sortable.create(list, {
-        group: "cards", animation: motion() === "auto" ? 0 : 120, draggable: ".card", filter: ".no-drag, textarea, button, input, select",
-        preventOnFilter: false, delayOnTouchOnly: true, delay: 120, ghostClass: "card-ghost", chosenClass: "card-chosen",
-        onStart: () => { this.dragging = true; },
-        onEnd: (evt) => this.onDrop(evt),
-      }));
+      this.sortables.push(
+        Sortable.create(list, {
+          group: "cards",
+          animation: motion() === "auto" ? 0 : 120,
+          draggable: ".card",
+          filter: ".no-drag, textarea, button, input, select",
+          preventOnFilter: false,
+          delayOnTouchOnly: true,
+          delay: 120,
+          ghostClass: "card-ghost",
+          chosenClass: "card-chosen",
+          onStart: () => {
+            this.dragging = true;
+          },
+          onEnd: (evt) => this.onDrop(evt),
+        }),
+      );
     }
     return cell;
   }

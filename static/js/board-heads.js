@@ -4,8 +4,14 @@
 import {h, t} from "./dom.js";
 
 // The two moves of a header: steps and stages go left and right, lanes up and down.
-const across = () => [[t("common.move_left"), "◀"], [t("common.move_right"), "▶"]];
-const down = () => [[t("common.move_up"), "▲"], [t("common.move_down"), "▼"]];
+const across = () => [
+  [t("common.move_left"), "◀"],
+  [t("common.move_right"), "▶"],
+];
+const down = () => [
+  [t("common.move_up"), "▲"],
+  [t("common.move_down"), "▼"],
+];
 
 /** A header's small button: `action` on the stage, step or lane that `target` names ({"data-step-id": id}). */
 function tool(action, target, label, glyph, extra = {}) {
@@ -25,35 +31,65 @@ function editTools(kind, target, [back, forth], ends = [false, false]) {
 
 export class BoardHeads {
   stageHead(stage, stages, index) {
-    if (!stage) return h("div", {class: "stage-head stage-loose", role: "columnheader", "data-nav": `stage-loose:${index}`}, t("stage.none"));
+    if (!stage)
+      return h("div", {class: "stage-head stage-loose", role: "columnheader", "data-nav": `stage-loose:${index}`}, t("stage.none"));
     const i = stages.indexOf(stage);
     const target = {"data-stage-id": stage.id};
     // Named by its title alone: the buttons inside are reached with Tab, not read with every cell.
-    const el = h("div", {class: `stage-head stage-tint-${index % 4}`, ...target, role: "columnheader",
-                         "data-nav": `stage:${stage.id}`, "aria-label": t("a11y.stage_head", {title: stage.title})},
-      h("span", {class: "stage-title"}, stage.title));
+    const el = h(
+      "div",
+      {
+        class: `stage-head stage-tint-${index % 4}`,
+        ...target,
+        role: "columnheader",
+        "data-nav": `stage:${stage.id}`,
+        "aria-label": t("a11y.stage_head", {title: stage.title}),
+      },
+      h("span", {class: "stage-title"}, stage.title),
+    );
     const tools = h("span", {class: "head-tools"});
-    if (this.canEditSteps()) tools.appendChild(tool("add-step", target, t("step.add"), "+", {"aria-label": t("step.add_in", {stage: stage.title})}));
+    if (this.canEditSteps())
+      tools.appendChild(tool("add-step", target, t("step.add"), "+", {"aria-label": t("step.add_in", {stage: stage.title})}));
     if (this.canEditStructure()) tools.append(...editTools("stage", target, across(), [i <= 0, i >= stages.length - 1]));
     if (tools.childNodes.length) el.appendChild(tools);
     return el;
   }
 
   emptyStepHead(c, i) {
-    return h("div", {class: "step-head step-empty", role: "columnheader", "data-nav": `step-empty:${i}`},
-      h("span", {class: "muted"}, t("stage.empty")));
+    return h(
+      "div",
+      {class: "step-head step-empty", role: "columnheader", "data-nav": `step-empty:${i}`},
+      h("span", {class: "muted"}, t("stage.empty")),
+    );
   }
 
   stepHead(c) {
     const step = c.step;
     const target = {"data-step-id": step.id};
     const focused = this.view.map.focus_step_id === step.id;
-    const el = h("div", {class: `step-head${step.key_moment ? " key-moment" : ""}${focused ? " focused" : ""}`, ...target, role: "columnheader",
-                         "data-nav": `step:${step.id}`, title: step.description || null,
-                         "aria-label": step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title});
+    const el = h("div", {
+      class: `step-head${step.key_moment ? " key-moment" : ""}${focused ? " focused" : ""}`,
+      ...target,
+      role: "columnheader",
+      "data-nav": `step:${step.id}`,
+      title: step.description || null,
+      "aria-label": step.key_moment ? `${step.title} (${t("a11y.key_moment")})` : step.title,
+    });
     if (this.canEditStructure()) {
-      el.appendChild(h("button", {class: "star", "data-action": "key-moment", ...target,
-        "aria-pressed": step.key_moment ? "true" : "false", title: t("step.key_moment"), "aria-label": t("step.key_moment")}, "★"));
+      el.appendChild(
+        h(
+          "button",
+          {
+            class: "star",
+            "data-action": "key-moment",
+            ...target,
+            "aria-pressed": step.key_moment ? "true" : "false",
+            title: t("step.key_moment"),
+            "aria-label": t("step.key_moment"),
+          },
+          "★",
+        ),
+      );
     } else if (step.key_moment) {
       el.appendChild(h("span", {class: "star", title: t("step.key_moment"), "aria-hidden": "true"}, "★"));
     }
@@ -70,11 +106,21 @@ export class BoardHeads {
   }
 
   laneHead(lane, index, count) {
-    const el = h("div", {class: `lane-head lane-${lane.kind}`, "data-lane-id": lane.id, role: "rowheader",
-                         "data-nav": `lane:${lane.id}`, "aria-label": lane.title},
-      h("span", {class: "lane-title"}, lane.title));
+    const el = h(
+      "div",
+      {
+        class: `lane-head lane-${lane.kind}`,
+        "data-lane-id": lane.id,
+        role: "rowheader",
+        "data-nav": `lane:${lane.id}`,
+        "aria-label": lane.title,
+      },
+      h("span", {class: "lane-title"}, lane.title),
+    );
     if (this.canEditStructure()) {
-      el.appendChild(h("span", {class: "head-tools"}, editTools("lane", {"data-lane-id": lane.id}, down(), [index === 0, index === count - 1])));
+      el.appendChild(
+        h("span", {class: "head-tools"}, editTools("lane", {"data-lane-id": lane.id}, down(), [index === 0, index === count - 1])),
+      );
     }
     return el;
   }

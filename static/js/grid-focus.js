@@ -44,8 +44,10 @@ export class GridFocus {
   /** After a rebuild: the same cell as before if it still exists, else the first cell of the first lane. */
   restoreActive(focus = false) {
     const esc = this.activeNav ? CSS.escape(this.activeNav) : null;
-    const el = (esc && this.root.querySelector(`[data-nav="${esc}"]`)) || this.root.querySelector("[data-cell]")
-      || this.root.querySelector("[data-nav]");
+    const el =
+      (esc && this.root.querySelector(`[data-nav="${esc}"]`)) ||
+      this.root.querySelector("[data-cell]") ||
+      this.root.querySelector("[data-nav]");
     if (!el) return;
     this.active = null;
     this.setActive(el);

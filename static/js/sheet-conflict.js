@@ -15,9 +15,25 @@ export function offerChoice(note, {theirs, mine, both, text, resolve}) {
     h("p", {}, t("facil.conflict_intro")),
     h("p", {class: "conflict-theirs"}, h("strong", {}, t("facil.conflict_theirs")), " ", h("span", {"data-part": "theirs"}, text(theirs))),
     h("p", {class: "conflict-mine"}, h("strong", {}, t("facil.conflict_mine")), " ", h("span", {"data-part": "mine"}, text(mine))),
-    h("div", {class: "conflict-actions"},
-      h("button", {type: "button", class: "primary small", "data-action": "conflict-both", onclick: () => resolve(both)}, t("facil.conflict_both")),
-      h("button", {type: "button", class: "secondary small", "data-action": "conflict-mine", onclick: () => resolve(mine)}, t("facil.conflict_keep_mine")),
-      h("button", {type: "button", class: "secondary small", "data-action": "conflict-theirs", onclick: () => resolve(theirs)}, t("facil.conflict_take_theirs"))));
+    h(
+      "div",
+      {class: "conflict-actions"},
+      h(
+        "button",
+        {type: "button", class: "primary small", "data-action": "conflict-both", onclick: () => resolve(both)},
+        t("facil.conflict_both"),
+      ),
+      h(
+        "button",
+        {type: "button", class: "secondary small", "data-action": "conflict-mine", onclick: () => resolve(mine)},
+        t("facil.conflict_keep_mine"),
+      ),
+      h(
+        "button",
+        {type: "button", class: "secondary small", "data-action": "conflict-theirs", onclick: () => resolve(theirs)},
+        t("facil.conflict_take_theirs"),
+      ),
+    ),
+  );
   note.hidden = false;
 }

@@ -11,7 +11,9 @@ export function listField(form, name, draw) {
   const rows = h("div", {class: "sf-rows"});
   let last;
   // Leaving the rows: draw them again if something arrived meanwhile.
-  rows.addEventListener("focusout", (e) => { if (!rows.contains(e.relatedTarget)) setTimeout(() => sheets.render(), 0); });
+  rows.addEventListener("focusout", (e) => {
+    if (!rows.contains(e.relatedTarget)) setTimeout(() => sheets.render(), 0);
+  });
   fields.set(name, (s, view) => {
     // The version the rows were last shown from (not while the user is inside them).
     if (!rows.contains(document.activeElement)) rows.dataset.base = String(s.version ?? "");
@@ -28,12 +30,17 @@ export function pairList(form, name, {aLabel, bLabel, aPh, bPh}) {
   const {sheets, id, fields, ro, send, current, remover} = form;
   const {a, b, aType, required} = PAIRS[name];
   const stored = () => pairs(name, current()[name]);
-  const read = (row) => ({[a]: row.querySelector(`[data-part=${a}]`).value.trim() || (aType === "date" ? null : ""),
-                          [b]: row.querySelector(`[data-part=${b}]`).value.trim()});
+  const read = (row) => ({
+    [a]: row.querySelector(`[data-part=${a}]`).value.trim() || (aType === "date" ? null : ""),
+    [b]: row.querySelector(`[data-part=${b}]`).value.trim(),
+  });
   const commitRows = (rows) => {
     if (!rows.dataset.dirty) return;
     delete rows.dataset.dirty;
-    const next = [...rows.querySelectorAll(".pair-row")].map(read).filter((x) => x[required]).map((x) => pairOf(name, x));
+    const next = [...rows.querySelectorAll(".pair-row")]
+      .map(read)
+      .filter((x) => x[required])
+      .map((x) => pairOf(name, x));
     if (!same(next, stored())) {
       sheets.conflicts.delete(`${id}:${name}`);
       send(name, next, rows.dataset.base ? Number(rows.dataset.base) : undefined);
@@ -43,30 +50,55 @@ export function pairList(form, name, {aLabel, bLabel, aPh, bPh}) {
   const note = conflictNote();
   fields.set(`_conflict_${name}`, (s) => {
     const key = `${id}:${name}`;
-    if (!sheets.conflicts.has(key)) { note.hidden = true; return; }
+    if (!sheets.conflicts.has(key)) {
+      note.hidden = true;
+      return;
+    }
     const mine = pairs(name, sheets.conflicts.get(key));
     const theirs = pairs(name, s[name]);
-    offerChoice(note, {theirs, mine, both: mergePairs(theirs, mine), text: (list) => pairsText(name, list),
+    offerChoice(note, {
+      theirs,
+      mine,
+      both: mergePairs(theirs, mine),
+      text: (list) => pairsText(name, list),
       resolve: (value) => {
         sheets.conflicts.delete(key);
         note.hidden = true;
         if (!same(value, theirs)) send(name, value, s.version);
         else sheets.render();
-      }});
+      },
+    });
   });
-  const input = (part, attrs) => h("input", {type: part === a ? aType : "text", "data-part": part,
-                                             maxlength: part === a && aType === "date" ? null : "200", ...attrs});
+  const input = (part, attrs) =>
+    h("input", {type: part === a ? aType : "text", "data-part": part, maxlength: part === a && aType === "date" ? null : "200", ...attrs});
   const rows = listField(form, name, (rowsEl, list) => {
     list.forEach((item, i) => {
-      const row = h("div", {class: "pair-row", "data-index": String(i)},
+      const row = h(
+        "div",
+        {class: "pair-row", "data-index": String(i)},
         input(a, {value: item[a] ?? "", readonly: ro, "aria-label": `${aLabel} ${i + 1}`, placeholder: aPh}),
         input(b, {value: item[b] ?? "", readonly: ro, "aria-label": `${bLabel} ${i + 1}`, placeholder: bPh}),
-        remover("icon-btn danger", `${t("sheets.remove")} ${i + 1}`, () => send(name, stored().filter((_, j) => j !== i))));
-      row.addEventListener("input", () => { rowsEl.dataset.dirty = "1"; });
-      row.addEventListener("change", () => { rowsEl.dataset.dirty = "1"; });
-      row.addEventListener("focusout", (e) => { if (!row.contains(e.relatedTarget)) commitRows(rowsEl); });
+        remover("icon-btn danger", `${t("sheets.remove")} ${i + 1}`, () =>
+          send(
+            name,
+            stored().filter((_, j) => j !== i),
+          ),
+        ),
+      );
+      row.addEventListener("input", () => {
+        rowsEl.dataset.dirty = "1";
+      });
+      row.addEventListener("change", () => {
+        rowsEl.dataset.dirty = "1";
+      });
+      row.addEventListener("focusout", (e) => {
+        if (!row.contains(e.relatedTarget)) commitRows(rowsEl);
+      });
       row.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); e.target.blur(); }
+        if (e.key === "Enter" && !e.isComposing) {
+          e.preventDefault();
+          e.target.blur();
+        }
       });
       rowsEl.appendChild(row);
     });
@@ -75,14 +107,27 @@ export function pairList(form, name, {aLabel, bLabel, aPh, bPh}) {
   const newB = input(b, {"aria-label": bLabel, placeholder: bPh});
   const add = () => {
     const item = read(adder);
-    if (!item[required]) { (required === a ? newA : newB).focus(); return; }
+    if (!item[required]) {
+      (required === a ? newA : newB).focus();
+      return;
+    }
     send(name, [...stored(), pairOf(name, item)]);
     newA.value = "";
     newB.value = "";
     (aType === "date" ? newB : newA).focus();
   };
-  const adder = h("div", {class: "pair-row adder", hidden: ro}, newA, newB,
-    h("button", {type: "button", class: "secondary small", "data-action": `add-${name}`, onclick: add}, t("sheets.add")));
-  adder.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); add(); } });
+  const adder = h(
+    "div",
+    {class: "pair-row adder", hidden: ro},
+    newA,
+    newB,
+    h("button", {type: "button", class: "secondary small", "data-action": `add-${name}`, onclick: add}, t("sheets.add")),
+  );
+  adder.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.isComposing) {
+      e.preventDefault();
+      add();
+    }
+  });
   return [rows, [adder, note]];
 }

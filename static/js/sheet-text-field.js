@@ -20,11 +20,14 @@ export function textField(form, name, {multiline, max, placeholder, required = f
   // Only what the user changed is sent: focusing a field and leaving it sends nothing (and
   // never overwrites what someone else wrote meanwhile).
   let dirty = false;
-  let base;          // the sheet version the field's text was shown from
-  let shown = "";    // that text
+  let base; // the sheet version the field's text was shown from
+  let shown = ""; // that text
   const key = `${id}:${name}`;
   const note = conflictNote();
-  const clearNote = () => { note.hidden = true; clear(note); };
+  const clearNote = () => {
+    note.hidden = true;
+    clear(note);
+  };
   const show = (value) => {
     el.value = value;
     if (multiline) grow(el);
@@ -34,46 +37,87 @@ export function textField(form, name, {multiline, max, placeholder, required = f
     dirty = false;
     const value = el.value.trim();
     const stored = current()[name] ?? "";
-    if (ro || value === stored) { clearNote(); return; }
-    if (required && !value) { el.value = stored; return; }
+    if (ro || value === stored) {
+      clearNote();
+      return;
+    }
+    if (required && !value) {
+      el.value = stored;
+      return;
+    }
     sheets.conflicts.delete(key);
     send(name, value, base);
   };
   // Their text and mine, side by side: nothing is lost until the person chooses.
   const showConflict = (s, mine) => {
     const theirs = s[name] ?? "";
-    offerChoice(note, {theirs, mine, both: mergeTexts(theirs, mine, multiline ? "\n" : " / ", max), text: (v) => v || "—",
+    offerChoice(note, {
+      theirs,
+      mine,
+      both: mergeTexts(theirs, mine, multiline ? "\n" : " / ", max),
+      text: (v) => v || "—",
       resolve: (value) => {
         sheets.conflicts.delete(key);
         clearNote();
         dirty = false;
         show(value);
         if (value !== theirs) send(name, value, s.version);
-      }});
+      },
+    });
   };
   // Someone else saved this field while it is being typed here: say so now, before the save.
   const showOvertaken = (s) => {
     const theirs = s[name] ?? "";
-    clear(note).append(h("p", {}, t("card.overtaken", {text: excerpt(theirs, 80)}), " ",
-      h("button", {type: "button", class: "link", "data-action": "take-theirs", onmousedown: (e) => {
-        e.preventDefault();
-        dirty = false; base = s.version; shown = theirs; clearNote();
-        show(theirs);
-      }}, t("card.take_theirs"))));
+    clear(note).append(
+      h(
+        "p",
+        {},
+        t("card.overtaken", {text: excerpt(theirs, 80)}),
+        " ",
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link",
+            "data-action": "take-theirs",
+            onmousedown: (e) => {
+              e.preventDefault();
+              dirty = false;
+              base = s.version;
+              shown = theirs;
+              clearNote();
+              show(theirs);
+            },
+          },
+          t("card.take_theirs"),
+        ),
+      ),
+    );
     note.hidden = false;
   };
-  el.addEventListener("input", () => { dirty = true; if (multiline) grow(el); });
+  el.addEventListener("input", () => {
+    dirty = true;
+    if (multiline) grow(el);
+  });
   el.addEventListener("blur", commit);
   el.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); commit(); }
-    else if (e.key === "Escape") { e.preventDefault(); dirty = false; el.value = current()[name] ?? ""; clearNote(); el.blur(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      commit();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      dirty = false;
+      el.value = current()[name] ?? "";
+      clearNote();
+      el.blur();
+    }
   });
   fields.set(name, (s) => {
     const v = s[name] ?? "";
     if (sheets.conflicts.has(key)) {
       const mine = sheets.conflicts.get(key);
       if (!dirty && document.activeElement !== el) el.value = mine;
-      base = s.version;  // both texts are in sight: a save from here is a choice, not an accident
+      base = s.version; // both texts are in sight: a save from here is a choice, not an accident
       showConflict(s, mine);
       return;
     }

@@ -25,7 +25,11 @@ export function pairs(name, list) {
 /** The rows of `name` in one line, for a conflict note: "2025-03-01 — Pilot ; …", or "—". */
 export function pairsText(name, list) {
   const {a, b} = PAIRS[name];
-  return pairs(name, list).map((x) => [x[a], x[b]].filter(Boolean).join(" — ")).join(" ; ") || "—";
+  return (
+    pairs(name, list)
+      .map((x) => [x[a], x[b]].filter(Boolean).join(" — "))
+      .join(" ; ") || "—"
+  );
 }
 
 /** Both lists after a conflict: theirs, then mine that they do not already hold. */
@@ -35,7 +39,7 @@ export function mergePairs(theirs, mine) {
 
 /** Both texts after a conflict: theirs, then mine (joined by `glue`, cut at `max`), or the one there is. */
 export function mergeTexts(theirs, mine, glue, max) {
-  return theirs && mine ? `${theirs}${glue}${mine}`.slice(0, max) : (theirs || mine);
+  return theirs && mine ? `${theirs}${glue}${mine}`.slice(0, max) : theirs || mine;
 }
 
 /** An end before the start: kept (dates are edited one at a time), but said. */
@@ -51,6 +55,7 @@ export function linkableSteps(view, linked) {
 /** The cards a sheet may still link: irritants and ideas with a text, on its linked steps when it has some. */
 export function linkableCards(view, linked, stepIds) {
   const steps = new Set(stepIds || []);
-  return [...view.cards.values()].filter((c) => !linked.includes(c.id) && c.text && ["irritant", "idea"].includes(c.kind)
-    && (!steps.size || steps.has(c.step_id)));
+  return [...view.cards.values()].filter(
+    (c) => !linked.includes(c.id) && c.text && ["irritant", "idea"].includes(c.kind) && (!steps.size || steps.has(c.step_id)),
+  );
 }

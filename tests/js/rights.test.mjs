@@ -34,8 +34,20 @@ const OPS = {
 const STATES = [
   ["open", []],
   ["steps kept to the facilitator", [{type: "board.settings", structure_edits: "facilitator"}]],
-  ["locked", [{type: "board.settings", structure_edits: "all"}, {type: "board.lock", locked: true}]],
-  ["closed", [{type: "board.lock", locked: false}, {type: "phase.set", phase: "closed"}]],
+  [
+    "locked",
+    [
+      {type: "board.settings", structure_edits: "all"},
+      {type: "board.lock", locked: true},
+    ],
+  ],
+  [
+    "closed",
+    [
+      {type: "board.lock", locked: false},
+      {type: "phase.set", phase: "closed"},
+    ],
+  ],
 ];
 
 test("what the browser may send is what the engine accepts", async () => {

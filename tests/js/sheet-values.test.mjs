@@ -5,22 +5,31 @@ import assert from "node:assert/strict";
 import {datesInverted, linkableCards, linkableSteps, mergePairs, mergeTexts, pairs, pairsText} from "../../static/js/sheet-values.js";
 
 test("rows as stored: a milestone without a date keeps null, a missing part is empty", () => {
-  assert.deepEqual(pairs("milestones", [{label: "Pilote"}, {date: "2025-03-01", label: "Lancement", extra: 1}]),
-    [{date: null, label: "Pilote"}, {date: "2025-03-01", label: "Lancement"}]);
+  assert.deepEqual(pairs("milestones", [{label: "Pilote"}, {date: "2025-03-01", label: "Lancement", extra: 1}]), [
+    {date: null, label: "Pilote"},
+    {date: "2025-03-01", label: "Lancement"},
+  ]);
   assert.deepEqual(pairs("kpis", [{name: "NPS"}]), [{name: "NPS", target: ""}]);
   assert.deepEqual(pairs("kpis", null), []);
 });
 
 test("one line per list, for the conflict note", () => {
-  assert.equal(pairsText("milestones", [{label: "Pilote"}, {date: "2025-03-01", label: "Lancement"}]),
-    "Pilote ; 2025-03-01 — Lancement");
+  assert.equal(pairsText("milestones", [{label: "Pilote"}, {date: "2025-03-01", label: "Lancement"}]), "Pilote ; 2025-03-01 — Lancement");
   assert.equal(pairsText("kpis", []), "—");
 });
 
 test("keeping both: theirs, then mine that they lack; texts joined and cut at the limit", () => {
   const theirs = [{name: "NPS", target: "+10"}];
-  assert.deepEqual(mergePairs(theirs, [{name: "NPS", target: "+10"}, {name: "Délai", target: "2 j"}]),
-    [{name: "NPS", target: "+10"}, {name: "Délai", target: "2 j"}]);
+  assert.deepEqual(
+    mergePairs(theirs, [
+      {name: "NPS", target: "+10"},
+      {name: "Délai", target: "2 j"},
+    ]),
+    [
+      {name: "NPS", target: "+10"},
+      {name: "Délai", target: "2 j"},
+    ],
+  );
   assert.equal(mergeTexts("leur texte", "le mien", "\n", 200), "leur texte\nle mien");
   assert.equal(mergeTexts("abc", "def", " / ", 5), "abc /");
   assert.equal(mergeTexts("", "le mien", "\n", 200), "le mien");
@@ -36,13 +45,35 @@ test("a sheet links steps not yet linked, and irritants or ideas with a text on 
   const map = (rows) => new Map(rows.map((r) => [r.id, r]));
   const view = {
     stages: new Map(),
-    steps: map([{id: "s2", position: 2}, {id: "s1", position: 1}]),
-    cards: map([{id: "a", kind: "idea", text: "Idée", step_id: "s1"}, {id: "b", kind: "irritant", text: "Attente", step_id: "s2"},
-                {id: "c", kind: "note", text: "Note", step_id: "s1"}, {id: "d", kind: "idea", text: null, step_id: "s1"}]),
+    steps: map([
+      {id: "s2", position: 2},
+      {id: "s1", position: 1},
+    ]),
+    cards: map([
+      {id: "a", kind: "idea", text: "Idée", step_id: "s1"},
+      {id: "b", kind: "irritant", text: "Attente", step_id: "s2"},
+      {id: "c", kind: "note", text: "Note", step_id: "s1"},
+      {id: "d", kind: "idea", text: null, step_id: "s1"},
+    ]),
   };
-  assert.deepEqual(linkableSteps(view, ["s2"]).map((s) => s.id), ["s1"]);
-  assert.deepEqual(linkableSteps(view, []).map((s) => s.id), ["s1", "s2"]);
-  assert.deepEqual(linkableCards(view, [], []).map((c) => c.id), ["a", "b"]);
-  assert.deepEqual(linkableCards(view, ["a"], ["s1"]).map((c) => c.id), []);
-  assert.deepEqual(linkableCards(view, [], ["s2"]).map((c) => c.id), ["b"]);
+  assert.deepEqual(
+    linkableSteps(view, ["s2"]).map((s) => s.id),
+    ["s1"],
+  );
+  assert.deepEqual(
+    linkableSteps(view, []).map((s) => s.id),
+    ["s1", "s2"],
+  );
+  assert.deepEqual(
+    linkableCards(view, [], []).map((c) => c.id),
+    ["a", "b"],
+  );
+  assert.deepEqual(
+    linkableCards(view, ["a"], ["s1"]).map((c) => c.id),
+    [],
+  );
+  assert.deepEqual(
+    linkableCards(view, [], ["s2"]).map((c) => c.id),
+    ["b"],
+  );
 });
