@@ -191,6 +191,27 @@ export class EmotionLane {
   }
 }
 
+/** The chart of a mirror's two curves (here, and the Mirror listening panel's): the +2…−2 axis, the plot
+ *  of `n` steps (its SVG `lines` and its `dots`), the steps' titles under it. */
+export function mirrorChart({testid = null, n, lines, dots, steps}) {
+  return h(
+    "div",
+    {class: "mirror-chart", "data-testid": testid},
+    h("div", {class: "mirror-axis", "aria-hidden": "true"}, h("span", {}, "+2"), h("span", {}, "0"), h("span", {}, "−2")),
+    h(
+      "div",
+      {class: "mirror-plot", style: `--n:${n}`},
+      lines,
+      dots,
+      h(
+        "div",
+        {class: "mirror-steps"},
+        steps.map((s) => h("span", {title: s.title}, s.title)),
+      ),
+    ),
+  );
+}
+
 /** Blocks drawn after the mirror's own, `(box, view) => …` (the Mirror listening panel adds itself here). */
 export const MIRROR_ADDONS = [];
 
@@ -245,7 +266,6 @@ export function renderMirror(box, view, options) {
     });
     flush();
   }
-  const axis = h("div", {class: "mirror-axis", "aria-hidden": "true"}, h("span", {}, "+2"), h("span", {}, "0"), h("span", {}, "−2"));
   box.appendChild(
     h(
       "section",
@@ -261,22 +281,7 @@ export function renderMirror(box, view, options) {
           h("span", {class: "emo-key employee"}, t("emo.employee")),
         ),
       ),
-      h(
-        "div",
-        {class: "mirror-chart", "data-testid": "mirror-curves"},
-        axis,
-        h(
-          "div",
-          {class: "mirror-plot", style: `--n:${n}`},
-          lines,
-          dots,
-          h(
-            "div",
-            {class: "mirror-steps"},
-            steps.map((s) => h("span", {title: s.title}, s.title)),
-          ),
-        ),
-      ),
+      mirrorChart({testid: "mirror-curves", n, lines, dots, steps}),
     ),
   );
 

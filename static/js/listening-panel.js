@@ -5,7 +5,7 @@
 // matrix and the verbatims, which the facilitator may drop on the board as `verbatim` cards or hide.
 // The results come from REST; `listening` events (no seq) say when to fetch them again.
 import {PAGE, clear, h, t, toast, uuid} from "./dom.js";
-import {MIRROR_ADDONS, emotionIndex, svg} from "./emotions.js";
+import {MIRROR_ADDONS, emotionIndex, mirrorChart, svg} from "./emotions.js";
 import {orderedLanes, orderedSteps} from "./store.js";
 import {download} from "./exports.js";
 import {resonanceGrid} from "./resonance-grid.js";
@@ -538,29 +538,7 @@ export class ListeningPanel {
       this.show !== "survey" ? SIDES.map((s) => h("span", {class: `emo-key ${s}`}, t(`lst.workshop_${s}`))) : null,
       this.show !== "workshop" ? SIDES.map((s) => h("span", {class: `emo-key ${s} survey`}, t(`lst.survey_${s}`))) : null,
     );
-    return h(
-      "div",
-      {"data-testid": "listening-curves"},
-      choice,
-      legend,
-      h(
-        "div",
-        {class: "mirror-chart"},
-        h("div", {class: "mirror-axis", "aria-hidden": "true"}, h("span", {}, "+2"), h("span", {}, "0"), h("span", {}, "−2")),
-        h(
-          "div",
-          {class: "mirror-plot", style: `--n:${n}`},
-          lines,
-          dots,
-          h(
-            "div",
-            {class: "mirror-steps"},
-            steps.map((s) => h("span", {title: s.title}, s.title)),
-          ),
-        ),
-      ),
-      dist,
-    );
+    return h("div", {"data-testid": "listening-curves"}, choice, legend, mirrorChart({n, lines, dots, steps}), dist);
   }
 
   /** The six situations, as the server placed each step from the survey's averages. */

@@ -45,19 +45,35 @@ export function buildSheetForm(sheets, sheet) {
     focusMark(el, name);
     return el;
   };
-  // A list of ids the sheet links (steps, cards): a select of those it may still link adds one.
-  const picker = (name, label, options) => {
-    const pick = h(
-      "select",
-      {class: "link-select", "aria-label": label},
-      h("option", {value: ""}, label),
-      options.map(([value, text]) => h("option", {value}, text)),
-    );
-    pick.addEventListener("change", () => {
-      if (pick.value) send(name, [...(current()[name] || []), pick.value]);
+  // A list of ids the sheet links (steps, cards): each drawn by `item(id, view, remove)`, then a select of
+  // those it may still link (`free(view, list)`: [id, text] options) that adds one.
+  const linkField = (name, {tag, cls, label, item, free}) =>
+    listField(form, name, (rows, list, view) => {
+      const drop = (id) => () =>
+        send(
+          name,
+          (current()[name] || []).filter((x) => x !== id),
+        );
+      rows.appendChild(
+        h(
+          tag,
+          {class: cls},
+          list.map((id) => item(id, view, drop(id))),
+        ),
+      );
+      const options = ro ? [] : free(view, list);
+      if (!options.length) return;
+      const pick = h(
+        "select",
+        {class: "link-select", "aria-label": label},
+        h("option", {value: ""}, label),
+        options.map(([value, text]) => h("option", {value}, text)),
+      );
+      pick.addEventListener("change", () => {
+        if (pick.value) send(name, [...(current()[name] || []), pick.value]);
+      });
+      rows.appendChild(pick);
     });
-    return pick;
-  };
 
   const [title, titleNote] = textField(form, "title", {multiline: true, max: 200, required: true, cls: "sheet-title-input"});
   title.rows = 1;
@@ -164,70 +180,38 @@ export function buildSheetForm(sheets, sheet) {
     deptInput.value = "";
   });
 
-  const steps = listField(form, "step_ids", (rows, list, view) => {
-    rows.appendChild(
-      h(
-        "div",
-        {class: "chips"},
-        list.map((sid) => {
-          const step = view.steps.get(sid);
-          return h(
-            "span",
-            {class: "chip step-chip", "data-step-id": sid},
-            step ? step.title : "—",
-            remover("chip-x", t("sheets.remove"), () =>
-              send(
-                "step_ids",
-                (current().step_ids || []).filter((x) => x !== sid),
-              ),
-            ),
-          );
-        }),
-      ),
-    );
-    const free = ro ? [] : linkableSteps(view, list);
-    if (free.length)
-      rows.appendChild(
-        picker(
-          "step_ids",
-          t("sheets.link_step"),
-          free.map((s) => [s.id, s.title]),
-        ),
+  const steps = linkField("step_ids", {
+    tag: "div",
+    cls: "chips",
+    label: t("sheets.link_step"),
+    item: (sid, view, remove) => {
+      const step = view.steps.get(sid);
+      return h(
+        "span",
+        {class: "chip step-chip", "data-step-id": sid},
+        step ? step.title : "—",
+        remover("chip-x", t("sheets.remove"), remove),
       );
+    },
+    free: (view, list) => linkableSteps(view, list).map((s) => [s.id, s.title]),
   });
 
-  const cards = listField(form, "card_ids", (rows, list, view) => {
-    rows.appendChild(
-      h(
-        "ul",
-        {class: "linked-cards"},
-        list.map((cid) => {
-          const card = view.cards.get(cid);
-          return h(
-            "li",
-            {class: "linked-card", "data-kind": card ? card.kind : "note", "data-card-id": cid},
-            h("span", {class: "linked-kind"}, card ? t(`kind.${card.kind}`) : ""),
-            h("span", {class: "linked-text"}, card ? excerpt(card.text ?? t("card.hidden_text"), 120) : "—"),
-            remover("icon-btn danger", t("sheets.remove"), () =>
-              send(
-                "card_ids",
-                (current().card_ids || []).filter((x) => x !== cid),
-              ),
-            ),
-          );
-        }),
-      ),
-    );
-    const free = ro ? [] : linkableCards(view, list, current().step_ids);
-    if (free.length) {
-      rows.appendChild(
-        picker(
-          "card_ids",
-          t("sheets.link_card"),
-          free.map((c) => [c.id, `${t(`kind.${c.kind}`)} — ${excerpt(c.text, 70)}`]),
-        ),
+  const cards = linkField("card_ids", {
+    tag: "ul",
+    cls: "linked-cards",
+    label: t("sheets.link_card"),
+    item: (cid, view, remove) => {
+      const card = view.cards.get(cid);
+      return h(
+        "li",
+        {class: "linked-card", "data-kind": card ? card.kind : "note", "data-card-id": cid},
+        h("span", {class: "linked-kind"}, card ? t(`kind.${card.kind}`) : ""),
+        h("span", {class: "linked-text"}, card ? excerpt(card.text ?? t("card.hidden_text"), 120) : "—"),
+        remover("icon-btn danger", t("sheets.remove"), remove),
       );
-    }
+    },
+    free: (view, list) =>
+      linkableCards(view, list, current().step_ids).map((c) => [c.id, `${t(`kind.${c.kind}`)} — ${excerpt(c.text, 70)}`]),
   });
 
   const [msRows, msAdder] = pairList(form, "milestones", {
