@@ -1,6 +1,6 @@
-// The list fields of a sheet (departments, linked steps and cards, milestones, KPIs): drawn again only
-// when their value changed, and not while the user is inside the rows; milestones and KPIs are rows
-// of pairs edited in place (sheet-values.js PAIRS), with a last row to add one.
+// The list fields of a sheet (departments, milestones, KPIs; the linked steps and cards: sheet-links.js):
+// drawn again only when their value changed, and not while the user is inside the rows; milestones and
+// KPIs are rows of pairs edited in place (sheet-values.js PAIRS), with a last row to add one.
 import {clear, h, t} from "./dom.js";
 import {conflictNote, offerChoice} from "./sheet-conflict.js";
 import {PAIRS, mergePairs, pairOf, pairs, pairsText, same} from "./sheet-values.js";
@@ -25,7 +25,50 @@ export function listField(form, name, draw) {
   return rows;
 }
 
-/** Milestones or KPIs (`name`, a key of PAIRS), with the words of their two parts: [rows, [adder, note]]. */
+/** The departments: chips, each with its "remove" button, and an input that adds one on Enter. */
+export function departmentsField(form) {
+  const {id, ro, send, current, remover} = form;
+  const chips = listField(form, "departments", (rows, list) => {
+    rows.appendChild(
+      h(
+        "div",
+        {class: "chips"},
+        list.map((d, i) =>
+          h(
+            "span",
+            {class: "chip"},
+            d,
+            remover("chip-x", `${t("sheets.remove")} ${d}`, () =>
+              send(
+                "departments",
+                current().departments.filter((_, j) => j !== i),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  });
+  const input = h("input", {
+    type: "text",
+    id: `sf-${id}-departments`,
+    maxlength: "200",
+    placeholder: t("ph.department"),
+    hidden: ro,
+    class: "add-input",
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.isComposing) return;
+    e.preventDefault();
+    const v = input.value.trim();
+    const list = current().departments || [];
+    if (v && !list.includes(v)) send("departments", [...list, v]);
+    input.value = "";
+  });
+  return h("div", {class: "sf-list"}, chips, input);
+}
+
+/** Milestones or KPIs (`name`, a key of PAIRS), with the words of their two parts: the rows, the adder, the conflict note. */
 export function pairList(form, name, {aLabel, bLabel, aPh, bPh}) {
   const {sheets, id, fields, ro, send, current, remover} = form;
   const {a, b, aType, required} = PAIRS[name];
@@ -129,5 +172,5 @@ export function pairList(form, name, {aLabel, bLabel, aPh, bPh}) {
       add();
     }
   });
-  return [rows, [adder, note]];
+  return h("div", {class: "sf-list"}, rows, adder, note);
 }
