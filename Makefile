@@ -8,7 +8,7 @@ PORT ?= 5000
 PROCESSES ?= 3
 CLUSTER_PORT ?= 8000
 
-.PHONY: setup run test test-fast test-js lint clean system-packages cluster screenshots
+.PHONY: setup run test test-fast test-js lint format clean system-packages cluster screenshots
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -52,12 +52,18 @@ test: test-js
 test-js: setup
 	PARCOURS_PYTHON=$(PY) node --test tests/js/*.test.mjs
 
-# ruff for Python, lint and format (pyproject.toml; `ruff format` fixes), ESLint for the browser modules
-# (eslint.config.mjs).
+# ruff for Python, lint and format (pyproject.toml); ESLint (eslint.config.mjs) and Prettier
+# (.prettierrc.json) for the JavaScript. `make format` rewrites what the two formatters would change.
+JS_FILES := static/js tests/js eslint.config.mjs
 lint: setup
 	$(VENV)/bin/ruff check workshop tests bench deploy scripts run.py
 	$(VENV)/bin/ruff format --check workshop tests bench deploy scripts run.py
 	npx --no-install eslint static/js tests/js
+	npx --no-install prettier --check $(JS_FILES)
+
+format: setup
+	$(VENV)/bin/ruff format workshop tests bench deploy scripts run.py
+	npx --no-install prettier --write $(JS_FILES)
 
 # docs/screenshots/: the demo workshop photographed at 390×844, 1366×768 and 1920×1080 (scripts/).
 screenshots: setup

@@ -6,7 +6,7 @@ import {clock} from "./socket.js";
 import {currentRound} from "./vote-state.js";
 
 const ANNOUNCE_GAP = 2000;
-const SETTLE = 400;  // a burst of changes settles before anything is said
+const SETTLE = 400; // a burst of changes settles before anything is said
 const LAST_MINUTE = 60000;
 
 export class Announcer {
@@ -14,11 +14,11 @@ export class Announcer {
     this.el = el;
     this.board = board;
     this.me = me;
-    this.known = null;        // card ids already seen (null until the first view)
-    this.rounds = new Set();  // round ids already seen open
-    this.timerSaid = null;    // the ends_at whose last minute was said
+    this.known = null; // card ids already seen (null until the first view)
+    this.rounds = new Set(); // round ids already seen open
+    this.timerSaid = null; // the ends_at whose last minute was said
     this.queue = [];
-    this.cards = [];          // new cards in one's cell since the last message: one is read, several counted
+    this.cards = []; // new cards in one's cell since the last message: one is read, several counted
     this.lastAt = 0;
     this.timer = null;
     this.view = null;
@@ -46,13 +46,17 @@ export class Announcer {
       }
       this.schedule();
     }
-    if (first && view.timer && view.timer.ends_at) this.timerSaid = view.timer.ends_at;  // not on arrival
+    if (first && view.timer && view.timer.ends_at) this.timerSaid = view.timer.ends_at; // not on arrival
   }
 
   onActiveCell(card) {
     const cell = this.board.active && this.board.active.closest("[data-cell]");
-    return !!cell && cell.dataset.laneId === card.lane_id && cell.dataset.stepId === card.step_id
-      && this.board.root.contains(document.activeElement);
+    return (
+      !!cell &&
+      cell.dataset.laneId === card.lane_id &&
+      cell.dataset.stepId === card.step_id &&
+      this.board.root.contains(document.activeElement)
+    );
   }
 
   checkTimer() {
@@ -87,6 +91,8 @@ export class Announcer {
     this.cards = [];
     // Emptied first so that the same words twice are still announced.
     this.el.textContent = "";
-    requestAnimationFrame(() => { this.el.textContent = text; });
+    requestAnimationFrame(() => {
+      this.el.textContent = text;
+    });
   }
 }

@@ -9,7 +9,9 @@ import {orderedLanes, orderedStages, orderedSteps} from "./store.js";
 export const ACTIONS = {
   "add-card": (b, target, cell) => b.openEditor(cell.dataset.laneId, cell.dataset.stepId),
   "card-menu": (b, target, cell, cardEl) => b.onOpenCard(cardEl.dataset.cardId),
-  "goto-parent": (b, target) => { if (target.dataset.target) b.flash(target.dataset.target); },
+  "goto-parent": (b, target) => {
+    if (target.dataset.target) b.flash(target.dataset.target);
+  },
   "add-step": (b, target) => b.addStep(target.dataset.stageId, target),
   "add-stage": (b) => b.addStage(),
   "add-lane": (b) => b.addLane(),
@@ -47,8 +49,7 @@ export class BoardActions {
     const from = evt.from.closest("[data-cell]");
     const moved = to !== from || evt.oldDraggableIndex !== evt.newDraggableIndex;
     if (id && to && moved) {
-      this.conn.send({type: "card.move", id, lane_id: to.dataset.laneId, step_id: to.dataset.stepId,
-                      position: evt.newDraggableIndex});
+      this.conn.send({type: "card.move", id, lane_id: to.dataset.laneId, step_id: to.dataset.stepId, position: evt.newDraggableIndex});
     }
     this.dirty = false;
     this.render();
@@ -101,8 +102,13 @@ export class BoardActions {
       };
       input.addEventListener("keydown", (e) => {
         e.stopPropagation();
-        if (e.key === "Enter") { e.preventDefault(); finish(input.value.trim()); }
-        else if (e.key === "Escape") { e.preventDefault(); finish(null); }
+        if (e.key === "Enter") {
+          e.preventDefault();
+          finish(input.value.trim());
+        } else if (e.key === "Escape") {
+          e.preventDefault();
+          finish(null);
+        }
       });
       input.addEventListener("click", (e) => e.stopPropagation());
       input.addEventListener("blur", () => finish(input.value.trim()));

@@ -36,8 +36,13 @@ function start(identity) {
   // First, so that every op this page sends can be undone (undo.js wraps conn.send).
   const undo = me.role === "observer" ? null : new Undo({conn, me, mapId});
   let panel = null;
-  const board = new BoardView({root: document.getElementById("board"), conn, me,
-                               readOnly: me.role === "observer", onOpenCard: (id) => panel.open(id)});
+  const board = new BoardView({
+    root: document.getElementById("board"),
+    conn,
+    me,
+    readOnly: me.role === "observer",
+    onOpenCard: (id) => panel.open(id),
+  });
   panel = new CardPanel({el: document.getElementById("panel"), conn, board, me});
   const chrome = new Chrome({conn, identity});
   const phaseBar = new PhaseBar({conn, me, after: document.getElementById("topbar")});
@@ -49,16 +54,32 @@ function start(identity) {
   const announcer = new Announcer({el: document.getElementById("announcer"), board, me});
   installKeyboardHelp({board});
   const viewport = new Viewport({board, conn, me, lead: true});
-  new ListeningPanel({conn, me, identity, mapId});  // draws itself at the end of the Mirror tab
-  panel.onMakeSheet = (cardId) => { panel.close(); sheets.fromCard(cardId); };
-  const facilitator = me.role === "facilitator"
-    ? new FacilitatorBar({el: document.getElementById("facilitator-bar"), conn, mapId,
-                          joinUrl: identity.join_url, joinCode: identity.workshop.join_code, identity})
-    : null;
+  new ListeningPanel({conn, me, identity, mapId}); // draws itself at the end of the Mirror tab
+  panel.onMakeSheet = (cardId) => {
+    panel.close();
+    sheets.fromCard(cardId);
+  };
+  const facilitator =
+    me.role === "facilitator"
+      ? new FacilitatorBar({
+          el: document.getElementById("facilitator-bar"),
+          conn,
+          mapId,
+          joinUrl: identity.join_url,
+          joinCode: identity.workshop.join_code,
+          identity,
+        })
+      : null;
 
   document.getElementById("me").textContent = me.name;
-  document.getElementById("me").title = [me.name, me.department, me.perspective ? t(`perspective.${me.perspective}`) : null,
-                                         t(`role.${me.role}`)].filter(Boolean).join(" · ");
+  document.getElementById("me").title = [
+    me.name,
+    me.department,
+    me.perspective ? t(`perspective.${me.perspective}`) : null,
+    t(`role.${me.role}`),
+  ]
+    .filter(Boolean)
+    .join(" · ");
   document.body.classList.add(`role-${me.role}`);
 
   const tabs = document.getElementById("map-tabs");
@@ -79,19 +100,30 @@ function start(identity) {
     chrome.render(view);
     phaseBar.render(view);
     // Vote boxes and editing marks decorate what the others drew (steps, cards, sheets): after them.
-    queueMicrotask(() => { voting.render(view); cardMarks.render(); viewport.render(); });
+    queueMicrotask(() => {
+      voting.render(view);
+      cardMarks.render();
+      viewport.render();
+    });
     panel.render(view);
     announcer.update(view);
     if (facilitator) facilitator.update(view);
     const locked = view.map.locked && me.role !== "facilitator";
     const closed = view.map.phase === "closed" && me.role === "participant";
     banner.hidden = !locked && !closed && me.role !== "observer";
-    banner.textContent = locked ? t("board.locked_banner") : closed ? t("facil.closed_banner")
-      : (me.role === "observer" ? t("board.observer_banner") : "");
+    banner.textContent = locked
+      ? t("board.locked_banner")
+      : closed
+        ? t("facil.closed_banner")
+        : me.role === "observer"
+          ? t("board.observer_banner")
+          : "";
   };
   onChange(store, draw);
 
-  conn.addEventListener("rejected", (e) => { if (!e.detail.handled) toast(errorText(e.detail.error), "error"); });
+  conn.addEventListener("rejected", (e) => {
+    if (!e.detail.handled) toast(errorText(e.detail.error), "error");
+  });
   conn.addEventListener("unauthorized", () => showGate());
   watchRole(conn, store, me);
   conn.addEventListener("fatal", (e) => toast(errorText(e.detail), "error"));

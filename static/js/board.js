@@ -1,8 +1,9 @@
 // The board: macro-stages over steps (columns), lanes (rows), cells of cards; drawn from the store's
 // view (plus this browser's pending ops). The grid is rebuilt only when its structure changes;
 // cards are kept element by element (keyed by id), so open editors and focus survive live updates.
-// BoardView is cut in parts, each a module of its methods: board-grid.js (the grid, its headers and
-// its one Tab stop), card-view.js (the cards), card-editor.js (adding and editing a card),
+// BoardView is cut in parts, each a module of its methods: board-grid.js (the grid's rows and cells,
+// over the columns of board-columns.js), board-heads.js (stage, step and lane headers), grid-focus.js
+// (the grid's one Tab stop and arrow keys), card-view.js (the cards), card-editor.js (adding and editing a card),
 // board-actions.js (the table of `data-action` clicks and the other commands, as ops). Here: who may
 // do what, when to draw, and the keys on cards and cells.
 import {t} from "./dom.js";
@@ -10,6 +11,8 @@ import {motion} from "./motion.js";
 import {may as allowed} from "./rights.js";
 import {orderedLanes, orderedStages, orderedSteps} from "./store.js";
 import {BoardGrid} from "./board-grid.js";
+import {BoardHeads} from "./board-heads.js";
+import {GridFocus} from "./grid-focus.js";
 import {CardView} from "./card-view.js";
 import {CardEditor} from "./card-editor.js";
 import {BoardActions} from "./board-actions.js";
@@ -30,17 +33,17 @@ export class BoardView {
     this.cellEls = new Map();
     this.sortables = [];
     this.structureKey = null;
-    this.editor = null;      // the add-card editor: {laneId, stepId, text, kind, channel, hidden, buildsOn}
-    this.editing = null;     // id of the card edited in place
+    this.editor = null; // the add-card editor: {laneId, stepId, text, kind, channel, hidden, buildsOn}
+    this.editing = null; // id of the card edited in place
     this.dragging = false;
     this.firstRender = true;
     this.lastHidden = false;
     this.focusCard = null;
     this.view = null;
-    this.grid = [];          // the grid's rows: arrays of navigable cells by column (a spanning header repeats)
+    this.grid = []; // the grid's rows: arrays of navigable cells by column (a spanning header repeats)
     this.places = new Map(); // navigable cell → {row, col} of its first column
-    this.active = null;      // the cell holding the grid's one Tab stop
-    this.activeNav = null;   // its data-nav key, to find it again after a rebuild
+    this.active = null; // the cell holding the grid's one Tab stop
+    this.activeNav = null; // its data-nav key, to find it again after a rebuild
     root.setAttribute("aria-label", t("a11y.grid"));
     root.addEventListener("focusin", (e) => {
       const nav = e.target.closest("[data-nav]");
@@ -56,20 +59,37 @@ export class BoardView {
 
   // -- permissions: the server's rights (rights.js), on this board's view ------------------------
 
-  get isFacilitator() { return this.me.role === "facilitator"; }
+  get isFacilitator() {
+    return this.me.role === "facilitator";
+  }
   /** May this browser send an op of `type` now? Never from a read-only board (the present page). */
-  may(type, view = this.view) { return !this.readOnly && !!view && allowed(type, this.me.role, view.map); }
-  canWrite(view = this.view) { return this.may("card.add", view); }
+  may(type, view = this.view) {
+    return !this.readOnly && !!view && allowed(type, this.me.role, view.map);
+  }
+  canWrite(view = this.view) {
+    return this.may("card.add", view);
+  }
   /** Adding and renaming steps: the map's `structure_edits` setting may keep them to the facilitator. */
-  canEditSteps(view = this.view) { return this.may("step.add", view); }
-  canEditCard(card) { return this.may("card.update") && !(card.hidden && card.author_id !== this.me.id); }
-  canDeleteCard(card) { return this.may("card.delete") && (card.author_id === this.me.id || this.isFacilitator); }
-  canEditStructure() { return this.may("stage.add"); }
+  canEditSteps(view = this.view) {
+    return this.may("step.add", view);
+  }
+  canEditCard(card) {
+    return this.may("card.update") && !(card.hidden && card.author_id !== this.me.id);
+  }
+  canDeleteCard(card) {
+    return this.may("card.delete") && (card.author_id === this.me.id || this.isFacilitator);
+  }
+  canEditStructure() {
+    return this.may("stage.add");
+  }
 
   // -- rendering --------------------------------------------------------------------------------
 
   render() {
-    if (this.dragging) { this.dirty = true; return; }
+    if (this.dragging) {
+      this.dirty = true;
+      return;
+    }
     const view = this.conn.view();
     if (!view) return;
     this.view = view;
@@ -80,7 +100,7 @@ export class BoardView {
     }
     if ((view.map.focus_step_id || null) !== (this.lastFocus ?? null)) {
       this.lastFocus = view.map.focus_step_id || null;
-      this.focusCard = null;  // the facilitator's focus wins over bringing back a card's keyboard focus
+      this.focusCard = null; // the facilitator's focus wins over bringing back a card's keyboard focus
       const head = this.lastFocus && this.root.querySelector(`.step-head[data-step-id="${CSS.escape(this.lastFocus)}"]`);
       if (head) head.scrollIntoView({inline: "center", block: "nearest", behavior: this.firstRender ? "auto" : motion()});
     }
@@ -97,7 +117,10 @@ export class BoardView {
       orderedStages(view).map((s) => [s.id, s.title]),
       orderedSteps(view).map((s) => [s.id, s.title, s.stage_id, s.key_moment, s.description]),
       orderedLanes(view).map((l) => [l.id, l.title, l.kind]),
-      this.canWrite(view), this.canEditSteps(view), this.isFacilitator, view.map.focus_step_id || null,
+      this.canWrite(view),
+      this.canEditSteps(view),
+      this.isFacilitator,
+      view.map.focus_step_id || null,
     ]);
   }
 
@@ -113,10 +136,16 @@ export class BoardView {
     const nav = e.target.closest("[data-nav]");
     if (!nav || !this.root.contains(nav)) return;
     const cardEl = e.target.closest("[data-card-id]");
-    if (cardEl && e.target === cardEl && this.onCardKey(e, cardEl, nav)) { e.preventDefault(); return; }
+    if (cardEl && e.target === cardEl && this.onCardKey(e, cardEl, nav)) {
+      e.preventDefault();
+      return;
+    }
     const plain = !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
     if (e.target === nav && nav.matches("[data-cell]") && plain && (e.key === "Enter" || e.key.toLowerCase() === "n")) {
-      if (this.canWrite()) { e.preventDefault(); this.openEditor(nav.dataset.laneId, nav.dataset.stepId); }
+      if (this.canWrite()) {
+        e.preventDefault();
+        this.openEditor(nav.dataset.laneId, nav.dataset.stepId);
+      }
       return;
     }
     if (this.navigate(e, nav)) e.preventDefault();
@@ -134,16 +163,37 @@ export class BoardView {
       return true;
     }
     if (!plain) return false;
-    if (e.key === "Enter") { if (writes) this.startEdit(id); return true; }
-    if (e.key === " ") { if (writes) this.onOpenCard(id); return true; }
-    if ((e.key === "Delete" || e.key === "Backspace") && writes && this.canDeleteCard(card)) { this.deleteCard(id); return true; }
-    if (e.key.toLowerCase() === "n" && this.canWrite()) { this.openEditor(cell.dataset.laneId, cell.dataset.stepId); return true; }
-    if (e.key === "Escape") { cell.focus(); return false; }
+    if (e.key === "Enter") {
+      if (writes) this.startEdit(id);
+      return true;
+    }
+    if (e.key === " ") {
+      if (writes) this.onOpenCard(id);
+      return true;
+    }
+    if ((e.key === "Delete" || e.key === "Backspace") && writes && this.canDeleteCard(card)) {
+      this.deleteCard(id);
+      return true;
+    }
+    if (e.key.toLowerCase() === "n" && this.canWrite()) {
+      this.openEditor(cell.dataset.laneId, cell.dataset.stepId);
+      return true;
+    }
+    if (e.key === "Escape") {
+      cell.focus();
+      return false;
+    }
     if (e.key === "ArrowUp" || e.key === "ArrowDown") {
       const cards = [...cell.querySelectorAll("[data-card-id]")];
       const next = cards[cards.indexOf(cardEl) + (e.key === "ArrowUp" ? -1 : 1)];
-      if (next) { next.focus(); return true; }
-      if (e.key === "ArrowUp") { cell.focus(); return true; }
+      if (next) {
+        next.focus();
+        return true;
+      }
+      if (e.key === "ArrowUp") {
+        cell.focus();
+        return true;
+      }
     }
     return false;
   }
@@ -151,7 +201,7 @@ export class BoardView {
 
 // One object for the pages (board-page.js, present-page.js) and the modules that decorate the board;
 // its methods come from the part modules, copied onto BoardView's prototype.
-for (const part of [BoardGrid, CardView, CardEditor, BoardActions]) {
+for (const part of [BoardGrid, BoardHeads, GridFocus, CardView, CardEditor, BoardActions]) {
   for (const name of Object.getOwnPropertyNames(part.prototype)) {
     if (name !== "constructor") Object.defineProperty(BoardView.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name));
   }

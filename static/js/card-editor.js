@@ -17,46 +17,80 @@ export class CardEditor {
     if (!this.canWrite()) return;
     this.closeEditor(false);
     const parent = buildsOn ? this.view.cards.get(buildsOn) : null;
-    this.editor = {laneId, stepId, text: "", kind: parent ? "idea" : this.defaultKind(laneId), channel: "",
-                   hidden: this.lastHidden, buildsOn};
+    this.editor = {
+      laneId,
+      stepId,
+      text: "",
+      kind: parent ? "idea" : this.defaultKind(laneId),
+      channel: "",
+      hidden: this.lastHidden,
+      buildsOn,
+    };
     this.renderEditor(true);
   }
 
   renderEditor(focus) {
     const ed = this.editor;
     const cell = this.cellEls.get(`${ed.laneId}|${ed.stepId}`);
-    if (!cell) { this.editor = null; return; }
+    if (!cell) {
+      this.editor = null;
+      return;
+    }
     cell.querySelector(".card-editor")?.remove();
     const ta = h("textarea", {rows: "3", maxlength: "5000", placeholder: t("card.placeholder"), "aria-label": t("card.text")});
     ta.value = ed.text;
-    const kind = h("select", {class: "kind-select", "aria-label": t("card.kind")},
-      kindOptions(this.view.map.phase, ed.kind));
-    const channel = h("select", {class: "channel-select", "aria-label": t("card.channel"), hidden: ed.kind !== "touchpoint"},
+    const kind = h("select", {class: "kind-select", "aria-label": t("card.kind")}, kindOptions(this.view.map.phase, ed.kind));
+    const channel = h(
+      "select",
+      {class: "channel-select", "aria-label": t("card.channel"), hidden: ed.kind !== "touchpoint"},
       h("option", {value: ""}, t("card.no_channel")),
-      PAGE.channels.map((c) => h("option", {value: c, selected: c === ed.channel}, t(`channel.${c}`))));
+      PAGE.channels.map((c) => h("option", {value: c, selected: c === ed.channel}, t(`channel.${c}`))),
+    );
     const silent = !!this.view.map.silent_writing;
     const hidden = h("input", {type: "checkbox", checked: ed.hidden || silent, disabled: silent});
     const parent = ed.buildsOn ? this.view.cards.get(ed.buildsOn) : null;
     const lane = this.view.lanes.get(ed.laneId);
     const step = this.view.steps.get(ed.stepId);
-    const form = h("div", {class: "card-editor", "data-kind": ed.kind},
+    const form = h(
+      "div",
+      {class: "card-editor", "data-kind": ed.kind},
       // Where the card goes: shown on a phone, where the editor is a sheet away from its cell.
       h("div", {class: "editor-where", "data-testid": "editor-where"}, [lane?.title, step?.title].filter(Boolean).join(" · ")),
       parent ? h("div", {class: "editor-builds-on"}, `↪ ${t("card.builds_on")} : ${excerpt(parent.text, 40)}`) : null,
       ta,
-      h("div", {class: "editor-row"}, kind, channel,
-        h("label", {class: "hidden-toggle", title: t("card.face_down_hint")}, hidden, t("card.face_down"))),
-      h("div", {class: "editor-row editor-actions"},
+      h(
+        "div",
+        {class: "editor-row"},
+        kind,
+        channel,
+        h("label", {class: "hidden-toggle", title: t("card.face_down_hint")}, hidden, t("card.face_down")),
+      ),
+      h(
+        "div",
+        {class: "editor-row editor-actions"},
         h("span", {class: "hint"}, t("card.enter_hint")),
         h("button", {class: "secondary small", "data-action": "cancel-card"}, t("common.cancel")),
-        h("button", {class: "primary small", "data-action": "save-card"}, t("common.save"))));
-    ta.addEventListener("input", () => { ed.text = ta.value; autosize(ta); });
+        h("button", {class: "primary small", "data-action": "save-card"}, t("common.save")),
+      ),
+    );
+    ta.addEventListener("input", () => {
+      ed.text = ta.value;
+      autosize(ta);
+    });
     ta.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.saveEditor(); }
-      else if (e.key === "Escape") { e.preventDefault(); this.closeEditor(true); }
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.saveEditor();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        this.closeEditor(true);
+      }
     });
     form.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") { e.preventDefault(); this.closeEditor(true); }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        this.closeEditor(true);
+      }
       e.stopPropagation();
     });
     kind.addEventListener("change", () => {
@@ -64,12 +98,23 @@ export class CardEditor {
       form.dataset.kind = ed.kind;
       channel.hidden = ed.kind !== "touchpoint";
     });
-    channel.addEventListener("change", () => { ed.channel = channel.value; });
-    hidden.addEventListener("change", () => { ed.hidden = hidden.checked; this.lastHidden = hidden.checked; });
+    channel.addEventListener("change", () => {
+      ed.channel = channel.value;
+    });
+    hidden.addEventListener("change", () => {
+      ed.hidden = hidden.checked;
+      this.lastHidden = hidden.checked;
+    });
     form.addEventListener("click", (e) => {
       const action = e.target.closest("[data-action]")?.dataset.action;
-      if (action === "save-card") { e.stopPropagation(); this.saveEditor(); }
-      if (action === "cancel-card") { e.stopPropagation(); this.closeEditor(true); }
+      if (action === "save-card") {
+        e.stopPropagation();
+        this.saveEditor();
+      }
+      if (action === "cancel-card") {
+        e.stopPropagation();
+        this.closeEditor(true);
+      }
     });
     cell.insertBefore(form, cell.querySelector(".add-card"));
     cell.classList.add("editing");
@@ -84,9 +129,19 @@ export class CardEditor {
     const ed = this.editor;
     if (!ed) return;
     const text = ed.text.trim();
-    if (!text) { this.closeEditor(true); return; }
-    const op = {type: "card.add", id: uuid(), lane_id: ed.laneId, step_id: ed.stepId, kind: ed.kind, text,
-                visibility: ed.hidden ? "author" : "all"};
+    if (!text) {
+      this.closeEditor(true);
+      return;
+    }
+    const op = {
+      type: "card.add",
+      id: uuid(),
+      lane_id: ed.laneId,
+      step_id: ed.stepId,
+      kind: ed.kind,
+      text,
+      visibility: ed.hidden ? "author" : "all",
+    };
     if (ed.kind === "touchpoint" && ed.channel) op.channel = ed.channel;
     if (ed.buildsOn) op.builds_on = ed.buildsOn;
     this.conn.send(op);
@@ -112,7 +167,7 @@ export class CardEditor {
     if (!card || !el || !this.canEditCard(card) || this.editing === cardId) return;
     if (this.editing) this.endEdit(false);
     this.editing = cardId;
-    this.editBase = card.text;  // what the editor started from, to notice someone else's change
+    this.editBase = card.text; // what the editor started from, to notice someone else's change
     this.root.dispatchEvent(new CustomEvent("card-editing", {detail: {id: cardId, editing: true}}));
     const textEl = el.querySelector(".card-text");
     const ta = h("textarea", {class: "card-edit", maxlength: "5000", "aria-label": t("card.text")});
@@ -126,8 +181,13 @@ export class CardEditor {
     const finish = (save) => this.endEdit(save, ta);
     ta.addEventListener("keydown", (e) => {
       e.stopPropagation();
-      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); finish(true); }
-      else if (e.key === "Escape") { e.preventDefault(); finish(false); }
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        finish(true);
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        finish(false);
+      }
     });
     ta.addEventListener("input", () => autosize(ta));
     ta.addEventListener("blur", () => finish(true));
@@ -142,7 +202,11 @@ export class CardEditor {
     // mousedown: keep the textarea's focus, so taking their version does not save ours first.
     take.addEventListener("mousedown", (e) => {
       e.preventDefault();
-      if (ta) { ta.value = card.text; autosize(ta); ta.focus(); }
+      if (ta) {
+        ta.value = card.text;
+        autosize(ta);
+        ta.focus();
+      }
       this.editBase = card.text;
       el.querySelector(".card-overtaken")?.remove();
     });
@@ -178,8 +242,10 @@ function kindOptions(phase, selected) {
   const option = (k) => h("option", {value: k, selected: k === selected}, t(`kind.${k}`));
   const {fit, other} = kindsFor(phase);
   if (!fit.length) return other.map(option);
-  return [h("optgroup", {label: t("phasebar.kinds_now")}, fit.map(option)),
-          h("optgroup", {label: t("phasebar.kinds_other")}, other.map(option))];
+  return [
+    h("optgroup", {label: t("phasebar.kinds_now")}, fit.map(option)),
+    h("optgroup", {label: t("phasebar.kinds_other")}, other.map(option)),
+  ];
 }
 
 export function autosize(ta) {

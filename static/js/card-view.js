@@ -23,7 +23,11 @@ export class CardView {
     }
     for (const [id, el] of this.cardEls) {
       if (!view.cards.has(id) || !el.isConnected) {
-        if (!view.cards.has(id)) { el.remove(); this.cardEls.delete(id); this.cardSigs.delete(id); }
+        if (!view.cards.has(id)) {
+          el.remove();
+          this.cardEls.delete(id);
+          this.cardSigs.delete(id);
+        }
         if (this.editing === id) this.editing = null;
       }
     }
@@ -36,17 +40,28 @@ export class CardView {
   cardEl(card, view) {
     let el = this.cardEls.get(card.id);
     if (!el) {
-      el = h("article", {class: "card", "data-card-id": card.id, tabindex: "0"},
-        h("header", {class: "card-head"},
+      el = h(
+        "article",
+        {class: "card", "data-card-id": card.id, tabindex: "0"},
+        h(
+          "header",
+          {class: "card-head"},
           h("span", {class: "card-kind"}),
           h("span", {class: "card-channel", hidden: true}),
-          this.readOnly ? null : h("button", {class: "card-more", "data-action": "card-menu", "aria-label": t("card.details"), title: t("card.details")}, "⋯")),
+          this.readOnly
+            ? null
+            : h("button", {class: "card-more", "data-action": "card-menu", "aria-label": t("card.details"), title: t("card.details")}, "⋯"),
+        ),
         h("button", {class: "card-builds-on", "data-action": "goto-parent", hidden: true}),
         h("p", {class: "card-text"}),
-        h("footer", {class: "card-foot"},
+        h(
+          "footer",
+          {class: "card-foot"},
           h("span", {class: "card-author"}),
           h("span", {class: "card-side", hidden: true}),
-          h("span", {class: "card-comments", hidden: true})));
+          h("span", {class: "card-comments", hidden: true}),
+        ),
+      );
       if (!this.firstRender && card.author_id !== this.me.id) {
         el.classList.add("fresh");
         setTimeout(() => el.classList.remove("fresh"), 1600);
@@ -57,8 +72,21 @@ export class CardView {
     const author = view.participants.get(card.author_id);
     const comments = commentsOn(view, card.id).length;
     const pending = !!(view.pendingIds && view.pendingIds.has(card.id));
-    const sig = JSON.stringify([card.kind, card.text, card.channel, card.hidden, card.perspective, card.builds_on, card.selected,
-      parent ? parent.text : null, author ? author.name : null, comments, pending, this.canEditCard(card), card.version]);
+    const sig = JSON.stringify([
+      card.kind,
+      card.text,
+      card.channel,
+      card.hidden,
+      card.perspective,
+      card.builds_on,
+      card.selected,
+      parent ? parent.text : null,
+      author ? author.name : null,
+      comments,
+      pending,
+      this.canEditCard(card),
+      card.version,
+    ]);
     if (this.cardSigs.get(card.id) === sig) return el;
     this.cardSigs.set(card.id, sig);
     el.dataset.kind = card.kind;

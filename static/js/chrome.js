@@ -13,7 +13,10 @@ export async function identify(mapId) {
   if (!entry || !entry.token) return null;
   try {
     const res = await fetch("/api/me", {headers: {Authorization: `Bearer ${entry.token}`}});
-    if (res.status === 401) { forgetMap(mapId); return null; }
+    if (res.status === 401) {
+      forgetMap(mapId);
+      return null;
+    }
     if (!res.ok) throw new Error(String(res.status));
     const me = await res.json();
     rememberMap(mapId, {token: entry.token, me: me.participant, workshop: me.workshop, join_url: me.join_url, maps: me.maps});
@@ -22,8 +25,8 @@ export async function identify(mapId) {
     return {token: entry.token, ...me};
   } catch {
     // Server unreachable right now: carry on with what we knew; the socket reconnects on its own.
-    if (entry.me && entry.workshop) return {token: entry.token, participant: entry.me, workshop: entry.workshop,
-                                            join_url: entry.join_url, maps: entry.maps || []};
+    if (entry.me && entry.workshop)
+      return {token: entry.token, participant: entry.me, workshop: entry.workshop, join_url: entry.join_url, maps: entry.maps || []};
     return null;
   }
 }
@@ -68,7 +71,9 @@ export class Chrome {
   }
 
   renderPresence(view) {
-    const people = [...view.online].map((id) => view.participants.get(id)).filter(Boolean)
+    const people = [...view.online]
+      .map((id) => view.participants.get(id))
+      .filter(Boolean)
       .sort((a, b) => (a.role === "facilitator" ? -1 : 0) - (b.role === "facilitator" ? -1 : 0) || a.name.localeCompare(b.name));
     const key = JSON.stringify(people.map((p) => [p.id, p.name, p.department, p.perspective, p.role]));
     if (key === this.lastPresence) return;
@@ -76,10 +81,27 @@ export class Chrome {
     const box = clear($("presence"));
     box.setAttribute("title", t("board.online_n", {n: people.length}));
     for (const p of people) {
-      const label = [p.name, p.department, p.perspective ? t(`perspective.${p.perspective}`) : null,
-                     p.role !== "participant" ? t(`role.${p.role}`) : null].filter(Boolean).join(" · ");
-      box.appendChild(h("span", {class: `avatar role-${p.role}${p.id === this.identity.participant.id ? " is-me" : ""}`,
-        "data-participant-id": p.id, title: label, "aria-label": label, style: `--h:${hue(p.id)}`}, initials(p.name)));
+      const label = [
+        p.name,
+        p.department,
+        p.perspective ? t(`perspective.${p.perspective}`) : null,
+        p.role !== "participant" ? t(`role.${p.role}`) : null,
+      ]
+        .filter(Boolean)
+        .join(" · ");
+      box.appendChild(
+        h(
+          "span",
+          {
+            class: `avatar role-${p.role}${p.id === this.identity.participant.id ? " is-me" : ""}`,
+            "data-participant-id": p.id,
+            title: label,
+            "aria-label": label,
+            style: `--h:${hue(p.id)}`,
+          },
+          initials(p.name),
+        ),
+      );
     }
     box.appendChild(h("span", {class: "presence-count"}, String(people.length)));
   }
@@ -97,22 +119,31 @@ export class Chrome {
 
   tick() {
     const timer = this.timerState;
-    if (!timer || !timer.ends_at) { this.timer.hidden = true; document.body.classList.remove("timer-on"); return; }
+    if (!timer || !timer.ends_at) {
+      this.timer.hidden = true;
+      document.body.classList.remove("timer-on");
+      return;
+    }
     const left = timerLeft(timer, clock.now());
     // The end chime (room.js, off unless this device turned it on): once, when a running timer reaches zero.
     if (this.lastLeft > 0 && left <= 0 && !timer.paused_at && timer.ends_at === this.lastEnds) chime();
     this.lastLeft = left;
     this.lastEnds = timer.ends_at;
     this.timer.classList.toggle("paused", !!timer.paused_at);
-    if (left < -60000) { this.timer.hidden = true; document.body.classList.remove("timer-on"); return; }
+    if (left < -60000) {
+      this.timer.hidden = true;
+      document.body.classList.remove("timer-on");
+      return;
+    }
     this.timer.hidden = false;
     document.body.classList.add("timer-on");
     const secs = Math.max(0, Math.ceil(left / 1000));
     const mm = Math.floor(secs / 60);
     const ss = String(secs % 60).padStart(2, "0");
     this.timer.querySelector(".timer-time").textContent = secs > 0 ? `${mm}:${ss}` : t("timer.over");
-    this.timer.querySelector(".timer-label").textContent =
-      [timer.label, timer.paused_at ? t("facil.timer_paused") : null].filter(Boolean).join(" · ");
+    this.timer.querySelector(".timer-label").textContent = [timer.label, timer.paused_at ? t("facil.timer_paused") : null]
+      .filter(Boolean)
+      .join(" · ");
     this.timer.classList.toggle("ending", secs > 0 && secs <= 10);
     this.timer.classList.toggle("over", secs === 0);
   }
@@ -124,7 +155,10 @@ export function onChange(store, fn) {
   store.addEventListener("change", () => {
     if (scheduled) return;
     scheduled = true;
-    requestAnimationFrame(() => { scheduled = false; fn(); });
+    requestAnimationFrame(() => {
+      scheduled = false;
+      fn();
+    });
   });
 }
 
@@ -132,6 +166,6 @@ export function onChange(store, fn) {
  *  (workshop/errors.py, checked by tests/test_i18n.py); anything else shows the server's own words. */
 export function errorText(error) {
   const key = `error.${error.code}`;
-  return key in PAGE.catalog ? t(key) : (error.message || t("error.unknown"));
+  return key in PAGE.catalog ? t(key) : error.message || t("error.unknown");
 }
 export {PAGE};

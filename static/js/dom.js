@@ -66,7 +66,9 @@ export function uuid() {
 
 /** Up to two letters (or digits) for an avatar: punctuation and symbols never count ("Z(" → "Z"). */
 export function initials(name) {
-  const parts = String(name || "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const parts = String(name || "")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   if (!parts.length) return "?";
   const first = [...parts[0]];
   const letters = parts.length > 1 ? first[0] + [...parts[parts.length - 1]][0] : first.slice(0, 2).join("");
@@ -92,11 +94,17 @@ export function toast(message, kind = "info") {
 /** A modal confirm with our own dialog (no window.confirm: keyboard-friendly and translatable). */
 export function confirmDialog(message, okLabel) {
   return new Promise((resolve) => {
-    const dialog = h("dialog", {class: "dialog", "data-testid": "confirm"},
+    const dialog = h(
+      "dialog",
+      {class: "dialog", "data-testid": "confirm"},
       h("p", {}, message),
-      h("form", {method: "dialog", class: "dialog-actions"},
+      h(
+        "form",
+        {method: "dialog", class: "dialog-actions"},
         h("button", {value: "cancel", class: "secondary"}, t("common.cancel")),
-        h("button", {value: "ok", class: "danger", "data-action": "confirm"}, okLabel || t("common.delete"))));
+        h("button", {value: "ok", class: "danger", "data-action": "confirm"}, okLabel || t("common.delete")),
+      ),
+    );
     document.body.appendChild(dialog);
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "ok");
@@ -122,8 +130,14 @@ export function inlineEdit(el, value, onSave, {maxLength = 200, label = ""} = {}
     if (save && next && next !== value) onSave(next);
   };
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") { e.preventDefault(); finish(true); }
-    else if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); finish(false); }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      finish(true);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      finish(false);
+    }
     e.stopPropagation();
   });
   input.addEventListener("blur", () => finish(true));

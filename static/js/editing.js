@@ -9,15 +9,15 @@ export class EditingMarks extends EventTarget {
     super();
     this.conn = conn;
     this.me = me;
-    this.others = new Map();   // target_id → Map(participant_id → name), the latest last
-    this.mine = new Set();     // target ids this browser marks
-    this.socket = null;        // the socket whose events we listen to
+    this.others = new Map(); // target_id → Map(participant_id → name), the latest last
+    this.mine = new Set(); // target ids this browser marks
+    this.socket = null; // the socket whose events we listen to
     conn.addEventListener("status", (e) => {
       if (e.detail === "online") {
         this.attach();
-        for (const id of this.mine) this.emit(id, true);  // the server forgot them with the old socket
+        for (const id of this.mine) this.emit(id, true); // the server forgot them with the old socket
       } else if (e.detail === "offline" && this.others.size) {
-        this.others.clear();                                // we will not hear their end: start clean
+        this.others.clear(); // we will not hear their end: start clean
         this.changed();
       }
     });
@@ -38,10 +38,14 @@ export class EditingMarks extends EventTarget {
     });
     socket.on("presence", (p) => {
       // Someone who left clears their marks (the server also sends editing:false on disconnect).
-      const online = new Set((p && p.participants || []).map((x) => x.id));
+      const online = new Set(((p && p.participants) || []).map((x) => x.id));
       let dirty = false;
       for (const [target, who] of this.others) {
-        for (const id of who.keys()) if (!online.has(id)) { who.delete(id); dirty = true; }
+        for (const id of who.keys())
+          if (!online.has(id)) {
+            who.delete(id);
+            dirty = true;
+          }
         if (!who.size) this.others.delete(target);
       }
       if (dirty) this.changed();
@@ -68,7 +72,9 @@ export class EditingMarks extends EventTarget {
     return m ? [...m].map(([id, name]) => ({id, name})) : [];
   }
 
-  changed() { this.dispatchEvent(new CustomEvent("change")); }
+  changed() {
+    this.dispatchEvent(new CustomEvent("change"));
+  }
 }
 
 /** The others' marks on the board's cards: the latest editor's name on each card being edited. This
@@ -84,7 +90,7 @@ export class CardMarks {
     this.marks.attach();
     const want = new Map();
     for (const id of this.marks.others.keys()) {
-      const host = document.querySelector(`#board [data-card-id="${CSS.escape(id)}"]`);  // sheets: chantiers.js marks its own
+      const host = document.querySelector(`#board [data-card-id="${CSS.escape(id)}"]`); // sheets: chantiers.js marks its own
       const who = this.marks.who(id);
       if (host) want.set(host, who[who.length - 1]);
     }
@@ -96,8 +102,13 @@ export class CardMarks {
     for (const [host, mark] of want) {
       if (host.querySelector(":scope > .editing-mark")) continue;
       host.classList.add("being-edited");
-      host.appendChild(h("span", {class: "editing-mark", "data-testid": "editing-mark", "data-participant-id": mark.id,
-                                  title: t("editing.by", {name: mark.name})}, `✎ ${mark.name}`));
+      host.appendChild(
+        h(
+          "span",
+          {class: "editing-mark", "data-testid": "editing-mark", "data-participant-id": mark.id, title: t("editing.by", {name: mark.name})},
+          `✎ ${mark.name}`,
+        ),
+      );
     }
     for (const el of document.querySelectorAll(".being-edited")) {
       if (!want.has(el)) el.classList.remove("being-edited");

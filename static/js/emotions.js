@@ -4,6 +4,9 @@
 // mirror view shows both curves, one's own ratings, participation per silo and the resonance matrix.
 import {PAGE, clear, h, t, toast} from "./dom.js";
 import {orderedSteps} from "./store.js";
+import {choosesSide} from "./rights.js";
+import {columns} from "./board-columns.js";
+import {resonanceGrid} from "./resonance-grid.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SCORES = [-2, -1, 0, 1, 2];
@@ -24,14 +27,18 @@ export function scoreLabel(score) {
 
 /** A small drawn face for a score (no emoji font needed). */
 export function face(score) {
-  const mouth = score === 0
-    ? svg("path", {d: "M6.4 13.4 L13.6 13.4"})
-    : svg("path", {d: `M6 ${13 - score * 0.6} Q10 ${13 + score * 2.1} 14 ${13 - score * 0.6}`});
-  return svg("svg", {viewBox: "0 0 20 20", class: "face", "aria-hidden": "true", style: `--face:${FACE_COLOR[String(score)]}`},
+  const mouth =
+    score === 0
+      ? svg("path", {d: "M6.4 13.4 L13.6 13.4"})
+      : svg("path", {d: `M6 ${13 - score * 0.6} Q10 ${13 + score * 2.1} 14 ${13 - score * 0.6}`});
+  return svg(
+    "svg",
+    {viewBox: "0 0 20 20", class: "face", "aria-hidden": "true", style: `--face:${FACE_COLOR[String(score)]}`},
     svg("circle", {cx: 10, cy: 10, r: 9, class: "face-bg"}),
     svg("circle", {cx: 7, cy: 8, r: 1.25, class: "face-eye"}),
     svg("circle", {cx: 13, cy: 8, r: 1.25, class: "face-eye"}),
-    mouth);
+    mouth,
+  );
 }
 
 /** Per step: {customer: {average, count}, employee: {...}, mine}. */
@@ -50,19 +57,35 @@ export function resonanceIndex(view) {
   return new Map(((view.extra && view.extra.resonance) || []).map((r) => [r.step_id, r]));
 }
 
-const fmt = (x) => (x === null || x === undefined ? "–"
-  : (x > 0 ? "+" : "") + x.toLocaleString(document.documentElement.lang || "fr", {maximumFractionDigits: 1}).replace("-", "−"));
+const fmt = (x) =>
+  x === null || x === undefined
+    ? "–"
+    : (x > 0 ? "+" : "") + x.toLocaleString(document.documentElement.lang || "fr", {maximumFractionDigits: 1}).replace("-", "−");
 
 /** The five faces of one step; the pressed one is this browser's own rating (click it again to clear). */
 export function faces(step, mine, {canRate, onRate}) {
-  const group = h("div", {class: "emo-faces", role: "group", "aria-label": `${t("emo.rate")} — ${step.title}`,
-                          "data-emotion-step": step.id});
+  const group = h("div", {
+    class: "emo-faces",
+    role: "group",
+    "aria-label": `${t("emo.rate")} — ${step.title}`,
+    "data-emotion-step": step.id,
+  });
   for (const score of SCORES) {
     const pressed = mine === score;
     const label = t("emo.rate_step", {step: step.title, label: scoreLabel(score)});
-    const button = h("button", {type: "button", class: "emo-face", "data-score": String(score), "aria-pressed": pressed ? "true" : "false",
-                                "aria-label": label, title: pressed ? `${scoreLabel(score)} — ${t("emo.clear_hint")}` : scoreLabel(score),
-                                disabled: !canRate}, face(score));
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "emo-face",
+        "data-score": String(score),
+        "aria-pressed": pressed ? "true" : "false",
+        "aria-label": label,
+        title: pressed ? `${scoreLabel(score)} — ${t("emo.clear_hint")}` : scoreLabel(score),
+        disabled: !canRate,
+      },
+      face(score),
+    );
     button.addEventListener("click", (e) => {
       e.stopPropagation();
       onRate(step.id, pressed ? null : score);
@@ -72,7 +95,7 @@ export function faces(step, mine, {canRate, onRate}) {
   return group;
 }
 
-const Y = (avg, top, height) => top + (2 - avg) / 4 * height; // +2 at the top, −2 at the bottom
+const Y = (avg, top, height) => top + ((2 - avg) / 4) * height; // +2 at the top, −2 at the bottom
 
 /** The board's emotions lanes: faces and the two curves in each cell. */
 export class EmotionLane {
@@ -84,7 +107,7 @@ export class EmotionLane {
   }
 
   canRate() {
-    return this.board.canWrite() && this.me.role !== "observer";
+    return this.board.may("emotion.set");
   }
 
   rate(stepId, score) {
@@ -94,18 +117,26 @@ export class EmotionLane {
   render(view) {
     const lanes = [...view.lanes.values()].filter((l) => l.kind === "emotions");
     if (!lanes.length) return;
-    const cols = this.board.columns(view).map((c) => c.step);
+    const cols = columns(view).map((c) => c.step);
     const index = emotionIndex(view);
     const canRate = this.canRate();
     for (const lane of lanes) {
       const head = this.board.root.querySelector(`.lane-head[data-lane-id="${CSS.escape(lane.id)}"]`);
       if (head && !head.querySelector(".emo-legend")) {
-        head.appendChild(h("span", {class: "emo-legend", "aria-hidden": "true"},
-          h("span", {class: "emo-key customer"}, t("emo.customer")), h("span", {class: "emo-key employee"}, t("emo.employee"))));
+        head.appendChild(
+          h(
+            "span",
+            {class: "emo-legend", "aria-hidden": "true"},
+            h("span", {class: "emo-key customer"}, t("emo.customer")),
+            h("span", {class: "emo-key employee"}, t("emo.employee")),
+          ),
+        );
       }
       cols.forEach((step, i) => {
         if (!step) return;
-        const cell = this.board.root.querySelector(`[data-cell][data-lane-id="${CSS.escape(lane.id)}"][data-step-id="${CSS.escape(step.id)}"]`);
+        const cell = this.board.root.querySelector(
+          `[data-cell][data-lane-id="${CSS.escape(lane.id)}"][data-step-id="${CSS.escape(step.id)}"]`,
+        );
         if (!cell) return;
         const here = index.get(step.id) || {};
         const prev = cols[i - 1] ? index.get(cols[i - 1].id) || {} : null;
@@ -125,13 +156,19 @@ export class EmotionLane {
 
   cellWidget(step, here, prev, next, canRate) {
     const H = 64;
-    const line = svg("svg", {class: "emo-lines", viewBox: `0 0 100 ${H}`, preserveAspectRatio: "none", "aria-hidden": "true"},
-      svg("line", {x1: 0, x2: 100, y1: Y(0, 6, H - 12), y2: Y(0, 6, H - 12), class: "emo-zero"}));
+    const line = svg(
+      "svg",
+      {class: "emo-lines", viewBox: `0 0 100 ${H}`, preserveAspectRatio: "none", "aria-hidden": "true"},
+      svg("line", {x1: 0, x2: 100, y1: Y(0, 6, H - 12), y2: Y(0, 6, H - 12), class: "emo-zero"}),
+    );
     const dots = [];
     const titles = [];
     for (const side of PAGE.sides) {
       const v = here[side] ? here[side].average : null;
-      if (v === null || v === undefined) { titles.push(t("emo.none", {side: t(`emo.${side}`)})); continue; }
+      if (v === null || v === undefined) {
+        titles.push(t("emo.none", {side: t(`emo.${side}`)}));
+        continue;
+      }
       const y = Y(v, 6, H - 12);
       titles.push(t("emo.average", {side: t(`emo.${side}`), avg: fmt(v), n: here[side].count}));
       const pv = prev && prev[side] ? prev[side].average : null;
@@ -145,10 +182,34 @@ export class EmotionLane {
       dots.push(h("span", {class: `emo-val ${side}`, style: `top:${(y / H) * 100}%`}, fmt(v)));
     }
     const mine = here.mine ?? null;
-    return h("div", {class: "emo", "data-emotion-cell": step.id},
+    return h(
+      "div",
+      {class: "emo", "data-emotion-cell": step.id},
       h("div", {class: "emo-curve", title: titles.join("\n"), "aria-label": titles.join(" · "), role: "img"}, line, dots),
-      faces(step, mine, {canRate, onRate: (id, score) => this.rate(id, score)}));
+      faces(step, mine, {canRate, onRate: (id, score) => this.rate(id, score)}),
+    );
   }
+}
+
+/** The chart of a mirror's two curves (here, and the Mirror listening panel's): the +2…−2 axis, the plot
+ *  of `n` steps (its SVG `lines` and its `dots`), the steps' titles under it. */
+export function mirrorChart({testid = null, n, lines, dots, steps}) {
+  return h(
+    "div",
+    {class: "mirror-chart", "data-testid": testid},
+    h("div", {class: "mirror-axis", "aria-hidden": "true"}, h("span", {}, "+2"), h("span", {}, "0"), h("span", {}, "−2")),
+    h(
+      "div",
+      {class: "mirror-plot", style: `--n:${n}`},
+      lines,
+      dots,
+      h(
+        "div",
+        {class: "mirror-steps"},
+        steps.map((s) => h("span", {title: s.title}, s.title)),
+      ),
+    ),
+  );
 }
 
 /** Blocks drawn after the mirror's own, `(box, view) => …` (the Mirror listening panel adds itself here). */
@@ -162,15 +223,19 @@ export function renderMirror(box, view, options) {
   const res = resonanceIndex(view);
   clear(box);
   box.appendChild(h("p", {class: "sheet-lead"}, t("mirror.lead")));
-  if (!steps.length) { box.appendChild(h("p", {class: "muted"}, t("mirror.no_steps"))); return; }
+  if (!steps.length) {
+    box.appendChild(h("p", {class: "muted"}, t("mirror.no_steps")));
+    return;
+  }
 
   // The two curves over every step.
   const n = steps.length;
   const H = 150;
   const lines = svg("svg", {class: "mirror-lines", viewBox: `0 0 ${n * 100} ${H}`, preserveAspectRatio: "none", "aria-hidden": "true"});
   for (const level of [2, 1, 0, -1, -2]) {
-    lines.appendChild(svg("line", {x1: 0, x2: n * 100, y1: Y(level, 12, H - 24), y2: Y(level, 12, H - 24),
-                                   class: level === 0 ? "emo-zero" : "emo-grid"}));
+    lines.appendChild(
+      svg("line", {x1: 0, x2: n * 100, y1: Y(level, 12, H - 24), y2: Y(level, 12, H - 24), class: level === 0 ? "emo-zero" : "emo-grid"}),
+    );
   }
   const dots = [];
   for (const side of PAGE.sides) {
@@ -181,42 +246,80 @@ export function renderMirror(box, view, options) {
     };
     steps.forEach((step, i) => {
       const v = index.get(step.id)?.[side]?.average;
-      if (v === null || v === undefined) { flush(); return; }
+      if (v === null || v === undefined) {
+        flush();
+        return;
+      }
       const x = i * 100 + 50;
       const y = Y(v, 12, H - 24);
       run.push(`${x},${y}`);
-      dots.push(h("span", {class: `emo-dot ${side}`, style: `left:${((i + 0.5) / n) * 100}%;top:${(y / H) * 100}%`,
-                           title: `${step.title} — ${t("emo.average", {side: t(`emo.${side}`), avg: fmt(v), n: index.get(step.id)[side].count})}`,
-                           "data-step-id": step.id, "data-side": side, "data-average": String(v)}));
+      dots.push(
+        h("span", {
+          class: `emo-dot ${side}`,
+          style: `left:${((i + 0.5) / n) * 100}%;top:${(y / H) * 100}%`,
+          title: `${step.title} — ${t("emo.average", {side: t(`emo.${side}`), avg: fmt(v), n: index.get(step.id)[side].count})}`,
+          "data-step-id": step.id,
+          "data-side": side,
+          "data-average": String(v),
+        }),
+      );
     });
     flush();
   }
-  const axis = h("div", {class: "mirror-axis", "aria-hidden": "true"}, h("span", {}, "+2"), h("span", {}, "0"), h("span", {}, "−2"));
-  box.appendChild(h("section", {class: "mirror-block"},
-    h("h3", {}, t("mirror.curves"),
-      h("span", {class: "emo-legend"}, h("span", {class: "emo-key customer"}, t("emo.customer")),
-        h("span", {class: "emo-key employee"}, t("emo.employee")))),
-    h("div", {class: "mirror-chart", "data-testid": "mirror-curves"}, axis,
-      h("div", {class: "mirror-plot", style: `--n:${n}`}, lines, dots,
-        h("div", {class: "mirror-steps"}, steps.map((s) => h("span", {title: s.title}, s.title)))))));
+  box.appendChild(
+    h(
+      "section",
+      {class: "mirror-block"},
+      h(
+        "h3",
+        {},
+        t("mirror.curves"),
+        h(
+          "span",
+          {class: "emo-legend"},
+          h("span", {class: "emo-key customer"}, t("emo.customer")),
+          h("span", {class: "emo-key employee"}, t("emo.employee")),
+        ),
+      ),
+      mirrorChart({testid: "mirror-curves", n, lines, dots, steps}),
+    ),
+  );
 
   // One's own ratings, with the participation of each silo.
   const rows = h("div", {class: "mirror-rates"});
   for (const step of steps) {
     const here = index.get(step.id) || {};
     const r = res.get(step.id);
-    rows.appendChild(h("div", {class: "mirror-rate", "data-step-id": step.id},
-      h("span", {class: "mirror-step-title"}, step.key_moment ? "★ " : "", step.title),
-      faces(step, here.mine ?? null, {canRate, onRate}),
-      h("span", {class: "mirror-count", title: t("mirror.participation")},
-        t("emo.counts", {c: here.customer ? here.customer.count : 0, e: here.employee ? here.employee.count : 0})),
-      r && r.category ? h("span", {class: `res-chip res-${r.category}`}, t(`res.${r.category}`)) : h("span", {class: "res-chip empty"}, "")));
+    rows.appendChild(
+      h(
+        "div",
+        {class: "mirror-rate", "data-step-id": step.id},
+        h("span", {class: "mirror-step-title"}, step.key_moment ? "★ " : "", step.title),
+        faces(step, here.mine ?? null, {canRate, onRate}),
+        h(
+          "span",
+          {class: "mirror-count", title: t("mirror.participation")},
+          t("emo.counts", {c: here.customer ? here.customer.count : 0, e: here.employee ? here.employee.count : 0}),
+        ),
+        r && r.category
+          ? h("span", {class: `res-chip res-${r.category}`}, t(`res.${r.category}`))
+          : h("span", {class: "res-chip empty"}, ""),
+      ),
+    );
   }
-  box.appendChild(h("section", {class: "mirror-block"},
-    h("h3", {}, t("mirror.mine")),
-    me && me.role === "facilitator" ? sideChooser(box, view, options)
-      : canRate ? h("p", {class: "hint"}, t("emo.as", {side: t(`perspective.${perspective || "customer"}`)}), " ", t("emo.clear_hint")) : null,
-    rows));
+  box.appendChild(
+    h(
+      "section",
+      {class: "mirror-block"},
+      h("h3", {}, t("mirror.mine")),
+      me && choosesSide(me.role)
+        ? sideChooser(box, view, options)
+        : canRate
+          ? h("p", {class: "hint"}, t("emo.as", {side: t(`perspective.${perspective || "customer"}`)}), " ", t("emo.clear_hint"))
+          : null,
+      rows,
+    ),
+  );
 
   // The resonance matrix: customer reading (rows) × employee reading (columns).
   const byCat = new Map(PAGE.resonance.map((r) => [r.category, []]));
@@ -226,23 +329,18 @@ export function renderMirror(box, view, options) {
     if (r && r.category && byCat.has(r.category)) byCat.get(r.category).push(step);
     else undecided.push(step);
   }
-  const grid = h("div", {class: "res-grid", "data-testid": "resonance"},
-    h("span", {}),
-    ["pos", "none", "neg"].map((e) => h("span", {class: "res-colhead"}, t(`mirror.employee_${e}`))));
-  for (const c of ["pos", "neg"]) {
-    grid.appendChild(h("span", {class: "res-rowhead"}, t(`mirror.customer_${c}`)));
-    for (const r of PAGE.resonance.filter((x) => x.customer === (c === "pos" ? "positive" : "negative"))) {
-      const list = byCat.get(r.category);
-      grid.appendChild(h("div", {class: `res-cell res-${r.category}`, "data-category": r.category},
-        h("strong", {class: "res-name"}, t(r.name)),
-        h("span", {class: "res-do"}, t(r.advice)),
-        h("ul", {class: "res-steps"}, list.length
-          ? list.map((s) => h("li", {"data-step-id": s.id}, s.title))
-          : h("li", {class: "muted"}, t("res.empty")))));
-    }
-  }
-  box.appendChild(h("section", {class: "mirror-block"}, h("h3", {}, t("mirror.matrix")), grid,
-    undecided.length ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · ")) : null));
+  const grid = resonanceGrid({testid: "resonance", stepsOf: (category) => byCat.get(category), advice: true});
+  box.appendChild(
+    h(
+      "section",
+      {class: "mirror-block"},
+      h("h3", {}, t("mirror.matrix")),
+      grid,
+      undecided.length
+        ? h("p", {class: "hint res-undecided"}, t("mirror.undecided"), " ", undecided.map((s) => s.title).join(" · "))
+        : null,
+    ),
+  );
   for (const addon of MIRROR_ADDONS) addon(box, view);
 }
 
@@ -253,8 +351,11 @@ function sideChooser(box, view, options) {
   const side = me.perspective || null;
   const choose = async (next) => {
     try {
-      const res = await fetch("/api/me", {method: "PATCH", body: JSON.stringify({perspective: next}),
-                                          headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`}});
+      const res = await fetch("/api/me", {
+        method: "PATCH",
+        body: JSON.stringify({perspective: next}),
+        headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`},
+      });
       if (!res.ok) throw new Error(String(res.status));
       me.perspective = (await res.json()).participant.perspective;
       renderMirror(box, view, {...options, perspective: me.perspective});
@@ -262,11 +363,28 @@ function sideChooser(box, view, options) {
       toast(t("emo.side_failed"), "error");
     }
   };
-  return h("div", {class: "hint mirror-side", "data-testid": "my-side", "data-side": side || "none"},
+  return h(
+    "div",
+    {class: "hint mirror-side", "data-testid": "my-side", "data-side": side || "none"},
     h("p", {}, side ? t("emo.side_facilitator", {side: t(`perspective.${side}`)}) : t("emo.side_none"), " ", t("emo.clear_hint")),
-    h("div", {class: "mirror-side-choice", role: "group", "aria-label": t("emo.side_choose")},
-      h("span", {}, t("emo.side_choose")), " ",
-      [...PAGE.sides, null].map((value) => h("button", {type: "button", class: "secondary small", "data-side-choice": value || "none",
-                                                  "aria-pressed": String(value === side), onclick: () => choose(value)},
-        value ? t(`perspective.${value}`) : t("emo.side_off")))));
+    h(
+      "div",
+      {class: "mirror-side-choice", role: "group", "aria-label": t("emo.side_choose")},
+      h("span", {}, t("emo.side_choose")),
+      " ",
+      [...PAGE.sides, null].map((value) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary small",
+            "data-side-choice": value || "none",
+            "aria-pressed": String(value === side),
+            onclick: () => choose(value),
+          },
+          value ? t(`perspective.${value}`) : t("emo.side_off"),
+        ),
+      ),
+    ),
+  );
 }

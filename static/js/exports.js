@@ -17,19 +17,33 @@ export function dispositionName(header, fallback) {
   if (!header) return fallback;
   const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
   if (star) {
-    try { return decodeURIComponent(star[2].trim().replace(/^"|"$/g, "")); } catch { /* fall through */ }
+    try {
+      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ""));
+    } catch {
+      /* fall through */
+    }
   }
   const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
   const name = plain ? (plain[2] ?? plain[1]).trim() : "";
   // Never a path: only the last segment, and nothing a file system would refuse.
-  return name.split(/[\\/]/).pop().replace(/[\u0000-\u001f]/g, "") || fallback;
+  return (
+    name
+      .split(/[\\/]/)
+      .pop()
+      .replace(/[\u0000-\u001f]/g, "") || fallback
+  );
 }
 
 export async function download(url, token, fallback) {
   const res = await fetch(url, {headers: {Authorization: `Bearer ${token}`}});
   if (!res.ok) {
     let message = res.statusText;
-    try { const body = await res.json(); message = (body.error && body.error.message) || message; } catch { /* not JSON */ }
+    try {
+      const body = await res.json();
+      message = (body.error && body.error.message) || message;
+    } catch {
+      /* not JSON */
+    }
     throw new Error(message || String(res.status));
   }
   const blob = await res.blob();
@@ -51,21 +65,40 @@ export class ExportMenu {
     this.workshopId = workshopId;
     this.mapId = mapId;
     this.busy = new Set();
-    this.el = h("div", {class: "export-menu", id: "export-menu", role: "menu", "aria-label": t("export.title"), hidden: true,
-                        "data-testid": "export-menu"});
+    this.el = h("div", {
+      class: "export-menu",
+      id: "export-menu",
+      role: "menu",
+      "aria-label": t("export.title"),
+      hidden: true,
+      "data-testid": "export-menu",
+    });
     // Inside the dock's landmark, so that a screen reader finds the menu where its button is.
     (button.closest("nav, aside, main, header") || document.body).appendChild(this.el);
     button.setAttribute("aria-haspopup", "menu");
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", "export-menu");
-    button.addEventListener("click", (e) => { e.stopPropagation(); this.toggle(); });
-    document.addEventListener("click", (e) => { if (!this.el.hidden && !this.el.contains(e.target)) this.close(); });
+    button.addEventListener("click", (e) => {
+      e.stopPropagation();
+      this.toggle();
+    });
+    document.addEventListener("click", (e) => {
+      if (!this.el.hidden && !this.el.contains(e.target)) this.close();
+    });
     this.el.addEventListener("keydown", (e) => {
       const items = [...this.el.querySelectorAll("[role=menuitem]")];
       const i = items.indexOf(document.activeElement);
-      if (e.key === "Escape") { e.preventDefault(); this.close(); this.button.focus(); }
-      else if (e.key === "ArrowDown") { e.preventDefault(); items[(i + 1) % items.length].focus(); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); items[(i - 1 + items.length) % items.length].focus(); }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        this.close();
+        this.button.focus();
+      } else if (e.key === "ArrowDown") {
+        e.preventDefault();
+        items[(i + 1) % items.length].focus();
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        items[(i - 1 + items.length) % items.length].focus();
+      }
     });
     this.draw();
   }
@@ -74,18 +107,33 @@ export class ExportMenu {
     clear(this.el).appendChild(h("div", {class: "export-head"}, t("export.title")));
     for (const x of EXPORTS) {
       const busy = this.busy.has(x.key);
-      const item = h("button", {type: "button", class: "export-item", role: "menuitem", "data-export": x.key,
-                                "aria-busy": busy ? "true" : "false", disabled: busy},
+      const item = h(
+        "button",
+        {
+          type: "button",
+          class: "export-item",
+          role: "menuitem",
+          "data-export": x.key,
+          "aria-busy": busy ? "true" : "false",
+          disabled: busy,
+        },
         h("span", {class: `export-ext ext-${x.ext}`}, x.ext.toUpperCase()),
-        h("span", {class: "export-text"},
+        h(
+          "span",
+          {class: "export-text"},
           h("strong", {}, t(`export.${x.key}`)),
-          h("span", {class: "muted"}, busy ? t("export.working") : t(`export.${x.key}_desc`))));
+          h("span", {class: "muted"}, busy ? t("export.working") : t(`export.${x.key}_desc`)),
+        ),
+      );
       item.addEventListener("click", () => this.run(x));
       this.el.appendChild(item);
     }
   }
 
-  toggle() { if (this.el.hidden) this.open(); else this.close(); }
+  toggle() {
+    if (this.el.hidden) this.open();
+    else this.close();
+  }
 
   open() {
     this.draw();
@@ -156,8 +204,10 @@ export function setupImport({input, status, remember}) {
     }
     try {
       const res = await fetch(`/api/workshops/import?lang=${encodeURIComponent(PAGE.lang || "fr")}`, {
-        method: "POST", headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`},
-        body: JSON.stringify(body)});
+        method: "POST",
+        headers: {"Content-Type": "application/json", Authorization: `Bearer ${token}`},
+        body: JSON.stringify(body),
+      });
       const answer = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(answer.error ? answer.error.message : res.statusText);
       remember(answer);

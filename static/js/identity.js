@@ -5,10 +5,18 @@ const JOIN = (code) => `parcours:join:${String(code).toUpperCase()}`;
 const RECENT = "parcours:recent";
 
 function read(key) {
-  try { return JSON.parse(localStorage.getItem(key) || "null"); } catch { return null; }
+  try {
+    return JSON.parse(localStorage.getItem(key) || "null");
+  } catch {
+    return null;
+  }
 }
 function write(key, value) {
-  try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* private mode: memory only */ }
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* private mode: memory only */
+  }
 }
 
 export function tokenForMap(mapId) {
@@ -20,7 +28,11 @@ export function rememberMap(mapId, entry) {
 }
 
 export function forgetMap(mapId) {
-  try { localStorage.removeItem(MAP(mapId)); } catch { /* ignore */ }
+  try {
+    localStorage.removeItem(MAP(mapId));
+  } catch {
+    /* ignore */
+  }
 }
 
 export function joined(code) {
@@ -33,7 +45,11 @@ export function rememberJoin(code, answer) {
 }
 
 export function forgetJoin(code) {
-  try { localStorage.removeItem(JOIN(code)); } catch { /* ignore */ }
+  try {
+    localStorage.removeItem(JOIN(code));
+  } catch {
+    /* ignore */
+  }
 }
 
 export function recent() {

@@ -11,7 +11,9 @@ if (known && known.token && known.map_ids && known.map_ids.length) {
   const box = document.getElementById("known");
   box.hidden = false;
   box.querySelector(".known-text").textContent = t("join.known", {name: known.participant.name});
-  document.getElementById("continue").addEventListener("click", () => { location.href = `/board/${known.map_ids[0]}`; });
+  document.getElementById("continue").addEventListener("click", () => {
+    location.href = `/board/${known.map_ids[0]}`;
+  });
   document.getElementById("someone-else").addEventListener("click", () => {
     forgetJoin(code);
     box.hidden = true;

@@ -16,10 +16,18 @@ const submit = form.querySelector("[data-action=listen-submit]");
 
 function rid() {
   let value = null;
-  try { value = localStorage.getItem(KEY); } catch { /* private mode: a key for this visit only */ }
+  try {
+    value = localStorage.getItem(KEY);
+  } catch {
+    /* private mode: a key for this visit only */
+  }
   if (!value) {
     value = uuid();
-    try { localStorage.setItem(KEY, value); } catch { /* ignore */ }
+    try {
+      localStorage.setItem(KEY, value);
+    } catch {
+      /* ignore */
+    }
   }
   return value;
 }
@@ -36,24 +44,37 @@ function showError(message) {
 
 function stepBlock(step) {
   const id = step.id;
-  const faces = h("fieldset", {class: "listen-faces"}, h("legend", {}, t("listen.how")),
-    SCORES.map((score) => h("label", {class: "listen-face"},
-      h("input", {type: "radio", name: `score-${id}`, value: String(score)}),
-      face(score),
-      h("span", {class: "listen-face-label"}, scoreLabel(score)))));
+  const faces = h(
+    "fieldset",
+    {class: "listen-faces"},
+    h("legend", {}, t("listen.how")),
+    SCORES.map((score) =>
+      h(
+        "label",
+        {class: "listen-face"},
+        h("input", {type: "radio", name: `score-${id}`, value: String(score)}),
+        face(score),
+        h("span", {class: "listen-face-label"}, scoreLabel(score)),
+      ),
+    ),
+  );
   const clearBtn = h("button", {type: "button", class: "link listen-clear", "data-action": "clear-score"}, t("listen.no_answer"));
   clearBtn.addEventListener("click", () => {
     for (const input of faces.querySelectorAll("input")) input.checked = false;
   });
   const commentId = `verbatim-${id}`;
-  return h("fieldset", {class: "listen-step", "data-step-id": id},
+  return h(
+    "fieldset",
+    {class: "listen-step", "data-step-id": id},
     h("legend", {}, step.title),
     step.stage ? h("p", {class: "listen-stage"}, t("listen.stage", {stage: step.stage})) : null,
-    faces, clearBtn,
+    faces,
+    clearBtn,
     h("label", {class: "listen-important"}, h("input", {type: "checkbox", name: `important-${id}`}), t("listen.important")),
     h("label", {class: "listen-comment", for: commentId}, t("listen.comment")),
     h("textarea", {id: commentId, name: `verbatim-${id}`, maxlength: "1000", rows: "2", "aria-describedby": `${commentId}-hint`}),
-    h("small", {id: `${commentId}-hint`, class: "hint"}, t("listen.comment_hint")));
+    h("small", {id: `${commentId}-hint`, class: "hint"}, t("listen.comment_hint")),
+  );
 }
 
 function fill(response) {
@@ -97,11 +118,19 @@ async function load() {
     showStatus(t("listen.offline"));
     return;
   }
-  if (res.status === 404) { form.hidden = true; showStatus(t("listen.wrong_code")); return; }
+  if (res.status === 404) {
+    form.hidden = true;
+    showStatus(t("listen.wrong_code"));
+    return;
+  }
   const data = await res.json();
   const steps = data.steps || [];
   if (data.listening && data.listening.title) document.getElementById("listen-title").textContent = data.listening.title;
-  if (!steps.length) { form.hidden = true; showStatus(t("listen.no_steps")); return; }
+  if (!steps.length) {
+    form.hidden = true;
+    showStatus(t("listen.no_steps"));
+    return;
+  }
   clear(stepsBox);
   for (const s of steps) stepsBox.appendChild(stepBlock(s));
   const mine = await fetch(`/api/listen/${encodeURIComponent(code)}/responses/${rid()}`).catch(() => null);
@@ -110,7 +139,10 @@ async function load() {
     submit.textContent = t("listen.update");
   }
   if (data.listening.status !== "open") closed();
-  form.addEventListener("submit", (e) => { e.preventDefault(); save(steps); });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    save(steps);
+  });
 }
 
 // A busy server (or a burst from this device) answers 429 with Retry-After: the same PUT is sent
@@ -119,7 +151,10 @@ const RETRIES = 3;
 async function putAnswers(body) {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(`/api/listen/${encodeURIComponent(code)}/responses/${rid()}`, {
-      method: "PUT", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+      method: "PUT",
+      headers: {"Content-Type": "application/json"},
+      body: JSON.stringify(body),
+    });
     if (res.status !== 429 || attempt >= RETRIES) return res;
     const wait = Math.min(10, Math.max(1, Number(res.headers.get("Retry-After")) || 2));
     await new Promise((resolve) => setTimeout(resolve, wait * 1000 * (0.8 + Math.random() * 0.4)));
@@ -129,7 +164,10 @@ async function putAnswers(body) {
 async function save(steps) {
   showError("");
   const body = {answers: answers(steps)};
-  if (!body.answers.some((a) => a.score !== null || a.verbatim)) { showError(t("listen.need_one")); return; }
+  if (!body.answers.some((a) => a.score !== null || a.verbatim)) {
+    showError(t("listen.need_one"));
+    return;
+  }
   submit.disabled = true;
   const label = submit.textContent;
   submit.textContent = t("listen.saving");
@@ -145,8 +183,10 @@ async function save(steps) {
     const err = data.error || {};
     submit.textContent = label;
     if (err.code === "closed") closed();
-    else if (res.status === 404) { form.hidden = true; showStatus(t("listen.wrong_code")); }
-    else if (err.code === "rate_limited") showError(t("listen.slow_down", {s: res.headers.get("Retry-After") || "5"}));
+    else if (res.status === 404) {
+      form.hidden = true;
+      showStatus(t("listen.wrong_code"));
+    } else if (err.code === "rate_limited") showError(t("listen.slow_down", {s: res.headers.get("Retry-After") || "5"}));
     else if (err.code === "conflict") showError(t("listen.conflict"));
     else showError(`${t("listen.error")} ${err.message || res.statusText}`);
   } catch {
@@ -157,5 +197,7 @@ async function save(steps) {
   }
 }
 
-form.addEventListener("input", () => { thanks.hidden = true; });
+form.addEventListener("input", () => {
+  thanks.hidden = true;
+});
 load();

@@ -10,12 +10,17 @@ export function page() {
 }
 
 /** Tests under Node: the page data to answer instead of the document's. */
-export function setPage(value) { data = value; }
+export function setPage(value) {
+  data = value;
+}
 
 /** `PAGE.x` reads page().x when it is used. */
-export const PAGE = new Proxy({}, {
-  get: (_, name) => page()[name],
-  has: (_, name) => name in page(),
-  ownKeys: () => Reflect.ownKeys(page()),
-  getOwnPropertyDescriptor: (_, name) => Object.getOwnPropertyDescriptor(page(), name),
-});
+export const PAGE = new Proxy(
+  {},
+  {
+    get: (_, name) => page()[name],
+    has: (_, name) => name in page(),
+    ownKeys: () => Reflect.ownKeys(page()),
+    getOwnPropertyDescriptor: (_, name) => Object.getOwnPropertyDescriptor(page(), name),
+  },
+);

@@ -4,6 +4,7 @@
 // slot of this bar (voting.js fills it).
 import {PAGE, h, t} from "./dom.js";
 import {TimerTools} from "./room.js";
+import {roleMay} from "./rights.js";
 
 /** The kinds for the add-card editor: {fit: [...], other: [...]} (fit empty: one plain list). */
 export function kindsFor(phase) {
@@ -27,28 +28,60 @@ export class PhaseBar {
     this.conn = conn;
     this.me = me;
     this.readOnly = readOnly;
-    this.isFacilitator = me.role === "facilitator" && !readOnly;
+    // What this bar offers comes from the roles of the ops it sends (rights.js); the present page offers none.
+    this.leads = !readOnly && roleMay("phase.set", me.role); // the guide line for who walks the phases
+    this.runsTimers = !readOnly && roleMay("timer.start", me.role);
+    this.setsFocus = !readOnly && roleMay("focus.set", me.role);
     this.name = h("span", {class: "phase-name"});
     this.text = h("span", {class: "phase-text", "data-testid": "phase-guide"});
     this.silent = h("span", {class: "chip chip-silent", "data-testid": "silent-mode", hidden: true});
     this.focus = h("span", {class: "chip chip-focus", "data-testid": "focus-chip", hidden: true});
     this.voteSlot = h("div", {class: "vote-slot", "data-testid": "vote-slot"});
     this.tools = h("div", {class: "phase-tools"});
-    this.el = h("div", {class: "phase-bar", id: "phase-bar", "data-testid": "phase-bar", role: "region",
-                        "aria-label": t("phasebar.label")},
-      h("div", {class: "phase-guide"}, this.name, this.text), this.silent, this.focus, this.voteSlot, this.tools);
-    if (this.isFacilitator) {
-      this.timers = h("span", {class: "quick-timers", role: "group", "aria-label": t("phasebar.quick_timer")},
+    this.el = h(
+      "div",
+      {class: "phase-bar", id: "phase-bar", "data-testid": "phase-bar", role: "region", "aria-label": t("phasebar.label")},
+      h("div", {class: "phase-guide"}, this.name, this.text),
+      this.silent,
+      this.focus,
+      this.voteSlot,
+      this.tools,
+    );
+    if (this.runsTimers) {
+      this.timers = h(
+        "span",
+        {class: "quick-timers", role: "group", "aria-label": t("phasebar.quick_timer")},
         h("span", {class: "quick-label", "aria-hidden": "true"}, t("fac.timer")),
-        TIMER_PRESETS.map((m) => h("button", {class: "tool small-tool", "data-action": "quick-timer", "data-minutes": String(m),
-          title: t("phasebar.timer_n", {n: m}), "aria-label": t("phasebar.timer_n", {n: m})}, `${m}′`)),
-        this.stopTimer = h("button", {class: "tool small-tool", "data-action": "quick-timer-stop", hidden: true,
-          title: t("fac.timer_stop"), "aria-label": t("fac.timer_stop")}, "■"));
-      this.timerTools = new TimerTools(conn);  // pause / resume, +1 minute
+        TIMER_PRESETS.map((m) =>
+          h(
+            "button",
+            {
+              class: "tool small-tool",
+              "data-action": "quick-timer",
+              "data-minutes": String(m),
+              title: t("phasebar.timer_n", {n: m}),
+              "aria-label": t("phasebar.timer_n", {n: m}),
+            },
+            `${m}′`,
+          ),
+        ),
+        (this.stopTimer = h(
+          "button",
+          {
+            class: "tool small-tool",
+            "data-action": "quick-timer-stop",
+            hidden: true,
+            title: t("fac.timer_stop"),
+            "aria-label": t("fac.timer_stop"),
+          },
+          "■",
+        )),
+      );
+      this.timerTools = new TimerTools(conn); // pause / resume, +1 minute
       this.timers.append(...this.timerTools.el);
       this.tools.appendChild(this.timers);
-      this.el.addEventListener("click", (e) => this.onClick(e));
     }
+    if (this.runsTimers || this.setsFocus) this.el.addEventListener("click", (e) => this.onClick(e));
     after.after(this.el);
   }
 
@@ -65,9 +98,14 @@ export class PhaseBar {
         this.conn.send(op);
         break;
       }
-      case "quick-timer-stop": this.conn.send({type: "timer.stop"}); break;
-      case "release-focus": this.conn.send({type: "focus.set", step_id: null}); break;
-      default: break;
+      case "quick-timer-stop":
+        this.conn.send({type: "timer.stop"});
+        break;
+      case "release-focus":
+        this.conn.send({type: "focus.set", step_id: null});
+        break;
+      default:
+        break;
     }
   }
 
@@ -75,7 +113,7 @@ export class PhaseBar {
     const phase = view.map.phase || "setup";
     this.el.dataset.phase = phase;
     this.name.textContent = t(`phase.${phase}`);
-    const role = this.isFacilitator ? "facilitator" : "participant";
+    const role = this.leads ? "facilitator" : "participant";
     const line = t(`guide.${phase}.${role}`);
     this.text.textContent = line;
     this.text.title = line;
@@ -94,9 +132,10 @@ export class PhaseBar {
       if (this.focusKey !== key) {
         this.focusKey = key;
         this.focus.replaceChildren(h("span", {class: "chip-text"}, `◎ ${t("phasebar.focus", {step: step.title})}`));
-        if (this.isFacilitator) {
-          this.focus.appendChild(h("button", {class: "link", "data-action": "release-focus", "data-testid": "release-focus"},
-            t("phasebar.release")));
+        if (this.setsFocus) {
+          this.focus.appendChild(
+            h("button", {class: "link", "data-action": "release-focus", "data-testid": "release-focus"}, t("phasebar.release")),
+          );
         }
       }
     } else this.focusKey = null;

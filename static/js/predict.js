@@ -39,8 +39,7 @@ const SHEETS = {
     const list = state.extra.chantiers || [];
     if (list.some((x) => x.id === op.id)) return null;
     const blank = Object.fromEntries(page().chantier_fields.map((n) => [n, null]));
-    return {...blank, status: "draft", ...pick(op, sheetFields()), id: op.id, version: 1, position: list.length,
-            priority: null};
+    return {...blank, status: "draft", ...pick(op, sheetFields()), id: op.id, version: 1, position: list.length, priority: null};
   },
   "chantier.update": (state, op) => {
     const sheet = (state.extra.chantiers || []).find((x) => x.id === op.id);
@@ -58,14 +57,27 @@ const SHEETS = {
     const prev = rows.find((r) => r.step_id === op.step_id && r.perspective === perspective);
     let n = prev ? prev.count : 0;
     let sum = prev && prev.average !== null ? prev.average * n : 0;
-    if (prev && prev.mine !== null && prev.mine !== undefined) { sum -= prev.mine; n -= 1; }
-    if (op.score !== null && op.score !== undefined) { sum += op.score; n += 1; }
+    if (prev && prev.mine !== null && prev.mine !== undefined) {
+      sum -= prev.mine;
+      n -= 1;
+    }
+    if (op.score !== null && op.score !== undefined) {
+      sum += op.score;
+      n += 1;
+    }
     const average = n > 0 ? round2(sum / n) : null;
     const other = rows.find((r) => r.step_id === op.step_id && r.perspective !== perspective);
-    const customer = perspective === "customer" ? average : (other ? other.average : null);
-    const employee = perspective === "employee" ? average : (other ? other.average : null);
-    return {step_id: op.step_id, perspective, average, count: n, mine: op.score ?? null, predicted: true,
-            resonance: {step_id: op.step_id, customer, employee, category: category(customer, employee)}};
+    const customer = perspective === "customer" ? average : other ? other.average : null;
+    const employee = perspective === "employee" ? average : other ? other.average : null;
+    return {
+      step_id: op.step_id,
+      perspective,
+      average,
+      count: n,
+      mine: op.score ?? null,
+      predicted: true,
+      resonance: {step_id: op.step_id, customer, employee, category: category(customer, employee)},
+    };
   },
 };
 
@@ -82,8 +94,16 @@ function predictVote(state, op, me) {
   const target_votes = t ? Math.max(0, (t.get(op.target_id) || 0) + (cast ? 1 : -1)) : null;
   // `voters` counts people: my first dot adds me, taking back my last one removes me.
   const voters = (round.voters || 0) + (cast && mine.total === 0 ? 1 : !cast && mine.total === 1 ? -1 : 0);
-  return {round_id: round.id, target_id: op.target_id, participant_id: me.id, secret: round.secret,
-          remaining: round.budget - mine.total - (cast ? 1 : -1), target_votes, voters, predicted: true};
+  return {
+    round_id: round.id,
+    target_id: op.target_id,
+    participant_id: me.id,
+    secret: round.secret,
+    remaining: round.budget - mine.total - (cast ? 1 : -1),
+    target_votes,
+    voters,
+    predicted: true,
+  };
 }
 
 /** The data of the event `op` will make, or null. `now`: the server's clock (ms), for timestamps. */
@@ -95,30 +115,60 @@ export function predict(state, op, me, now = Date.now()) {
   switch (op.type) {
     case "card.add":
       if (card) return null;
-      return {id: op.id, lane_id: op.lane_id, step_id: op.step_id, kind: op.kind || "note", text: op.text,
-              author_id: me.id, perspective: op.perspective || me.perspective || null, channel: op.channel || null,
-              builds_on: op.builds_on || null, position: op.position ?? null,
-              visibility: state.map.silent_writing ? "author" : (op.visibility || "all"), version: 1,
-              hidden: !!state.map.silent_writing || op.visibility === "author", selected: false};
+      return {
+        id: op.id,
+        lane_id: op.lane_id,
+        step_id: op.step_id,
+        kind: op.kind || "note",
+        text: op.text,
+        author_id: me.id,
+        perspective: op.perspective || me.perspective || null,
+        channel: op.channel || null,
+        builds_on: op.builds_on || null,
+        position: op.position ?? null,
+        visibility: state.map.silent_writing ? "author" : op.visibility || "all",
+        version: 1,
+        hidden: !!state.map.silent_writing || op.visibility === "author",
+        selected: false,
+      };
     // A new row starts at version 1 and every change adds one, as on the server (models.py).
     case "card.update":
       return card ? {...card, ...pick(op, ["text", "kind", "channel", "perspective"]), version: card.version + 1} : null;
     case "card.move":
-      return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position, version: card.version + 1}
-        : null;
-    case "card.delete": return card ? {id: op.id} : null;
+      return card ? {...card, lane_id: op.lane_id, step_id: op.step_id, position: op.position, version: card.version + 1} : null;
+    case "card.delete":
+      return card ? {id: op.id} : null;
     case "comment.add":
-      return state.comments.has(op.id) ? null
+      return state.comments.has(op.id)
+        ? null
         : {id: op.id, target_id: op.target_id, text: op.text, author_id: me.id, ts: new Date(now).toISOString()};
-    case "comment.delete": return {id: op.id};
-    case "stage.add": return stage ? null : {id: op.id, title: op.title, position: op.position ?? null};
-    case "stage.update": return stage ? {...stage, ...pick(op, ["title", "position"])} : null;
+    case "comment.delete":
+      return {id: op.id};
+    case "stage.add":
+      return stage ? null : {id: op.id, title: op.title, position: op.position ?? null};
+    case "stage.update":
+      return stage ? {...stage, ...pick(op, ["title", "position"])} : null;
     case "stage.delete":
-      return stage ? {id: op.id, step_ids: [...state.steps.values()].filter((s) => s.stage_id === op.id)
-        .sort((a, b) => a.position - b.position).map((s) => s.id)} : null;
+      return stage
+        ? {
+            id: op.id,
+            step_ids: [...state.steps.values()]
+              .filter((s) => s.stage_id === op.id)
+              .sort((a, b) => a.position - b.position)
+              .map((s) => s.id),
+          }
+        : null;
     case "step.add":
-      return step ? null : {id: op.id, title: op.title, stage_id: op.stage_id || null, position: op.position ?? null,
-                            description: op.description || "", key_moment: false};
+      return step
+        ? null
+        : {
+            id: op.id,
+            title: op.title,
+            stage_id: op.stage_id || null,
+            position: op.position ?? null,
+            description: op.description || "",
+            key_moment: false,
+          };
     case "step.update": {
       if (!step) return null;
       const next = {...step, ...pick(op, ["title", "description", "key_moment"])};
@@ -129,19 +179,30 @@ export function predict(state, op, me, now = Date.now()) {
       return step ? {...step, stage_id: "stage_id" in op ? op.stage_id : step.stage_id, position: op.position} : null;
     case "step.delete":
       return step ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.step_id === op.id).map((c) => c.id)} : null;
-    case "lane.add": return lane ? null : {id: op.id, title: op.title, kind: op.kind || "custom", position: op.position ?? null};
-    case "lane.update": return lane ? {...lane, ...pick(op, ["title", "kind"])} : null;
-    case "lane.move": return lane ? {...lane, position: op.position} : null;
+    case "lane.add":
+      return lane ? null : {id: op.id, title: op.title, kind: op.kind || "custom", position: op.position ?? null};
+    case "lane.update":
+      return lane ? {...lane, ...pick(op, ["title", "kind"])} : null;
+    case "lane.move":
+      return lane ? {...lane, position: op.position} : null;
     case "lane.delete":
       return lane ? {id: op.id, card_ids: [...state.cards.values()].filter((c) => c.lane_id === op.id).map((c) => c.id)} : null;
-    case "phase.set": return {phase: op.phase};
-    case "board.lock": return {locked: op.locked};
-    case "board.silent": return {silent_writing: op.silent};
-    case "focus.set": return {focus_step_id: op.step_id};
+    case "phase.set":
+      return {phase: op.phase};
+    case "board.lock":
+      return {locked: op.locked};
+    case "board.silent":
+      return {silent_writing: op.silent};
+    case "focus.set":
+      return {focus_step_id: op.step_id};
     case "timer.start":
       return {timer: {ends_at: new Date(now + op.seconds * 1000).toISOString(), label: op.label || null}};
-    case "timer.stop": return {timer: null};
-    case "vote.cast": case "vote.retract": return predictVote(state, op, me);
-    default: return SHEETS[op.type] ? SHEETS[op.type](state, op, me) : null;
+    case "timer.stop":
+      return {timer: null};
+    case "vote.cast":
+    case "vote.retract":
+      return predictVote(state, op, me);
+    default:
+      return SHEETS[op.type] ? SHEETS[op.type](state, op, me) : null;
   }
 }

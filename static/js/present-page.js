@@ -37,7 +37,10 @@ if (!identity) {
     emotions.render(view);
     chrome.render(view);
     phaseBar.render(view);
-    queueMicrotask(() => { voting.render(view); viewport.render(); });
+    queueMicrotask(() => {
+      voting.render(view);
+      viewport.render();
+    });
   });
   window.parcours = {store, conn, board, viewport};
   conn.start();

@@ -17,8 +17,21 @@ export function timerLeft(timer, now) {
 }
 
 export const sound = {
-  get on() { try { return localStorage.getItem(SOUND_KEY) === "on"; } catch { return false; } },
-  set on(value) { try { if (value) localStorage.setItem(SOUND_KEY, "on"); else localStorage.removeItem(SOUND_KEY); } catch { /* private mode */ } },
+  get on() {
+    try {
+      return localStorage.getItem(SOUND_KEY) === "on";
+    } catch {
+      return false;
+    }
+  },
+  set on(value) {
+    try {
+      if (value) localStorage.setItem(SOUND_KEY, "on");
+      else localStorage.removeItem(SOUND_KEY);
+    } catch {
+      /* private mode */
+    }
+  },
   played: 0,
 };
 
@@ -30,7 +43,10 @@ export function chime() {
   try {
     const ctx = sound.ctx || (sound.ctx = new AC());
     const start = ctx.currentTime + 0.02;
-    [[660, 0], [880, 0.35]].forEach(([freq, at]) => {
+    [
+      [660, 0],
+      [880, 0.35],
+    ].forEach(([freq, at]) => {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
       osc.type = "sine";
@@ -43,7 +59,9 @@ export function chime() {
       osc.stop(start + at + 0.65);
     });
     sound.played += 1;
-  } catch { /* no audio device: stay silent */ }
+  } catch {
+    /* no audio device: stay silent */
+  }
 }
 
 /** The bell toggle inside the timer pill (every screen): remembered on this device, off by default. */
@@ -51,7 +69,7 @@ export function soundToggle(timerEl) {
   const button = h("button", {type: "button", class: "timer-sound", "data-action": "timer-sound", "data-testid": "timer-sound"});
   const draw = () => {
     button.setAttribute("aria-pressed", String(sound.on));
-    button.textContent = "♪";  // struck through by room.css while off
+    button.textContent = "♪"; // struck through by room.css while off
     button.title = t(sound.on ? "facil.sound_on" : "facil.sound_off");
     button.setAttribute("aria-label", t("facil.sound"));
   };
@@ -59,7 +77,11 @@ export function soundToggle(timerEl) {
     sound.on = !sound.on;
     // Browsers start audio only from a gesture: open the context now, so the end chime can play.
     if (sound.on && !sound.ctx && (window.AudioContext || window.webkitAudioContext)) {
-      try { sound.ctx = new (window.AudioContext || window.webkitAudioContext)(); } catch { /* no audio */ }
+      try {
+        sound.ctx = new (window.AudioContext || window.webkitAudioContext)();
+      } catch {
+        /* no audio */
+      }
     }
     draw();
   });
@@ -72,8 +94,17 @@ export function soundToggle(timerEl) {
 export class TimerTools {
   constructor(conn) {
     this.pause = h("button", {class: "tool small-tool", "data-action": "timer-pause", hidden: true});
-    this.more = h("button", {class: "tool small-tool", "data-action": "timer-extend", hidden: true,
-                             title: t("facil.timer_more"), "aria-label": t("facil.timer_more")}, "+1′");
+    this.more = h(
+      "button",
+      {
+        class: "tool small-tool",
+        "data-action": "timer-extend",
+        hidden: true,
+        title: t("facil.timer_more"),
+        "aria-label": t("facil.timer_more"),
+      },
+      "+1′",
+    );
     this.pause.addEventListener("click", () => conn.send({type: this.paused ? "timer.resume" : "timer.pause"}));
     this.more.addEventListener("click", () => conn.send({type: "timer.extend", seconds: 60}));
     this.el = [this.pause, this.more];
@@ -97,8 +128,9 @@ export class TimerTools {
 export class StructureToggle {
   constructor(conn) {
     this.el = h("button", {class: "tool", "data-action": "structure-edits", "aria-pressed": "false", title: t("facil.structure_hint")});
-    this.el.addEventListener("click", () => conn.send({type: "board.settings",
-      structure_edits: this.value === "facilitator" ? "all" : "facilitator"}));
+    this.el.addEventListener("click", () =>
+      conn.send({type: "board.settings", structure_edits: this.value === "facilitator" ? "all" : "facilitator"}),
+    );
   }
 
   update(view) {
@@ -116,7 +148,10 @@ export function actionToast(message, label, onAction, {testid = "action-toast", 
   if (!box) return null;
   const button = h("button", {type: "button", "data-action": testid}, label);
   const el = h("div", {class: "toast toast-info undo-toast", role: "status", "data-testid": testid}, h("span", {}, message), button);
-  button.addEventListener("click", () => { el.remove(); onAction(); });
+  button.addEventListener("click", () => {
+    el.remove();
+    onAction();
+  });
   box.appendChild(el);
   setTimeout(() => el.remove(), ms);
   return el;
@@ -125,17 +160,25 @@ export function actionToast(message, label, onAction, {testid = "action-toast", 
 /** After retaining the winning ideas: one chantier sheet each, in one op, if the facilitator asks
  *  (a toast with a button, not a modal: the vote results stay usable). */
 export function offerSheetsFromWinners(conn, count) {
-  actionToast(t("facil.winners_offer", {n: count}), t("facil.winners_make"), () => {
-    conn.send({type: "chantier.from_winners"});
-    toast(t("facil.winners_made"));
-  }, {testid: "winners-to-sheets", ms: 15000});
+  actionToast(
+    t("facil.winners_offer", {n: count}),
+    t("facil.winners_make"),
+    () => {
+      conn.send({type: "chantier.from_winners"});
+      toast(t("facil.winners_made"));
+    },
+    {testid: "winners-to-sheets", ms: 15000},
+  );
 }
 
 // -- who runs the room (Invite dialog) ---------------------------------------------------------------
 
 async function rest(method, url, token, body) {
-  const res = await fetch(url, {method, headers: {"Authorization": `Bearer ${token}`, "Content-Type": "application/json"},
-                                body: body === undefined ? undefined : JSON.stringify(body)});
+  const res = await fetch(url, {
+    method,
+    headers: {Authorization: `Bearer ${token}`, "Content-Type": "application/json"},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error((answer.error && answer.error.message) || res.statusText);
   return answer;
@@ -147,12 +190,19 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
   let renewed = false;
   const linkOf = (token) => `${location.origin}/board/${mapId}#token=${token}`;
   // Shown as text, not an input: the dialog's one input stays the join link (CONTRACT-style hooks rely on it).
-  const myLink = h("code", {class: "facilitator-link", "data-testid": "facilitator-link", "aria-label": t("facil.my_link")},
-    linkOf(identity.token));
+  const myLink = h(
+    "code",
+    {class: "facilitator-link", "data-testid": "facilitator-link", "aria-label": t("facil.my_link")},
+    linkOf(identity.token),
+  );
   const copy = h("button", {type: "button", class: "secondary"}, t("fac.copy"));
   copy.addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(myLink.textContent); copy.textContent = t("fac.copied"); }
-    catch { window.getSelection().selectAllChildren(myLink); }
+    try {
+      await navigator.clipboard.writeText(myLink.textContent);
+      copy.textContent = t("fac.copied");
+    } catch {
+      window.getSelection().selectAllChildren(myLink);
+    }
   });
   const renewLink = h("button", {type: "button", class: "secondary small", "data-action": "renew-facilitator-link"}, t("facil.renew_link"));
   renewLink.addEventListener("click", async () => {
@@ -166,7 +216,9 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
       myLink.textContent = linkOf(answer.facilitator_token);
       renewed = true;
       toast(t("facil.link_renewed"));
-    } catch (err) { toast(String(err.message || err), "error"); }
+    } catch (err) {
+      toast(String(err.message || err), "error");
+    }
   });
   const renewCode = h("button", {type: "button", class: "secondary small", "data-action": "renew-join-code"}, t("facil.renew_code"));
   renewCode.addEventListener("click", async () => {
@@ -177,7 +229,9 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
       identity.workshop.join_code = answer.join_code;
       onJoinCode(answer);
       toast(t("facil.code_renewed"));
-    } catch (err) { toast(String(err.message || err), "error"); }
+    } catch (err) {
+      toast(String(err.message || err), "error");
+    }
   });
 
   const people = h("ul", {class: "cofacilitators", "data-testid": "cofacilitators"});
@@ -186,8 +240,11 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
     const list = everyone.filter((p) => p.role !== "observer" && p.id !== identity.participant.id);
     for (const p of list.sort((a, b) => a.name.localeCompare(b.name))) {
       const co = p.role === "facilitator";
-      const b = h("button", {type: "button", class: "secondary small", "data-action": co ? "demote" : "promote", "data-participant-id": p.id},
-        t(co ? "facil.demote" : "facil.promote"));
+      const b = h(
+        "button",
+        {type: "button", class: "secondary small", "data-action": co ? "demote" : "promote", "data-participant-id": p.id},
+        t(co ? "facil.demote" : "facil.promote"),
+      );
       b.addEventListener("click", async () => {
         try {
           if (co) await rest("DELETE", `/api/workshops/${wid}/facilitators/${p.id}`, identity.token);
@@ -197,26 +254,47 @@ export function facilitatorSection({identity, conn, mapId, onJoinCode}) {
           b.dataset.action = co ? "promote" : "demote";
           b.textContent = t(co ? "facil.promote" : "facil.demote");
           b.disabled = true;
-        } catch (err) { toast(String(err.message || err), "error"); }
+        } catch (err) {
+          toast(String(err.message || err), "error");
+        }
       });
-      people.appendChild(h("li", {"data-participant-id": p.id}, h("span", {}, p.name), co ? h("span", {class: "muted"}, ` · ${t("role.facilitator")}`) : null, " ", b));
+      people.appendChild(
+        h(
+          "li",
+          {"data-participant-id": p.id},
+          h("span", {}, p.name),
+          co ? h("span", {class: "muted"}, ` · ${t("role.facilitator")}`) : null,
+          " ",
+          b,
+        ),
+      );
     }
     if (!list.length) people.appendChild(h("li", {class: "muted"}, t("facil.nobody_yet")));
   };
   // Everyone who joined (the store knows only those seen online), from the workshop's REST view.
   const view = conn.view();
   drawPeople(view ? [...view.participants.values()] : []);
-  rest("GET", `/api/workshops/${wid}`, identity.token).then((w) => drawPeople(w.participants || [])).catch(() => {});
+  rest("GET", `/api/workshops/${wid}`, identity.token)
+    .then((w) => drawPeople(w.participants || []))
+    .catch(() => {});
 
-  const el = h("section", {class: "facilitator-links", "data-testid": "facilitator-section"},
+  const el = h(
+    "section",
+    {class: "facilitator-links", "data-testid": "facilitator-section"},
     h("h3", {}, t("facil.my_link")),
     h("div", {class: "inline-form"}, myLink, copy),
     h("p", {class: "hint"}, t("facil.my_link_hint")),
     h("div", {class: "dialog-actions"}, renewLink, renewCode),
     h("h3", {}, t("facil.cofacilitators")),
     h("p", {class: "hint"}, t("facil.cofacilitators_hint")),
-    people);
-  return {el, closed: () => { if (renewed) location.reload(); }};
+    people,
+  );
+  return {
+    el,
+    closed: () => {
+      if (renewed) location.reload();
+    },
+  };
 }
 
 /** Promoted or demoted meanwhile (the server dropped our socket): reload with the new role. */

@@ -13,7 +13,9 @@ function putSheet(s, sheet) {
 }
 
 function dropSheet(s, id) {
-  const list = (s.extra.chantiers || []).filter((x) => x.id !== id).sort(bySheetOrder)
+  const list = (s.extra.chantiers || [])
+    .filter((x) => x.id !== id)
+    .sort(bySheetOrder)
     .map((x, i) => (x.position === i ? x : {...x, position: i}));
   s.extra = {...s.extra, chantiers: list};
 }
@@ -26,10 +28,11 @@ function setEmotion(s, d, meta) {
   const same = (r) => r.step_id === d.step_id && r.perspective === d.perspective;
   const prev = rows.find(same);
   const next = rows.filter((r) => !same(r));
-  const mine = byMe ? (d.mine ?? null) : (prev ? prev.mine ?? null : null);
+  const mine = byMe ? (d.mine ?? null) : prev ? (prev.mine ?? null) : null;
   // A facilitator's rating without a side counts nowhere (count 0) but still shows as its own.
-  if (d.count > 0 || (mine !== null && mine !== undefined)) next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
-  const left = d.previous;  // the side a re-rated score left: its row's new average and count
+  if (d.count > 0 || (mine !== null && mine !== undefined))
+    next.push({step_id: d.step_id, perspective: d.perspective, average: d.average, count: d.count, mine});
+  const left = d.previous; // the side a re-rated score left: its row's new average and count
   if (left) {
     const i = next.findIndex((r) => r.step_id === left.step_id && r.perspective === left.perspective);
     if (i !== -1) next.splice(i, 1);
@@ -53,8 +56,11 @@ export function addStepMirror(s, stepId) {
 }
 
 export function dropStepMirror(s, stepId) {
-  s.extra = {...s.extra, resonance: (s.extra.resonance || []).filter((r) => r.step_id !== stepId),
-             emotions: (s.extra.emotions || []).filter((r) => r.step_id !== stepId)};
+  s.extra = {
+    ...s.extra,
+    resonance: (s.extra.resonance || []).filter((r) => r.step_id !== stepId),
+    emotions: (s.extra.emotions || []).filter((r) => r.step_id !== stepId),
+  };
 }
 
 /** A restored step (step.restore) brings its ratings back: the step's rows and resonance, as sent. */
@@ -69,7 +75,9 @@ export const SHEET_HANDLERS = {
   "chantier.add": (s, d) => putSheet(s, d),
   "chantier.update": (s, d) => putSheet(s, d),
   "chantier.delete": (s, d) => dropSheet(s, d.id),
-  "chantier.from_winners": (s, d) => { for (const sheet of d.chantiers || []) putSheet(s, sheet); },
+  "chantier.from_winners": (s, d) => {
+    for (const sheet of d.chantiers || []) putSheet(s, sheet);
+  },
   "emotion.set": setEmotion,
 };
 

@@ -31,27 +31,29 @@ export const clock = {
     const estimate = Date.parse(ts) - Date.now();
     if (Number.isFinite(estimate) && estimate > this.base()) this.offset = estimate;
   },
-  now() { return Date.now() + this.base(); },
+  now() {
+    return Date.now() + this.base();
+  },
 };
 
 export class Connection extends EventTarget {
   constructor({mapId, token, me, store, connect, storage = null}) {
     super();
-    this.connect = connect;      // (options) → socket: Socket.IO's io(), or a test's fake
-    this.storage = storage;      // a test's stand-in for localStorage (read where a refusal is caught)
+    this.connect = connect; // (options) → socket: Socket.IO's io(), or a test's fake
+    this.storage = storage; // a test's stand-in for localStorage (read where a refusal is caught)
     this.mapId = mapId;
     this.token = token;
     this.me = me;
     this.store = store;
     this.socket = null;
-    this.ready = false;          // connected and joined
-    this.inflight = null;        // the op sent and not yet answered
+    this.ready = false; // connected and joined
+    this.inflight = null; // the op sent and not yet answered
     this.state = "connecting";
     this.syncTimer = null;
     this.retryTimer = null;
     this.storageKey = `parcours:pending:${mapId}:${me.id}`;
-    this.done = new Set();       // op_ids this tab saw through (kept out of localStorage)
-    this.pending = this.load();  // [{op, seq?, attempts}] in sending order
+    this.done = new Set(); // op_ids this tab saw through (kept out of localStorage)
+    this.pending = this.load(); // [{op, seq?, attempts}] in sending order
     store.addEventListener("change", () => this.prune());
   }
 
@@ -61,20 +63,28 @@ export class Connection extends EventTarget {
     try {
       const list = JSON.parse((this.storage || localStorage).getItem(this.storageKey) || "[]");
       return Array.isArray(list) ? list.filter((x) => x && x.op && x.op.op_id).map((x) => ({op: x.op, attempts: 0})) : [];
-    } catch { return []; }
+    } catch {
+      return [];
+    }
   }
 
   save() {
     // Another tab of the same person may keep its own pending ops under this key: keep theirs.
     let stored = [];
-    try { stored = JSON.parse((this.storage || localStorage).getItem(this.storageKey) || "[]"); } catch { stored = []; }
+    try {
+      stored = JSON.parse((this.storage || localStorage).getItem(this.storageKey) || "[]");
+    } catch {
+      stored = [];
+    }
     const mine = new Set(this.pending.map((x) => x.op.op_id));
     const others = (Array.isArray(stored) ? stored : []).filter((x) => x && x.op && !mine.has(x.op.op_id) && !this.done.has(x.op.op_id));
     const list = others.concat(this.pending.filter((x) => x.seq === undefined).map((x) => ({op: x.op})));
     try {
       if (list.length) (this.storage || localStorage).setItem(this.storageKey, JSON.stringify(list));
       else (this.storage || localStorage).removeItem(this.storageKey);
-    } catch { /* storage full or private mode: memory still holds them */ }
+    } catch {
+      /* storage full or private mode: memory still holds them */
+    }
   }
 
   // -- the socket -------------------------------------------------------------------------------
@@ -97,21 +107,37 @@ export class Connection extends EventTarget {
       }
     });
     s.on("event", (event) => this.onEvent(event));
-    s.on("presence", (p) => { if (p && p.map_id === this.mapId) this.store.setPresence(p.participants || []); });
+    s.on("presence", (p) => {
+      if (p && p.map_id === this.mapId) this.store.setPresence(p.participants || []);
+    });
     // The browser knows first when the network goes: do not wait for a ping timeout.
     if (typeof window === "undefined") return;
-    window.addEventListener("offline", () => { if (s.connected) s.disconnect(); this.setState("offline"); });
-    window.addEventListener("online", () => { if (!s.connected) s.connect(); });
+    window.addEventListener("offline", () => {
+      if (s.connected) s.disconnect();
+      this.setState("offline");
+    });
+    window.addEventListener("online", () => {
+      if (!s.connected) s.connect();
+    });
   }
 
   /** Drop the connection on purpose (tests, "work offline"); `resume()` reconnects. */
-  pause() { this.socket.disconnect(); this.setState("offline"); }
-  resume() { if (!this.socket.connected) this.socket.connect(); }
+  pause() {
+    this.socket.disconnect();
+    this.setState("offline");
+  }
+  resume() {
+    if (!this.socket.connected) this.socket.connect();
+  }
 
   join() {
     this.setState("connecting");
     this.socket.timeout(ACK_TIMEOUT).emit("join", {map_id: this.mapId}, (err, ack) => {
-      if (err || !ack) { this.socket.disconnect(); setTimeout(() => this.socket.connect(), 1000); return; }
+      if (err || !ack) {
+        this.socket.disconnect();
+        setTimeout(() => this.socket.connect(), 1000);
+        return;
+      }
       if (!ack.ok && retryOf(ack.error && ack.error.code) === "always") {
         this.joinAttempts = (this.joinAttempts || 0) + 1;
         setTimeout(() => this.join(), backoff(this.joinAttempts));
@@ -144,7 +170,11 @@ export class Connection extends EventTarget {
     const complete = this.store.receive(event);
     // Our own op came back as an event: it is in the store of record now.
     const mine = this.pending.find((x) => x.op.op_id === event.op_id);
-    if (mine && mine.seq === undefined) { mine.seq = event.seq; this.done.add(event.op_id); this.save(); }
+    if (mine && mine.seq === undefined) {
+      mine.seq = event.seq;
+      this.done.add(event.op_id);
+      this.save();
+    }
     this.prune();
     if (!complete) this.scheduleSync();
   }
@@ -152,13 +182,19 @@ export class Connection extends EventTarget {
   scheduleSync() {
     if (this.syncTimer) return;
     // Events from different server processes may just be late: give them a moment first.
-    this.syncTimer = setTimeout(() => { this.syncTimer = null; if (this.store.hasGap()) this.sync(); }, 300);
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null;
+      if (this.store.hasGap()) this.sync();
+    }, 300);
   }
 
   sync() {
     if (!this.ready) return;
     this.socket.timeout(ACK_TIMEOUT).emit("sync", {map_id: this.mapId, since: this.store.seq}, (err, ack) => {
-      if (err || !ack || !ack.ok) { this.scheduleSync(); return; }
+      if (err || !ack || !ack.ok) {
+        this.scheduleSync();
+        return;
+      }
       if (ack.snapshot) this.store.reset(ack.snapshot);
       for (const event of ack.events || []) this.store.receive(event);
       this.prune();
@@ -187,17 +223,22 @@ export class Connection extends EventTarget {
     if (!item) return;
     this.inflight = item;
     item.attempts += 1;
-    const ticket = this.sendNo = (this.sendNo || 0) + 1;
+    const ticket = (this.sendNo = (this.sendNo || 0) + 1);
     this.socket.timeout(ACK_TIMEOUT).emit("op", item.op, (err, ack) => {
       // Disconnected meanwhile: the op is re-sent (same op_id) after the reconnect, this answer is stale.
       if (this.inflight !== item || this.sendNo !== ticket) return;
       this.inflight = null;
-      if (err || !ack) { this.retry(1500); return; }
+      if (err || !ack) {
+        this.retry(1500);
+        return;
+      }
       if (ack.ok) {
         item.seq = ack.seq;
         this.done.add(item.op.op_id);
-      } else if (retryOf(ack.error && ack.error.code) === "always"
-                 || (retryOf(ack.error && ack.error.code) === "few" && item.attempts < 6)) {
+      } else if (
+        retryOf(ack.error && ack.error.code) === "always" ||
+        (retryOf(ack.error && ack.error.code) === "few" && item.attempts < 6)
+      ) {
         this.retry(backoff(item.attempts));
         return;
       } else {
@@ -214,7 +255,10 @@ export class Connection extends EventTarget {
 
   retry(ms) {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.pump(); }, ms);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, ms);
   }
 
   /** Forget acknowledged ops once the store has reached their seq. */

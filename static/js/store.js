@@ -18,8 +18,7 @@ export function fromSnapshot(snap) {
     participants: byId(snap.participants),
     online: new Set((snap.participants || []).filter((p) => p.online).map((p) => p.id)),
     timer: snap.timer || null,
-    extra: {emotions: snap.emotions, resonance: snap.resonance, rounds: snap.rounds,
-            my_votes: snap.my_votes, chantiers: snap.chantiers},
+    extra: {emotions: snap.emotions, resonance: snap.resonance, rounds: snap.rounds, my_votes: snap.my_votes, chantiers: snap.chantiers},
   };
 }
 
@@ -28,9 +27,13 @@ export function cloneState(state) {
   return {
     ...state,
     map: {...state.map},
-    stages: new Map(state.stages), steps: new Map(state.steps), lanes: new Map(state.lanes),
-    cards: new Map(state.cards), comments: new Map(state.comments),
-    participants: new Map(state.participants), online: new Set(state.online),
+    stages: new Map(state.stages),
+    steps: new Map(state.steps),
+    lanes: new Map(state.lanes),
+    cards: new Map(state.cards),
+    comments: new Map(state.comments),
+    participants: new Map(state.participants),
+    online: new Set(state.online),
   };
 }
 
@@ -42,7 +45,9 @@ const CELL = (c) => `${c.lane_id}|${c.step_id}`;
 
 function renumber(coll, groupKey, key, exclude) {
   const members = [...coll.values()].filter((x) => groupKey(x) === key && x.id !== exclude).sort(byPosition);
-  members.forEach((x, i) => { if (x.position !== i) coll.set(x.id, {...x, position: i}); });
+  members.forEach((x, i) => {
+    if (x.position !== i) coll.set(x.id, {...x, position: i});
+  });
 }
 
 function place(coll, item, groupKey) {
@@ -89,7 +94,10 @@ const HANDLERS = {
     });
     removeIn(s.stages, d.id, ALL);
   },
-  "step.add": (s, d) => { place(s.steps, d, STEP_GROUP); addStepMirror(s, d.id); },
+  "step.add": (s, d) => {
+    place(s.steps, d, STEP_GROUP);
+    addStepMirror(s, d.id);
+  },
   "step.update": (s, d) => place(s.steps, d, STEP_GROUP),
   "step.move": (s, d) => place(s.steps, d, STEP_GROUP),
   "step.delete": (s, d) => {
@@ -100,7 +108,10 @@ const HANDLERS = {
   "lane.add": (s, d) => place(s.lanes, d, ALL),
   "lane.update": (s, d) => place(s.lanes, d, ALL),
   "lane.move": (s, d) => place(s.lanes, d, ALL),
-  "lane.delete": (s, d) => { removeCards(s, d.card_ids); removeIn(s.lanes, d.id, ALL); },
+  "lane.delete": (s, d) => {
+    removeCards(s, d.card_ids);
+    removeIn(s.lanes, d.id, ALL);
+  },
   "card.add": (s, d) => place(s.cards, d, CELL),
   "card.update": (s, d) => place(s.cards, d, CELL),
   "card.move": (s, d) => place(s.cards, d, CELL),
@@ -110,7 +121,10 @@ const HANDLERS = {
     removeIn(s.cards, d.id, CELL);
   },
   "card.restore": restoreCards,
-  "lane.restore": (s, d) => { if (d.lane) place(s.lanes, d.lane, ALL); restoreCards(s, d); },
+  "lane.restore": (s, d) => {
+    if (d.lane) place(s.lanes, d.lane, ALL);
+    restoreCards(s, d);
+  },
   "step.restore": (s, d) => {
     if (!d.step) return;
     place(s.steps, d.step, STEP_GROUP);
@@ -121,13 +135,27 @@ const HANDLERS = {
     if (d.stage) place(s.stages, d.stage, ALL);
     for (const step of d.steps || []) s.steps.set(step.id, step);
   },
-  "cards.reveal": (s, d) => { for (const c of d.cards || []) s.cards.set(c.id, c); },
-  "comment.add": (s, d) => { s.comments.set(d.id, d); },
-  "comment.delete": (s, d) => { s.comments.delete(d.id); },
-  "phase.set": (s, d) => { s.map = {...s.map, ...d}; },
-  "board.lock": (s, d) => { s.map = {...s.map, ...d}; },
-  "board.silent": (s, d) => { s.map = {...s.map, ...d}; },
-  "focus.set": (s, d) => { s.map = {...s.map, ...d}; },
+  "cards.reveal": (s, d) => {
+    for (const c of d.cards || []) s.cards.set(c.id, c);
+  },
+  "comment.add": (s, d) => {
+    s.comments.set(d.id, d);
+  },
+  "comment.delete": (s, d) => {
+    s.comments.delete(d.id);
+  },
+  "phase.set": (s, d) => {
+    s.map = {...s.map, ...d};
+  },
+  "board.lock": (s, d) => {
+    s.map = {...s.map, ...d};
+  },
+  "board.silent": (s, d) => {
+    s.map = {...s.map, ...d};
+  },
+  "focus.set": (s, d) => {
+    s.map = {...s.map, ...d};
+  },
   "round.promote": (s, d) => {
     for (const item of d.items || []) {
       if (d.target === "step") place(s.steps, item, STEP_GROUP);
@@ -135,12 +163,24 @@ const HANDLERS = {
     }
     if (d.target === "chantier") promoteSheets(s, d.items);
   },
-  "timer.start": (s, d) => { s.timer = d.timer || null; },
-  "timer.stop": (s) => { s.timer = null; },
-  "timer.pause": (s, d) => { s.timer = d.timer || null; },
-  "timer.resume": (s, d) => { s.timer = d.timer || null; },
-  "timer.extend": (s, d) => { s.timer = d.timer || null; },
-  "board.settings": (s, d) => { s.map = {...s.map, ...d}; },
+  "timer.start": (s, d) => {
+    s.timer = d.timer || null;
+  },
+  "timer.stop": (s) => {
+    s.timer = null;
+  },
+  "timer.pause": (s, d) => {
+    s.timer = d.timer || null;
+  },
+  "timer.resume": (s, d) => {
+    s.timer = d.timer || null;
+  },
+  "timer.extend": (s, d) => {
+    s.timer = d.timer || null;
+  },
+  "board.settings": (s, d) => {
+    s.map = {...s.map, ...d};
+  },
   ...SHEET_HANDLERS, // chantier.add/update/delete, emotion.set (sheets-state.js)
   ...VOTE_HANDLERS, // round.open/close, vote.cast/retract (vote-state.js)
 };
@@ -161,8 +201,9 @@ export function orderedStages(state) {
 export function orderedSteps(state) {
   const stageIndex = new Map(orderedStages(state).map((s, i) => [s.id, i]));
   const n = stageIndex.size;
-  return [...state.steps.values()].sort((a, b) =>
-    (stageIndex.get(a.stage_id) ?? n) - (stageIndex.get(b.stage_id) ?? n) || byPosition(a, b));
+  return [...state.steps.values()].sort(
+    (a, b) => (stageIndex.get(a.stage_id) ?? n) - (stageIndex.get(b.stage_id) ?? n) || byPosition(a, b),
+  );
 }
 
 export function orderedLanes(state) {
@@ -181,8 +222,7 @@ export function cellCards(state) {
 }
 
 export function commentsOn(state, targetId) {
-  return [...state.comments.values()].filter((c) => c.target_id === targetId)
-    .sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
+  return [...state.comments.values()].filter((c) => c.target_id === targetId).sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
 }
 
 // -- the store --------------------------------------------------------------------------------
@@ -192,7 +232,7 @@ export class Store extends EventTarget {
     super();
     this.state = null;
     this.buffer = new Map(); // seq → event, waiting for the seqs before it
-    this.meId = null;        // this browser's participant id: tells its own events (emotion.set's `mine`)
+    this.meId = null; // this browser's participant id: tells its own events (emotion.set's `mine`)
   }
 
   get seq() {

@@ -5,13 +5,13 @@
 // The zoom is CSS `zoom` on the grid: unlike a transform it keeps sticky headers and scroll extents right.
 import {h, t, toast} from "./dom.js";
 
-export const MIN_ZOOM = 0.25;      // as workshop/viewport.py
+export const MIN_ZOOM = 0.25; // as workshop/viewport.py
 export const MAX_ZOOM = 3;
-const FIT_MAX = 1.5;               // fitting a small map enlarges it, up to this
+const FIT_MAX = 1.5; // fitting a small map enlarges it, up to this
 const STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3];
-const SEND_EVERY = 250;            // ms between two follow-me updates (≤ 4 a second; the server allows 5)
-const HEARTBEAT = 4000;            // ms: while following, someone who joins late catches up within this
-const LOST = 3 * HEARTBEAT;        // ms without a word from the leader (tab closed, offline): stop following
+const SEND_EVERY = 250; // ms between two follow-me updates (≤ 4 a second; the server allows 5)
+const HEARTBEAT = 4000; // ms: while following, someone who joins late catches up within this
+const LOST = 3 * HEARTBEAT; // ms without a word from the leader (tab closed, offline): stop following
 
 const clamp = (z) => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Number(z) || 1));
 const typing = (el) => !!(el && el.closest && el.closest("input, textarea, select, [contenteditable], dialog"));
@@ -27,20 +27,28 @@ export class Viewport {
     const saved = readSaved(this.storeKey);
     this.zoom = saved ? clamp(saved.zoom) : 1;
     this.fit = saved ? !!saved.fit : defaultFit;
-    this.following = null;     // {id, name} of the facilitator this screen follows
-    this.optedOut = false;     // this person stopped following; a new "bring" brings them back
-    this.leading = false;      // "follow me" is on (this screen leads)
+    this.following = null; // {id, name} of the facilitator this screen follows
+    this.optedOut = false; // this person stopped following; a new "bring" brings them back
+    this.leading = false; // "follow me" is on (this screen leads)
     this.started = false;
     this.lastNatural = null;
     this.build();
     board.wrap.addEventListener("scroll", () => this.moved(), {passive: true});
     // Ctrl + wheel (and a trackpad's pinch) zooms the map rather than the whole page.
     board.wrap.addEventListener("wheel", (e) => this.onWheel(e), {passive: false});
-    window.addEventListener("resize", () => { if (this.fit) this.fitNow(); this.pads(); });
+    window.addEventListener("resize", () => {
+      if (this.fit) this.fitNow();
+      this.pads();
+    });
     document.addEventListener("keydown", (e) => this.onKey(e));
-    conn.addEventListener("status", (e) => { if (e.detail === "online") this.attach(); });
+    conn.addEventListener("status", (e) => {
+      if (e.detail === "online") this.attach();
+    });
     setInterval(() => {
-      if (this.following && Date.now() - this.lastHeard > LOST) { this.following = null; this.renderBar(); }
+      if (this.following && Date.now() - this.lastHeard > LOST) {
+        this.following = null;
+        this.renderBar();
+      }
     }, HEARTBEAT);
   }
 
@@ -48,30 +56,56 @@ export class Viewport {
 
   build() {
     const button = (action, label, text, extra = {}) =>
-      h("button", {type: "button", class: "view-btn", "data-action": action, "data-testid": action, title: label,
-                   "aria-label": label, ...extra}, text);
+      h(
+        "button",
+        {type: "button", class: "view-btn", "data-action": action, "data-testid": action, title: label, "aria-label": label, ...extra},
+        text,
+      );
     // Its name is what it shows (the level, as WCAG 2.5.3 asks); what a click does is its description.
-    this.level = h("button", {type: "button", class: "view-level", "data-action": "zoom-reset", "data-testid": "zoom-level",
-                              title: t("zoom.reset")});
-    this.fitBtn = button("zoom-fit", t("zoom.fit"), h("span", {class: "view-long"}, t("zoom.fit_short")),
-      {"aria-pressed": "false"});
+    this.level = h("button", {
+      type: "button",
+      class: "view-level",
+      "data-action": "zoom-reset",
+      "data-testid": "zoom-level",
+      title: t("zoom.reset"),
+    });
+    this.fitBtn = button("zoom-fit", t("zoom.fit"), h("span", {class: "view-long"}, t("zoom.fit_short")), {"aria-pressed": "false"});
     this.fitBtn.prepend(h("span", {"aria-hidden": "true"}, "⤢ "));
     const tools = [button("zoom-out", t("zoom.out"), "−"), this.level, button("zoom-in", t("zoom.in"), "+"), this.fitBtn];
     if (this.lead) {
-      this.bringBtn = button("bring-here", `${t("view.bring")} — ${t("view.bring_hint")}`, h("span", {class: "view-long"}, t("view.bring")));
+      this.bringBtn = button(
+        "bring-here",
+        `${t("view.bring")} — ${t("view.bring_hint")}`,
+        h("span", {class: "view-long"}, t("view.bring")),
+      );
       this.bringBtn.prepend(h("span", {"aria-hidden": "true"}, "⊙ "));
-      this.followBtn = button("follow-me", `${t("view.follow")} — ${t("view.follow_hint")}`, h("span", {class: "view-long"}, t("view.follow")),
-        {"aria-pressed": "false"});
+      this.followBtn = button(
+        "follow-me",
+        `${t("view.follow")} — ${t("view.follow_hint")}`,
+        h("span", {class: "view-long"}, t("view.follow")),
+        {"aria-pressed": "false"},
+      );
       this.followBtn.prepend(h("span", {"aria-hidden": "true"}, "◉ "));
       tools.push(h("span", {class: "view-sep", "aria-hidden": "true"}), this.bringBtn, this.followBtn);
     }
     this.chipText = h("span", {class: "view-chip-text"});
-    this.chip = h("div", {class: "view-chip", "data-testid": "following", role: "status", hidden: true}, this.chipText,
-      h("button", {type: "button", class: "link", "data-action": "stop-following", "data-testid": "stop-following"},
-        t("view.stop_following")));
+    this.chip = h(
+      "div",
+      {class: "view-chip", "data-testid": "following", role: "status", hidden: true},
+      this.chipText,
+      h(
+        "button",
+        {type: "button", class: "link", "data-action": "stop-following", "data-testid": "stop-following"},
+        t("view.stop_following"),
+      ),
+    );
     // A named region (a landmark, so nothing on the page sits outside one) holding the zoom toolbar.
-    this.el = h("section", {class: "view-bar", "data-testid": "view-bar", "aria-label": t("zoom.label")},
-      this.chip, h("div", {class: "view-tools", role: "toolbar", "aria-label": t("zoom.label")}, tools));
+    this.el = h(
+      "section",
+      {class: "view-bar", "data-testid": "view-bar", "aria-label": t("zoom.label")},
+      this.chip,
+      h("div", {class: "view-tools", role: "toolbar", "aria-label": t("zoom.label")}, tools),
+    );
     this.el.addEventListener("click", (e) => this.onClick(e));
     document.body.appendChild(this.el);
     this.renderBar();
@@ -80,14 +114,33 @@ export class Viewport {
   onClick(e) {
     const action = e.target.closest("[data-action]")?.dataset.action;
     switch (action) {
-      case "zoom-in": this.step(1); break;
-      case "zoom-out": this.step(-1); break;
-      case "zoom-reset": this.setZoom(1); break;
-      case "zoom-fit": if (this.fit) this.setZoom(this.zoom); else this.setFit(); break;
-      case "bring-here": this.send(false); toast(t("view.sent")); break;
-      case "follow-me": this.setLeading(!this.leading); break;
-      case "stop-following": this.optedOut = true; this.following = null; this.renderBar(); break;
-      default: break;
+      case "zoom-in":
+        this.step(1);
+        break;
+      case "zoom-out":
+        this.step(-1);
+        break;
+      case "zoom-reset":
+        this.setZoom(1);
+        break;
+      case "zoom-fit":
+        if (this.fit) this.setZoom(this.zoom);
+        else this.setFit();
+        break;
+      case "bring-here":
+        this.send(false);
+        toast(t("view.sent"));
+        break;
+      case "follow-me":
+        this.setLeading(!this.leading);
+        break;
+      case "stop-following":
+        this.optedOut = true;
+        this.following = null;
+        this.renderBar();
+        break;
+      default:
+        break;
     }
   }
 
@@ -227,13 +280,18 @@ export class Viewport {
       for (const el of root.querySelectorAll(selector)) {
         const r = el.getBoundingClientRect();
         const d = pos(r);
-        if (d < dist) { dist = d; best = el.getAttribute(attr); }
+        if (d < dist) {
+          dist = d;
+          best = el.getAttribute(attr);
+        }
       }
       return best;
     };
     const gap = (a, b, v) => (v < a ? a - v : v > b ? v - b : 0);
-    return {step_id: nearest(".step-head[data-step-id]", (r) => gap(r.left, r.right, x), "data-step-id"),
-            lane_id: nearest(".lane-head[data-lane-id]", (r) => gap(r.top, r.bottom, y), "data-lane-id")};
+    return {
+      step_id: nearest(".step-head[data-step-id]", (r) => gap(r.left, r.right, x), "data-step-id"),
+      lane_id: nearest(".lane-head[data-lane-id]", (r) => gap(r.top, r.bottom, y), "data-lane-id"),
+    };
   }
 
   centreOn({step_id = null, lane_id = null} = {}) {
@@ -246,11 +304,11 @@ export class Viewport {
     let {scrollLeft: left, scrollTop: top} = wrap;
     if (col) {
       const r = col.getBoundingClientRect();
-      left += (r.left + r.width / 2) - (w.left + pad.left + (w.width - pad.left) / 2);
+      left += r.left + r.width / 2 - (w.left + pad.left + (w.width - pad.left) / 2);
     }
     if (row) {
       const r = row.getBoundingClientRect();
-      top += (r.top + r.height / 2) - (w.top + pad.top + (w.height - pad.top) / 2);
+      top += r.top + r.height / 2 - (w.top + pad.top + (w.height - pad.top) / 2);
     }
     wrap.scrollTo({left: Math.max(0, left), top: Math.max(0, top)});
   }
@@ -267,13 +325,22 @@ export class Viewport {
 
   view(follow) {
     const c = this.centre() || {};
-    return {map_id: this.conn.mapId, zoom: Math.round(this.zoom * 1000) / 1000, fit: this.fit,
-            step_id: c.step_id || null, lane_id: c.lane_id || null, follow};
+    return {
+      map_id: this.conn.mapId,
+      zoom: Math.round(this.zoom * 1000) / 1000,
+      fit: this.fit,
+      step_id: c.step_id || null,
+      lane_id: c.lane_id || null,
+      follow,
+    };
   }
 
   send(follow = this.leading) {
     const socket = this.conn.socket;
-    if (!socket || !socket.connected) { toast(t("view.offline"), "error"); return; }
+    if (!socket || !socket.connected) {
+      toast(t("view.offline"), "error");
+      return;
+    }
     this.lastSent = Date.now();
     socket.emit("viewport", this.view(follow), (ack) => {
       if (ack && !ack.ok && ack.error?.code !== "rate_limited") toast(ack.error.message || t("error.unknown"), "error");
@@ -283,7 +350,10 @@ export class Viewport {
   setLeading(on) {
     this.leading = on;
     clearInterval(this.heartbeat);
-    if (on) this.heartbeat = setInterval(() => { if (Date.now() - (this.lastSent || 0) >= HEARTBEAT - 50) this.send(true); }, HEARTBEAT);
+    if (on)
+      this.heartbeat = setInterval(() => {
+        if (Date.now() - (this.lastSent || 0) >= HEARTBEAT - 50) this.send(true);
+      }, HEARTBEAT);
     this.send(on);
     toast(t(on ? "view.follow_on" : "view.follow_off"));
     this.renderBar();
@@ -293,7 +363,10 @@ export class Viewport {
   moved() {
     if (!this.leading || this.sendTimer) return;
     const wait = Math.max(0, SEND_EVERY - (Date.now() - (this.lastSent || 0)));
-    this.sendTimer = setTimeout(() => { this.sendTimer = null; if (this.leading) this.send(true); }, wait);
+    this.sendTimer = setTimeout(() => {
+      this.sendTimer = null;
+      if (this.leading) this.send(true);
+    }, wait);
   }
 
   received(v) {
@@ -309,7 +382,13 @@ export class Viewport {
       toast(t(this.following ? "view.released" : "view.brought", {name: who.name}));
       this.following = null;
     }
-    if (v.fit) { this.fit = true; this.fitNow(); } else { this.fit = false; this.apply(clamp(v.zoom)); }
+    if (v.fit) {
+      this.fit = true;
+      this.fitNow();
+    } else {
+      this.fit = false;
+      this.apply(clamp(v.zoom));
+    }
     this.centreOn(v);
     this.renderBar();
   }

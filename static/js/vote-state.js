@@ -9,11 +9,19 @@
 let voterId = null;
 
 /** Who "I" am: vote events carry the voter's id, and only mine count in my_votes. */
-export function setVoter(id) { voterId = id; }
+export function setVoter(id) {
+  voterId = id;
+}
 
-export function roundsOf(state) { return (state && state.extra && state.extra.rounds) || []; }
-export function myVotesOf(state) { return (state && state.extra && state.extra.my_votes) || []; }
-export function roundById(state, id) { return roundsOf(state).find((r) => r.id === id) || null; }
+export function roundsOf(state) {
+  return (state && state.extra && state.extra.rounds) || [];
+}
+export function myVotesOf(state) {
+  return (state && state.extra && state.extra.my_votes) || [];
+}
+export function roundById(state, id) {
+  return roundsOf(state).find((r) => r.id === id) || null;
+}
 
 /** The round the board shows: the open one, else the last one opened (its results stay up). */
 export function currentRound(state) {
@@ -43,13 +51,14 @@ export function totals(round) {
   return new Map(round.results.map((r) => [r.target_id, r.votes]));
 }
 
-const sortResults = (list) => list.filter((r) => r.votes > 0)
-  .sort((a, b) => b.votes - a.votes || String(a.target_id).localeCompare(String(b.target_id)));
+const sortResults = (list) =>
+  list.filter((r) => r.votes > 0).sort((a, b) => b.votes - a.votes || String(a.target_id).localeCompare(String(b.target_id)));
 
 function putRound(s, round) {
   const rounds = roundsOf(s).slice();
   const i = rounds.findIndex((r) => r.id === round.id);
-  if (i === -1) rounds.push(round); else rounds[i] = round;
+  if (i === -1) rounds.push(round);
+  else rounds[i] = round;
   s.extra = {...s.extra, rounds};
 }
 

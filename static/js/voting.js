@@ -7,6 +7,7 @@ import {excerpt} from "./text.js";
 import {orderedSteps} from "./store.js";
 import {currentRound, dotsLeft, myDots, setVoter, totals} from "./vote-state.js";
 import {offerSheetsFromWinners} from "./room.js";
+import {may, roleMay} from "./rights.js";
 
 const dots = (n) => "●".repeat(Math.max(0, Math.min(n, 20)));
 
@@ -22,10 +23,12 @@ export class VotingUI {
     this.slot = slot;
     this.board = board;
     this.readOnly = readOnly;
-    this.isFacilitator = me.role === "facilitator" && !readOnly;
-    this.canVote = !readOnly && me.role !== "observer";
-    this.dismissed = new Set();   // round ids whose results panel is folded (closed by hand, or closed before we came)
-    this.seenOpen = new Set();    // round ids this page saw open: their results pop up when they close
+    // Who runs rounds (opens, closes, promotes; sees the turnout) and who votes: the roles of those ops
+    // (rights.js). The present page does neither.
+    this.runsRounds = !readOnly && roleMay("round.open", me.role);
+    this.canVote = !readOnly && roleMay("vote.cast", me.role);
+    this.dismissed = new Set(); // round ids whose results panel is folded (closed by hand, or closed before we came)
+    this.seenOpen = new Set(); // round ids this page saw open: their results pop up when they close
     this.shownResults = null;
     this.statusKey = null;
     setVoter(me.id);
@@ -33,15 +36,24 @@ export class VotingUI {
     this.status = h("div", {class: "vote-status", "data-testid": "vote-status", hidden: true});
     this.actions = h("div", {class: "vote-actions"});
     slot.append(this.status, this.actions);
-    if (this.isFacilitator) {
-      this.openBtn = h("button", {class: "tool vote-open", "data-action": "open-round", "data-testid": "open-round",
-                                  "aria-haspopup": "dialog"}, `● ${t("vote.open")}`);
-      this.closeBtn = h("button", {class: "tool vote-close", "data-action": "close-round", "data-testid": "close-round", hidden: true},
-        `■ ${t("vote.close")}`);
+    if (this.runsRounds) {
+      this.openBtn = h(
+        "button",
+        {class: "tool vote-open", "data-action": "open-round", "data-testid": "open-round", "aria-haspopup": "dialog"},
+        `● ${t("vote.open")}`,
+      );
+      this.closeBtn = h(
+        "button",
+        {class: "tool vote-close", "data-action": "close-round", "data-testid": "close-round", hidden: true},
+        `■ ${t("vote.close")}`,
+      );
       this.actions.append(this.openBtn, this.closeBtn);
     }
-    this.resultsBtn = h("button", {class: "tool", "data-action": "show-results", "data-testid": "show-results", hidden: true},
-      t("vote.results"));
+    this.resultsBtn = h(
+      "button",
+      {class: "tool", "data-action": "show-results", "data-testid": "show-results", hidden: true},
+      t("vote.results"),
+    );
     this.actions.appendChild(this.resultsBtn);
     slot.addEventListener("click", (e) => this.onClick(e));
 
@@ -49,10 +61,18 @@ export class VotingUI {
     document.body.appendChild(this.panel);
     this.panel.addEventListener("click", (e) => this.onClick(e));
     // Votes on the items: delegated, wherever the items are drawn.
-    document.addEventListener("click", (e) => {
-      const button = e.target.closest("[data-vote]");
-      if (button) { e.preventDefault(); e.stopPropagation(); this.vote(button.dataset.vote, button.dataset.targetId); }
-    }, true);
+    document.addEventListener(
+      "click",
+      (e) => {
+        const button = e.target.closest("[data-vote]");
+        if (button) {
+          e.preventDefault();
+          e.stopPropagation();
+          this.vote(button.dataset.vote, button.dataset.targetId);
+        }
+      },
+      true,
+    );
     // A refused vote gets its own words (budget or cap), not the generic message.
     conn.addEventListener("rejected", (e) => {
       const {op, error} = e.detail;
@@ -71,21 +91,37 @@ export class VotingUI {
     if (!view) return;
     const round = currentRound(view);
     switch (target.dataset.action) {
-      case "open-round": this.openDialog(view); break;
-      case "close-round": if (round && round.open) this.conn.send({type: "round.close", id: round.id}); break;
-      case "show-results": if (round) { this.seenOpen.add(round.id); this.dismissed.delete(round.id); this.render(view); } break;
-      case "hide-results": if (round) { this.dismissed.add(round.id); this.render(view); } break;
+      case "open-round":
+        this.openDialog(view);
+        break;
+      case "close-round":
+        if (round && round.open) this.conn.send({type: "round.close", id: round.id});
+        break;
+      case "show-results":
+        if (round) {
+          this.seenOpen.add(round.id);
+          this.dismissed.delete(round.id);
+          this.render(view);
+        }
+        break;
+      case "hide-results":
+        if (round) {
+          this.dismissed.add(round.id);
+          this.render(view);
+        }
+        break;
       case "promote": {
         const input = this.panel.querySelector("input[name=count]");
         const count = Math.max(1, Math.min(50, Number(input && input.value) || 1));
         if (round && !round.open) {
           this.conn.send({type: "round.promote", id: round.id, count});
           toast(t(`vote.promoted_${round.target}`, {n: count}));
-          if (round.target === "card") offerSheetsFromWinners(this.conn, count);  // room.js: one sheet per idea
+          if (round.target === "card") offerSheetsFromWinners(this.conn, count); // room.js: one sheet per idea
         }
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -93,13 +129,25 @@ export class VotingUI {
     const view = this.conn.view();
     const round = view && currentRound(view);
     if (!round || !targetId || !this.canVote) return;
-    if (!round.open) { toast(t("error.round_closed"), "error"); return; }
-    if (view.map.locked && !this.isFacilitator) { toast(t("error.locked"), "error"); return; }
+    if (!round.open) {
+      toast(t("error.round_closed"), "error");
+      return;
+    }
+    if (!may("vote.cast", this.me.role, view.map)) {
+      toast(t("error.locked"), "error");
+      return;
+    }
     const mine = myDots(view, round.id);
     const on = mine.per.get(targetId) || 0;
     if (kind === "cast") {
-      if (mine.total >= round.budget) { toast(t("vote.no_dots_left", {n: round.budget}), "error"); return; }
-      if (on >= (round.max_per_item || round.budget)) { toast(t("vote.cap_reached", {n: round.max_per_item}), "error"); return; }
+      if (mine.total >= round.budget) {
+        toast(t("vote.no_dots_left", {n: round.budget}), "error");
+        return;
+      }
+      if (on >= (round.max_per_item || round.budget)) {
+        toast(t("vote.cap_reached", {n: round.max_per_item}), "error");
+        return;
+      }
       this.conn.send({type: "vote.cast", round_id: round.id, target_id: targetId});
     } else if (kind === "retract" && on > 0) {
       this.conn.send({type: "vote.retract", round_id: round.id, target_id: targetId});
@@ -120,28 +168,57 @@ export class VotingUI {
   openDialog(view) {
     const suggested = PAGE.phase_round_target[view.map.phase] || "step";
     const stored = (key, fallback) => localStorage.getItem(`parcours:vote-${key}`) || fallback;
-    const budget = h("input", {type: "number", name: "budget", min: "1", max: "20", step: "1", value: stored("budget", "3"), required: true});
+    const budget = h("input", {
+      type: "number",
+      name: "budget",
+      min: "1",
+      max: "20",
+      step: "1",
+      value: stored("budget", "3"),
+      required: true,
+    });
     const cap = h("input", {type: "number", name: "cap", min: "1", max: "20", step: "1", value: "", placeholder: t("vote.cap_none")});
     const secret = h("input", {type: "checkbox", name: "secret", checked: stored("secret", "") === "1"});
     const chantiers = chantiersOf(view).length;
     const ideas = [...view.cards.values()].filter((c) => c.kind === "idea" && c.visibility !== "author").length;
     const counts = {step: view.steps.size, card: ideas, chantier: chantiers};
-    const choices = h("fieldset", {class: "vote-targets"}, h("legend", {}, t("vote.on")),
-      PAGE.round_targets.map((target) => h("label", {class: "vote-target"},
-        h("input", {type: "radio", name: "target", value: target, checked: target === suggested}),
-        h("span", {class: "vote-target-title"}, t(`vote.target_${target}`)),
-        h("span", {class: "vote-target-hint"}, t(`vote.target_${target}_hint`, {n: counts[target]})))));
-    const dialog = h("dialog", {class: "dialog round-dialog", "data-testid": "round-dialog"},
-      h("form", {method: "dialog", class: "form"},
+    const choices = h(
+      "fieldset",
+      {class: "vote-targets"},
+      h("legend", {}, t("vote.on")),
+      PAGE.round_targets.map((target) =>
+        h(
+          "label",
+          {class: "vote-target"},
+          h("input", {type: "radio", name: "target", value: target, checked: target === suggested}),
+          h("span", {class: "vote-target-title"}, t(`vote.target_${target}`)),
+          h("span", {class: "vote-target-hint"}, t(`vote.target_${target}_hint`, {n: counts[target]})),
+        ),
+      ),
+    );
+    const dialog = h(
+      "dialog",
+      {class: "dialog round-dialog", "data-testid": "round-dialog"},
+      h(
+        "form",
+        {method: "dialog", class: "form"},
         h("h2", {}, t("vote.open_title")),
         choices,
-        h("div", {class: "form-row"},
+        h(
+          "div",
+          {class: "form-row"},
           h("label", {}, t("vote.budget"), budget, h("span", {class: "hint"}, t("vote.budget_hint"))),
-          h("label", {}, t("vote.cap"), cap, h("span", {class: "hint"}, t("vote.cap_hint")))),
+          h("label", {}, t("vote.cap"), cap, h("span", {class: "hint"}, t("vote.cap_hint"))),
+        ),
         h("label", {class: "check"}, secret, h("span", {}, h("strong", {}, t("vote.secret")), " — ", t("vote.secret_hint"))),
-        h("div", {class: "dialog-actions"},
+        h(
+          "div",
+          {class: "dialog-actions"},
           h("button", {value: "cancel", class: "secondary", formnovalidate: true}, t("common.cancel")),
-          h("button", {value: "open", class: "primary", "data-action": "confirm-round"}, t("vote.open_go")))));
+          h("button", {value: "open", class: "primary", "data-action": "confirm-round"}, t("vote.open_go")),
+        ),
+      ),
+    );
     document.body.appendChild(dialog);
     dialog.addEventListener("close", () => {
       if (dialog.returnValue === "open") {
@@ -194,7 +271,7 @@ export class VotingUI {
   }
 
   renderStatus(view, round) {
-    if (this.isFacilitator) {
+    if (this.runsRounds) {
       this.openBtn.hidden = !!(round && round.open);
       this.closeBtn.hidden = !(round && round.open);
     }
@@ -212,20 +289,37 @@ export class VotingUI {
     if (round.secret) this.status.append(h("span", {class: "chip chip-secret", title: t("vote.secret_hint")}, t("vote.secret_short")));
     const used = round.budget - left;
     // The facilitator may vote too; its dots show once it has used one (the bar stays short otherwise).
-    if (this.canVote && (!this.isFacilitator || used > 0)) {
-      this.status.append(h("span", {class: `dots-left${left === 0 ? " none" : ""}`, "data-testid": "dots-left",
-                                    "data-remaining": String(left), title: t("vote.dots_left_hint", {n: round.budget})},
-        h("span", {class: "dots-used", "aria-hidden": "true"}, dots(used)),
-        h("span", {class: "dots-free", "aria-hidden": "true"}, "○".repeat(Math.min(left, 20))),
-        " ", t("vote.dots_left", {n: left})));
+    if (this.canVote && (!this.runsRounds || used > 0)) {
+      this.status.append(
+        h(
+          "span",
+          {
+            class: `dots-left${left === 0 ? " none" : ""}`,
+            "data-testid": "dots-left",
+            "data-remaining": String(left),
+            title: t("vote.dots_left_hint", {n: round.budget}),
+          },
+          h("span", {class: "dots-used", "aria-hidden": "true"}, dots(used)),
+          h("span", {class: "dots-free", "aria-hidden": "true"}, "○".repeat(Math.min(left, 20))),
+          " ",
+          t("vote.dots_left", {n: left}),
+        ),
+      );
     }
-    if (this.isFacilitator) {
-      const people = [...view.online].map((id) => view.participants.get(id))
-        .filter((p) => p && p.role === "participant").length;
+    if (this.runsRounds) {
+      const people = [...view.online].map((id) => view.participants.get(id)).filter((p) => p && p.role === "participant").length;
       const voters = round.voters ?? null;
-      this.status.append(h("span", {class: "voters", "data-testid": "voters", "data-voters": voters === null ? "" : String(voters)},
-        voters === null ? t("vote.voters_unknown")
-          : voters <= people && people > 0 ? t("vote.voters", {n: voters, total: people}) : t("vote.voters_done", {n: voters})));
+      this.status.append(
+        h(
+          "span",
+          {class: "voters", "data-testid": "voters", "data-voters": voters === null ? "" : String(voters)},
+          voters === null
+            ? t("vote.voters_unknown")
+            : voters <= people && people > 0
+              ? t("vote.voters", {n: voters, total: people})
+              : t("vote.voters_done", {n: voters}),
+        ),
+      );
     }
   }
 
@@ -237,13 +331,12 @@ export class VotingUI {
       const shown = totals(round);
       const mine = myDots(view, round.id);
       const left = dotsLeft(view, round);
-      const canCast = round.open && this.canVote && (!view.map.locked || this.isFacilitator)
-        && (view.map.phase !== "closed" || this.isFacilitator);  // a closed workshop is read-only
+      const canCast = round.open && this.canVote && may("vote.cast", this.me.role, view.map); // not locked, not closed
       const cap = round.max_per_item || round.budget;
       for (const item of this.items(view, round)) {
         const host = this.hostFor(round.target, item.id);
         if (!host) continue;
-        const total = shown ? (shown.get(item.id) || 0) : null;
+        const total = shown ? shown.get(item.id) || 0 : null;
         const on = mine.per.get(item.id) || 0;
         if (!round.open && !total) continue; // closed: dots only where there are some
         const box = this.box(host, item.id);
@@ -256,27 +349,55 @@ export class VotingUI {
         box.classList.toggle("has-mine", on > 0);
         clear(box);
         if (total) {
-          box.append(h("span", {class: "vote-total", "data-testid": "vote-total", "data-votes": String(total),
-                                title: t("vote.total_n", {n: total})}, h("span", {class: "vote-dot", "aria-hidden": "true"}, "●"), String(total)));
+          box.append(
+            h(
+              "span",
+              {class: "vote-total", "data-testid": "vote-total", "data-votes": String(total), title: t("vote.total_n", {n: total})},
+              h("span", {class: "vote-dot", "aria-hidden": "true"}, "●"),
+              String(total),
+            ),
+          );
         }
         if (canCast) {
           if (on > 0) {
-            box.append(h("button", {class: "vote-btn retract", "data-vote": "retract", "data-target-id": item.id,
-                                    title: t("vote.retract"), "aria-label": t("vote.retract_on", {item: item.label})}, "−"),
-              h("span", {class: "my-dots", title: t("vote.mine_n", {n: on}), "aria-label": t("vote.mine_n", {n: on})}, dots(on)));
+            box.append(
+              h(
+                "button",
+                {
+                  class: "vote-btn retract",
+                  "data-vote": "retract",
+                  "data-target-id": item.id,
+                  title: t("vote.retract"),
+                  "aria-label": t("vote.retract_on", {item: item.label}),
+                },
+                "−",
+              ),
+              h("span", {class: "my-dots", title: t("vote.mine_n", {n: on}), "aria-label": t("vote.mine_n", {n: on})}, dots(on)),
+            );
           }
           const full = left === 0 || on >= cap;
-          box.append(h("button", {class: `vote-btn cast${full ? " full" : ""}`, "data-vote": "cast", "data-target-id": item.id,
-                                  title: full ? t("vote.no_dots_left", {n: round.budget}) : t("vote.cast"),
-                                  "aria-label": on > 0 ? t("vote.cast_on", {item: item.label})
-                                    : `${t("vote.cast_short")} · ${t("vote.cast_on", {item: item.label})}`}, on > 0 ? "+" : `+ ${t("vote.cast_short")}`));
+          box.append(
+            h(
+              "button",
+              {
+                class: `vote-btn cast${full ? " full" : ""}`,
+                "data-vote": "cast",
+                "data-target-id": item.id,
+                title: full ? t("vote.no_dots_left", {n: round.budget}) : t("vote.cast"),
+                "aria-label":
+                  on > 0 ? t("vote.cast_on", {item: item.label}) : `${t("vote.cast_short")} · ${t("vote.cast_on", {item: item.label})}`,
+              },
+              on > 0 ? "+" : `+ ${t("vote.cast_short")}`,
+            ),
+          );
         } else if (on > 0 && !this.readOnly) {
           box.append(h("span", {class: "my-dots", title: t("vote.mine_n", {n: on})}, dots(on)));
         }
       }
     }
     for (const box of document.querySelectorAll(".vote-box")) if (!seen.has(box)) box.remove();
-    for (const head of document.querySelectorAll(".step-head.voting")) if (!head.querySelector(".vote-box")) head.classList.remove("voting");
+    for (const head of document.querySelectorAll(".step-head.voting"))
+      if (!head.querySelector(".vote-box")) head.classList.remove("voting");
   }
 
   hostFor(target, id) {
@@ -303,41 +424,75 @@ export class VotingUI {
   renderPanel(view, round) {
     const show = round && !round.open && Array.isArray(round.results) && !this.dismissed.has(round.id);
     this.panel.hidden = !show;
-    if (!show) { this.shownResults = null; return; }
+    if (!show) {
+      this.shownResults = null;
+      return;
+    }
     const labels = round.results.map((r) => this.labelOf(view, round, r.target_id));
-    const key = JSON.stringify([round, labels, this.isFacilitator]);
+    const key = JSON.stringify([round, labels, this.runsRounds]);
     if (key === this.shownResults) return;
     this.shownResults = key;
     const max = Math.max(1, ...round.results.map((r) => r.votes));
     let rank = 0;
     let prev = null;
     const rows = round.results.map((r, i) => {
-      if (r.votes !== prev) { rank = i + 1; prev = r.votes; }
-      return h("li", {class: "result", "data-target-id": r.target_id, "data-votes": String(r.votes)},
+      if (r.votes !== prev) {
+        rank = i + 1;
+        prev = r.votes;
+      }
+      return h(
+        "li",
+        {class: "result", "data-target-id": r.target_id, "data-votes": String(r.votes)},
         h("span", {class: "result-rank"}, String(rank)),
         h("span", {class: "result-label"}, labels[i]),
         h("span", {class: "result-bar", "aria-hidden": "true"}, h("span", {style: `width:${Math.round((r.votes / max) * 100)}%`})),
-        h("span", {class: "result-votes", title: t("vote.total_n", {n: r.votes})}, String(r.votes)));
+        h("span", {class: "result-votes", title: t("vote.total_n", {n: r.votes})}, String(r.votes)),
+      );
     });
     const voters = round.voters ?? null;
-    const count = h("input", {type: "number", name: "count", min: "1", max: "50", value: String(Math.min(3, Math.max(1, round.results.length))),
-                              "aria-label": t("vote.promote_count")});
-    clear(this.panel).append(...[
-      h("div", {class: "results-head"},
-        h("h2", {}, t("vote.results_of", {what: t(`vote.target_${round.target}`)})),
-        h("button", {class: "icon-btn", "data-action": "hide-results", "aria-label": t("common.close"), title: t("common.close")}, "✕")),
-      h("p", {class: "hint"}, [t("vote.budget_was", {n: round.budget}),
-        voters !== null ? ` · ${t("vote.voters_done", {n: voters})}` : "",
-        round.secret ? ` · ${t("vote.secret_short")}` : ""].join("")),
-      rows.length ? h("ol", {class: "results-list"}, rows) : h("p", {class: "muted"}, t("vote.no_votes")),
-      this.isFacilitator && rows.length ? this.promoteRow(round, count) : null].filter(Boolean));
+    const count = h("input", {
+      type: "number",
+      name: "count",
+      min: "1",
+      max: "50",
+      value: String(Math.min(3, Math.max(1, round.results.length))),
+      "aria-label": t("vote.promote_count"),
+    });
+    clear(this.panel).append(
+      ...[
+        h(
+          "div",
+          {class: "results-head"},
+          h("h2", {}, t("vote.results_of", {what: t(`vote.target_${round.target}`)})),
+          h("button", {class: "icon-btn", "data-action": "hide-results", "aria-label": t("common.close"), title: t("common.close")}, "✕"),
+        ),
+        h(
+          "p",
+          {class: "hint"},
+          [
+            t("vote.budget_was", {n: round.budget}),
+            voters !== null ? ` · ${t("vote.voters_done", {n: voters})}` : "",
+            round.secret ? ` · ${t("vote.secret_short")}` : "",
+          ].join(""),
+        ),
+        rows.length ? h("ol", {class: "results-list"}, rows) : h("p", {class: "muted"}, t("vote.no_votes")),
+        this.runsRounds && rows.length ? this.promoteRow(round, count) : null,
+      ].filter(Boolean),
+    );
   }
 
   promoteRow(round, count) {
     const button = h("button", {class: "primary small", "data-action": "promote", "data-testid": "promote"});
-    const label = () => { button.textContent = `★ ${t(`vote.promote_${round.target}`, {n: Math.max(1, Number(count.value) || 1)})}`; };
+    const label = () => {
+      button.textContent = `★ ${t(`vote.promote_${round.target}`, {n: Math.max(1, Number(count.value) || 1)})}`;
+    };
     count.addEventListener("input", label);
-    count.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); button.click(); } });
+    count.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        button.click();
+      }
+    });
     label();
     return h("div", {class: "promote"}, h("label", {}, t("vote.promote_count"), count), button);
   }

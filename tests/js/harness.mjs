@@ -12,26 +12,48 @@ const values = (m) => [...m.values()];
 /** The store's state in the snapshot's own shape (CONTRACT.md §4). */
 export function asSnapshot(state) {
   return {
-    map: state.map, seq: state.seq,
-    stages: values(state.stages), steps: values(state.steps), lanes: values(state.lanes),
-    cards: values(state.cards), comments: values(state.comments),
-    emotions: state.extra.emotions, resonance: state.extra.resonance, rounds: state.extra.rounds,
-    my_votes: state.extra.my_votes, chantiers: state.extra.chantiers,
-    participants: values(state.participants), timer: state.timer,
+    map: state.map,
+    seq: state.seq,
+    stages: values(state.stages),
+    steps: values(state.steps),
+    lanes: values(state.lanes),
+    cards: values(state.cards),
+    comments: values(state.comments),
+    emotions: state.extra.emotions,
+    resonance: state.extra.resonance,
+    rounds: state.extra.rounds,
+    my_votes: state.extra.my_votes,
+    chantiers: state.extra.chantiers,
+    participants: values(state.participants),
+    timer: state.timer,
   };
 }
 
-const key = (...names) => (row) => names.map((n) => String(row[n])).join("|");
+const key =
+  (...names) =>
+  (row) =>
+    names.map((n) => String(row[n])).join("|");
 const ORDER = {emotions: key("step_id", "perspective"), resonance: key("step_id"), my_votes: key("round_id", "target_id")};
 
 /** A snapshot as a set of facts: lists sorted (their order is the store's business), presence left out,
  *  keys sorted so that two equal snapshots print the same. */
 export function normalised(snap) {
-  const sortKeys = (v) => (Array.isArray(v) ? v.map(sortKeys)
-    : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])])) : v);
+  const sortKeys = (v) =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sortKeys(v[k])]),
+          )
+        : v;
   const out = {};
   for (const [name, value] of Object.entries(snap)) {
-    if (!Array.isArray(value)) { out[name] = value; continue; }
+    if (!Array.isArray(value)) {
+      out[name] = value;
+      continue;
+    }
     const rows = value.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== "online")));
     const by = ORDER[name] || key("id");
     out[name] = rows.sort((a, b) => by(a).localeCompare(by(b)));
@@ -46,7 +68,9 @@ export class Engine {
     this.proc = spawn(python, [path.join(ROOT, "tests/js/engine_server.py")], {stdio: ["pipe", "pipe", "inherit"]});
     this.waiting = [];
     createInterface({input: this.proc.stdout}).on("line", (line) => this.waiting.shift().resolve(JSON.parse(line)));
-    this.proc.on("exit", (code) => { for (const w of this.waiting.splice(0)) w.reject(new Error(`engine exited ${code}`)); });
+    this.proc.on("exit", (code) => {
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`engine exited ${code}`));
+    });
   }
 
   request(body) {
@@ -56,7 +80,9 @@ export class Engine {
     });
   }
 
-  close() { this.proc.stdin.end(); }
+  close() {
+    this.proc.stdin.end();
+  }
 }
 
 /** A seeded random source (mulberry32): a failing seed replays the same run. */
@@ -69,8 +95,7 @@ export function seeded(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return {next, int: (n) => Math.floor(next() * n), pick: (list) => list[Math.floor(next() * list.length)],
-          chance: (p) => next() < p};
+  return {next, int: (n) => Math.floor(next() * n), pick: (list) => list[Math.floor(next() * list.length)], chance: (p) => next() < p};
 }
 
 /** A socket with the part of Socket.IO's client interface that Connection uses. Nothing travels by
@@ -84,12 +109,19 @@ export class FakeSocket {
     this.handlers = new Map();
     this.connected = false;
     this.joined = false;
-    this.life = 0;          // bumped on every disconnect: frames of an older life are lost
+    this.life = 0; // bumped on every disconnect: frames of an older life are lost
   }
 
-  on(name, fn) { (this.handlers.get(name) || this.handlers.set(name, []).get(name)).push(fn); return this; }
-  listeners(name) { return this.handlers.get(name) || []; }
-  fire(name, ...args) { for (const fn of this.listeners(name)) fn(...args); }
+  on(name, fn) {
+    (this.handlers.get(name) || this.handlers.set(name, []).get(name)).push(fn);
+    return this;
+  }
+  listeners(name) {
+    return this.handlers.get(name) || [];
+  }
+  fire(name, ...args) {
+    for (const fn of this.listeners(name)) fn(...args);
+  }
 
   /** A frame of this life of the socket: dropped if the connection went meanwhile. */
   frame(fn) {
@@ -113,7 +145,9 @@ export class FakeSocket {
     return this;
   }
 
-  timeout() { return {emit: (name, body, ack) => this.emit(name, body, ack)}; }
+  timeout() {
+    return {emit: (name, body, ack) => this.emit(name, body, ack)};
+  }
 
   emit(name, body, ack) {
     if (!this.connected) return;
@@ -124,7 +158,10 @@ export class FakeSocket {
   }
 
   deliver(name, payload) {
-    if (this.joined) this.frame(() => { if (this.joined) this.fire(name, payload); });
+    if (this.joined)
+      this.frame(() => {
+        if (this.joined) this.fire(name, payload);
+      });
   }
 }
 
@@ -135,7 +172,7 @@ export class Room {
     this.rng = rng;
     this.sockets = [];
     this.queue = [];
-    this.duplicates = 0;   // ops the engine had applied already (sent again after a lost ack)
+    this.duplicates = 0; // ops the engine had applied already (sent again after a lost ack)
   }
 
   socketFor(who) {
@@ -182,8 +219,16 @@ export function seededUuid(rng) {
 
 /** An in-memory localStorage. */
 export class MemoryStorage {
-  constructor() { this.items = new Map(); }
-  getItem(k) { return this.items.has(k) ? this.items.get(k) : null; }
-  setItem(k, v) { this.items.set(k, String(v)); }
-  removeItem(k) { this.items.delete(k); }
+  constructor() {
+    this.items = new Map();
+  }
+  getItem(k) {
+    return this.items.has(k) ? this.items.get(k) : null;
+  }
+  setItem(k, v) {
+    this.items.set(k, String(v));
+  }
+  removeItem(k) {
+    this.items.delete(k);
+  }
 }

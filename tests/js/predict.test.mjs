@@ -46,10 +46,24 @@ async function predictedAndReal(who, op) {
 const first = (state, name) => [...state[name].values()].sort((a, b) => a.position - b.position)[0].id;
 
 const CASES = {
-  "card.add": async (s) => ({type: "card.add", id: uuid(), lane_id: first(s, "lanes"), step_id: first(s, "steps"),
-                             kind: "idea", text: "Une idée", position: 0}),
-  "card.add face down": async (s) => ({type: "card.add", id: uuid(), lane_id: first(s, "lanes"),
-                                       step_id: first(s, "steps"), kind: "note", text: "Cachée", visibility: "author"}),
+  "card.add": async (s) => ({
+    type: "card.add",
+    id: uuid(),
+    lane_id: first(s, "lanes"),
+    step_id: first(s, "steps"),
+    kind: "idea",
+    text: "Une idée",
+    position: 0,
+  }),
+  "card.add face down": async (s) => ({
+    type: "card.add",
+    id: uuid(),
+    lane_id: first(s, "lanes"),
+    step_id: first(s, "steps"),
+    kind: "note",
+    text: "Cachée",
+    visibility: "author",
+  }),
   "step.add": async () => ({type: "step.add", id: uuid(), title: "Relance", position: 0}),
   "step.update": async (s) => ({type: "step.update", id: first(s, "steps"), title: "Renommée"}),
   "emotion.set": async (s) => ({type: "emotion.set", step_id: first(s, "steps"), score: -2}),
@@ -84,8 +98,17 @@ test("a card moved within its cell: the prediction renumbers the cell as the ser
 
 test("a vote beyond the budget is not predicted (the server will refuse it)", async () => {
   const state = (await storeOf(1)).state;
-  const round = {id: uuid(), target: "card", budget: 1, max_per_item: null, secret: false, card_kind: null,
-                 open: true, results: [], voters: 0};
+  const round = {
+    id: uuid(),
+    target: "card",
+    budget: 1,
+    max_per_item: null,
+    secret: false,
+    card_kind: null,
+    open: true,
+    results: [],
+    voters: 0,
+  };
   state.extra = {...state.extra, rounds: [round], my_votes: [{round_id: round.id, target_id: uuid()}]};
   assert.equal(predict(state, {type: "vote.cast", round_id: round.id, target_id: uuid()}, setup.clients[1]), null);
 });

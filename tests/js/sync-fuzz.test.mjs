@@ -20,19 +20,35 @@ function randomOp(rng, view, me) {
   const randomUUID = () => seededUuid(rng);
   const steps = orderedSteps(view).map((s) => s.id);
   // Few cells, so that cards share them and positions matter.
-  const lanes = [...view.lanes.values()].sort((a, b) => a.position - b.position).slice(0, 2).map((l) => l.id);
+  const lanes = [...view.lanes.values()]
+    .sort((a, b) => a.position - b.position)
+    .slice(0, 2)
+    .map((l) => l.id);
   const cards = [...view.cards.values()].filter((c) => !c.hidden).sort((a, b) => a.id.localeCompare(b.id));
   const sheets = view.extra.chantiers || [];
   const round = (view.extra.rounds || []).find((r) => r.open);
   const closed = (view.extra.rounds || []).find((r) => !r.open);
   const facilitator = me.role === "facilitator";
   const choices = [
-    () => ({type: "card.add", id: randomUUID(), lane_id: rng.pick(lanes), step_id: rng.pick(steps.slice(0, 3)),
-            kind: rng.pick(["note", "idea", "irritant"]), text: `c${rng.int(1000)}`,
-            ...(rng.chance(0.2) ? {visibility: "author"} : {}), ...(rng.chance(0.3) ? {position: 0} : {})}),
+    () => ({
+      type: "card.add",
+      id: randomUUID(),
+      lane_id: rng.pick(lanes),
+      step_id: rng.pick(steps.slice(0, 3)),
+      kind: rng.pick(["note", "idea", "irritant"]),
+      text: `c${rng.int(1000)}`,
+      ...(rng.chance(0.2) ? {visibility: "author"} : {}),
+      ...(rng.chance(0.3) ? {position: 0} : {}),
+    }),
     () => cards.length && {type: "card.update", id: rng.pick(cards).id, text: `u${rng.int(1000)}`},
-    () => cards.length && {type: "card.move", id: rng.pick(cards).id, lane_id: rng.pick(lanes),
-                           step_id: rng.pick(steps.slice(0, 3)), position: rng.int(3)},
+    () =>
+      cards.length && {
+        type: "card.move",
+        id: rng.pick(cards).id,
+        lane_id: rng.pick(lanes),
+        step_id: rng.pick(steps.slice(0, 3)),
+        position: rng.int(3),
+      },
     () => cards.length && {type: "card.delete", id: rng.pick(cards).id},
     () => cards.length && {type: "comment.add", id: randomUUID(), target_id: rng.pick(cards).id, text: "+1"},
     () => view.comments.size && {type: "comment.delete", id: rng.pick(ids(view.comments))},
@@ -40,15 +56,23 @@ function randomOp(rng, view, me) {
     () => ({type: "step.add", id: randomUUID(), title: `s${rng.int(100)}`, ...(rng.chance(0.5) ? {position: rng.int(4)} : {})}),
     () => ({type: "step.update", id: rng.pick(steps), title: `t${rng.int(100)}`}),
     () => ({type: "chantier.add", id: randomUUID(), title: `f${rng.int(100)}`}),
-    () => sheets.length && {type: "chantier.update", id: rng.pick(sheets).id,
-                            ...(rng.chance(0.5) ? {owner: `o${rng.int(9)}`} : {effort: 1 + rng.int(5)})},
-    () => round && round.target === "card" && cards.length && {type: rng.chance(0.7) ? "vote.cast" : "vote.retract",
-                                                               round_id: round.id, target_id: rng.pick(cards).id},
+    () =>
+      sheets.length && {
+        type: "chantier.update",
+        id: rng.pick(sheets).id,
+        ...(rng.chance(0.5) ? {owner: `o${rng.int(9)}`} : {effort: 1 + rng.int(5)}),
+      },
+    () =>
+      round &&
+      round.target === "card" &&
+      cards.length && {type: rng.chance(0.7) ? "vote.cast" : "vote.retract", round_id: round.id, target_id: rng.pick(cards).id},
   ];
   if (facilitator) {
     choices.push(
-      () => (round ? {type: "round.close", id: round.id}
-        : {type: "round.open", id: randomUUID(), target: "card", budget: 3, secret: rng.chance(0.5)}),
+      () =>
+        round
+          ? {type: "round.close", id: round.id}
+          : {type: "round.open", id: randomUUID(), target: "card", budget: 3, secret: rng.chance(0.5)},
       () => ({type: "board.silent", silent: rng.chance(0.5)}),
       () => ({type: "phase.set", phase: rng.pick(["diagnostic", "ideation", "selection"])}),
       () => steps.length > 2 && {type: "step.delete", id: rng.pick(steps)},
@@ -83,18 +107,26 @@ async function run(seed, {steps = 120} = {}) {
   const rng = seeded(seed);
   const n = 2 + rng.int(3);
   const engine = new Engine();
-  mock.timers.enable({apis: ["setTimeout"]});  // the clients' timers advance only when the test says
+  mock.timers.enable({apis: ["setTimeout"]}); // the clients' timers advance only when the test says
   try {
     const setup = await engine.request({cmd: "setup", clients: n});
     setPage(setup.page);
     const room = new Room(engine, rng);
-    const rejected = {};  // code → how many ops the server refused (a random op may be stale)
+    const rejected = {}; // code → how many ops the server refused (a random op may be stale)
     const conns = setup.clients.map((me, who) => {
       const store = new Store();
       store.meId = me.id;
-      const conn = new Connection({mapId: setup.map_id, token: `t${who}`, me, store,
-                                   connect: room.socketFor(who), storage: new MemoryStorage()});
-      conn.addEventListener("rejected", (e) => { rejected[e.detail.error.code] = (rejected[e.detail.error.code] || 0) + 1; });
+      const conn = new Connection({
+        mapId: setup.map_id,
+        token: `t${who}`,
+        me,
+        store,
+        connect: room.socketFor(who),
+        storage: new MemoryStorage(),
+      });
+      conn.addEventListener("rejected", (e) => {
+        rejected[e.detail.error.code] = (rejected[e.detail.error.code] || 0) + 1;
+      });
       conn.start();
       return conn;
     });
@@ -102,7 +134,10 @@ async function run(seed, {steps = 120} = {}) {
     for (let i = 0; i < steps; i += 1) {
       const conn = rng.pick(conns);
       if (rng.chance(0.05)) {
-        if (conn.socket.connected) { conn.pause(); drops += 1; } else conn.resume();
+        if (conn.socket.connected) {
+          conn.pause();
+          drops += 1;
+        } else conn.resume();
       } else if (conn.view()) {
         const op = randomOp(rng, conn.view(), conn.me);
         if (op) conn.send({op_id: seededUuid(rng), ...op});
@@ -113,12 +148,16 @@ async function run(seed, {steps = 120} = {}) {
     for (const conn of conns) conn.resume();
     await settle(room, conns, engine);
     const applied = conns[0].store.seq - setup.seq;
-    if (process.env.FUZZ_VERBOSE) console.log(`seed ${seed}: ${n} clients, ${applied} ops applied, ${drops} drops, ${room.duplicates} sent again, refused:`, rejected);
+    if (process.env.FUZZ_VERBOSE)
+      console.log(`seed ${seed}: ${n} clients, ${applied} ops applied, ${drops} drops, ${room.duplicates} sent again, refused:`, rejected);
     assert.ok(applied > steps / 4, `seed ${seed}: only ${applied} ops applied: the fuzz tests little`);
     for (const [who, conn] of conns.entries()) {
       const {snapshot} = await engine.request({cmd: "snapshot", who});
-      assert.deepEqual(normalised(asSnapshot(conn.store.state)), normalised(snapshot),
-                       `seed ${seed}: client ${who}'s store differs from its snapshot`);
+      assert.deepEqual(
+        normalised(asSnapshot(conn.store.state)),
+        normalised(snapshot),
+        `seed ${seed}: client ${who}'s store differs from its snapshot`,
+      );
       assert.equal(conn.view(), conn.store.state, `seed ${seed}: client ${who} still shows unconfirmed ops`);
     }
   } finally {
