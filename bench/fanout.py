@@ -408,6 +408,7 @@ def row(name: str, mode: str, boards: int, r: dict[str, Any], ratio: float) -> N
 
 
 def main() -> None:
+    global PERIOD
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--boards", type=int, nargs="+", default=[10, 30])
     parser.add_argument("--dbs", nargs="+", choices=("sqlite", "postgres"), help="default: both, none with --cluster")
@@ -421,11 +422,19 @@ def main() -> None:
         "--cluster", type=int, metavar="N", help="also N processes on PostgreSQL + Redis behind HAProxy"
     )
     parser.add_argument("--soak", type=int, metavar="ROUNDS", help="ROUNDS windows per server, the database aging")
+    parser.add_argument(
+        "--period",
+        type=float,
+        default=PERIOD,
+        help="seconds between a member's ops (default 2); below the server's sustainable rate it shows the backpressure",
+    )
     args = parser.parse_args()
+    PERIOD = args.period
     kinds = list(args.dbs or ([] if args.cluster else ["sqlite", "postgres"]))
     if args.cluster:
         kinds.append(f"cluster:{args.cluster}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    print(f"each member sends an op every {PERIOD:g} s: {PEOPLE / PERIOD:g} ops/s per board", flush=True)
     soak_column = "| round | history ops " if args.soak else ""
     print(
         f"| server | mode | boards × 10 {soak_column}| ops | delivered | p50 (ms) | p99 (ms) | ack timeouts | refused "
