@@ -54,3 +54,12 @@ def test_a_call_past_its_timeout_fails_and_the_next_one_works():
     with pytest.raises(SubprocessFailed, match="timed out"):
         in_subprocess("time:sleep", 5, timeout=0.5)
     assert in_subprocess("operator:add", 2, 3) == 5
+
+
+def test_the_worker_yields_the_cpu_to_the_server():
+    """Rendering competes with the boards for the CPU: the worker runs at a lower priority."""
+    from workshop import offload
+
+    pid = in_subprocess("os:getpid")
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, mine + offload.WORKER_NICENESS)

@@ -10,11 +10,14 @@ wait in a real thread.
 That process is a warm worker: started on first use, reused for every call (Python, the app and
 WeasyPrint are imported once, not per export), replaced when it dies, overruns its timeout or grows
 past MAX_RSS_BYTES. Calls take turns on it; at most MAX_WAITING wait, the next is refused at once.
+It runs at a lower CPU priority (WORKER_NICENESS) than the server: on a busy machine an export waits
+for the boards, never the other way round; on an idle one it loses nothing.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 import select
 import struct
@@ -30,6 +33,7 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 MAX_RSS_BYTES = 300 * 1024 * 1024  # a renderer that grew past this is replaced after its call
 MAX_WAITING = 8  # calls queued for the worker; the next one is refused
+WORKER_NICENESS = 10  # added to the server's nice value in the worker (Linux: ~1/10 of the CPU share under contention)
 _HEADER = struct.Struct("!Q")
 
 
@@ -170,6 +174,10 @@ def _serve() -> None:
     """The child's side: read (target, args) frames on stdin, answer (ok, result or error, rss)."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print in a called function must not corrupt the frames
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # no nice() on this platform: same priority as the server
+        pass
     while True:
         try:
             target, args = _receive(stdin)
