@@ -246,7 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warm", type=int, default=5, help="warm calls per export")
     parser.add_argument("--sheets", type=int, default=20)
-    parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"])
+    parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading", "gevent"])
     parser.add_argument("--in-process", action="store_true", help="time the renderers alone, in this process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
