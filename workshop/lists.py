@@ -78,6 +78,17 @@ RESONANCE_THRESHOLD = 0.5  # a reading is positive from +0.5, negative from −0
 RESONANCE_CATEGORIES = tuple(category for category, _, _ in RESONANCE)
 
 
+# Ops on one row that is its author's, and the roles that may send them on anyone's row too
+# (ops/cards.py `card.delete`, `comment.delete`, ops/restore.py `card.restore`: "only its author or
+# the facilitator"). Op registrations give the roles that may send an op at all; this is the rule
+# about whose row it is, shipped for the browser's rights (static/js/rights.js `mayOnRow`).
+AUTHOR_OPS = {
+    "card.delete": ("facilitator",),
+    "card.restore": ("facilitator",),
+    "comment.delete": ("facilitator",),
+}
+
+
 def shared_lists() -> dict[str, Any]:
     """What every page's data carries of the lists above (and the error codes, errors.py, and each op
     type's roles, ops/)."""
@@ -107,4 +118,5 @@ def shared_lists() -> dict[str, Any]:
         # `structure_edits` setting may reserve: the browser's rights (static/js/rights.js).
         "op_roles": {type_: sorted(spec.roles) for type_, spec in REGISTRY.items()},
         "structure_ops": sorted(type_ for type_, spec in REGISTRY.items() if spec.structure),
+        "author_ops": {type_: list(roles) for type_, roles in AUTHOR_OPS.items()},
     }

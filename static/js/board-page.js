@@ -19,8 +19,11 @@ import {Viewport} from "./viewport.js";
 import {sound, watchRole} from "./room.js";
 import {Undo} from "./undo.js";
 import {ListeningPanel} from "./listening-panel.js";
+import {isFacilitator, isObserver, readOnlyReason} from "./rights.js";
 
 const mapId = PAGE.map_id;
+// The banner over a board this person cannot write on, by rights.js `readOnlyReason`.
+const BANNERS = {locked: "board.locked_banner", closed: "facil.closed_banner", observer: "board.observer_banner"};
 const identity = await identify(mapId);
 if (!identity) {
   showGate();
@@ -34,19 +37,19 @@ function start(identity) {
   store.meId = me.id;
   const conn = new Connection({mapId, token: identity.token, me, store, connect: io});
   // First, so that every op this page sends can be undone (undo.js wraps conn.send).
-  const undo = me.role === "observer" ? null : new Undo({conn, me, mapId});
+  const undo = isObserver(me) ? null : new Undo({conn, me, mapId});
   let panel = null;
   const board = new BoardView({
     root: document.getElementById("board"),
     conn,
     me,
-    readOnly: me.role === "observer",
+    readOnly: isObserver(me),
     onOpenCard: (id) => panel.open(id),
   });
   panel = new CardPanel({el: document.getElementById("panel"), conn, board, me});
   const chrome = new Chrome({conn, identity});
   const phaseBar = new PhaseBar({conn, me, after: document.getElementById("topbar")});
-  const voting = new VotingUI({conn, me, board, slot: phaseBar.voteSlot, readOnly: me.role === "observer"});
+  const voting = new VotingUI({conn, me, board, slot: phaseBar.voteSlot, readOnly: isObserver(me)});
   const marks = new EditingMarks({conn, me});
   const cardMarks = new CardMarks({marks, board});
   const sheets = new Sheets({conn, board, me, identity, mapId, marks});
@@ -59,17 +62,16 @@ function start(identity) {
     panel.close();
     sheets.fromCard(cardId);
   };
-  const facilitator =
-    me.role === "facilitator"
-      ? new FacilitatorBar({
-          el: document.getElementById("facilitator-bar"),
-          conn,
-          mapId,
-          joinUrl: identity.join_url,
-          joinCode: identity.workshop.join_code,
-          identity,
-        })
-      : null;
+  const facilitator = isFacilitator(me)
+    ? new FacilitatorBar({
+        el: document.getElementById("facilitator-bar"),
+        conn,
+        mapId,
+        joinUrl: identity.join_url,
+        joinCode: identity.workshop.join_code,
+        identity,
+      })
+    : null;
 
   document.getElementById("me").textContent = me.name;
   document.getElementById("me").title = [
@@ -108,16 +110,9 @@ function start(identity) {
     panel.render(view);
     announcer.update(view);
     if (facilitator) facilitator.update(view);
-    const locked = view.map.locked && me.role !== "facilitator";
-    const closed = view.map.phase === "closed" && me.role === "participant";
-    banner.hidden = !locked && !closed && me.role !== "observer";
-    banner.textContent = locked
-      ? t("board.locked_banner")
-      : closed
-        ? t("facil.closed_banner")
-        : me.role === "observer"
-          ? t("board.observer_banner")
-          : "";
+    const reason = readOnlyReason(me, view.map);
+    banner.hidden = !reason;
+    banner.textContent = reason ? t(BANNERS[reason]) : "";
   };
   onChange(store, draw);
 

@@ -8,7 +8,7 @@
 // do what, when to draw, and the keys on cards and cells.
 import {t} from "./dom.js";
 import {motion} from "./motion.js";
-import {may as allowed} from "./rights.js";
+import {may as allowed, isFacilitator, mayOnRow} from "./rights.js";
 import {orderedLanes, orderedStages, orderedSteps} from "./store.js";
 import {BoardGrid} from "./board-grid.js";
 import {BoardHeads} from "./board-heads.js";
@@ -60,11 +60,15 @@ export class BoardView {
   // -- permissions: the server's rights (rights.js), on this board's view ------------------------
 
   get isFacilitator() {
-    return this.me.role === "facilitator";
+    return isFacilitator(this.me);
   }
   /** May this browser send an op of `type` now? Never from a read-only board (the present page). */
   may(type, view = this.view) {
     return !this.readOnly && !!view && allowed(type, this.me.role, view.map);
+  }
+  /** May this browser send an op of `type` about `row` (a card, a comment) now: whose row it is. */
+  mayOnRow(type, row, view = this.view) {
+    return !this.readOnly && !!view && mayOnRow(type, this.me, row, view.map);
   }
   canWrite(view = this.view) {
     return this.may("card.add", view);
@@ -77,7 +81,7 @@ export class BoardView {
     return this.may("card.update") && !(card.hidden && card.author_id !== this.me.id);
   }
   canDeleteCard(card) {
-    return this.may("card.delete") && (card.author_id === this.me.id || this.isFacilitator);
+    return this.mayOnRow("card.delete", card);
   }
   canEditStructure() {
     return this.may("stage.add");

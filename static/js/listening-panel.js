@@ -9,6 +9,7 @@ import {MIRROR_ADDONS, emotionIndex, mirrorChart, svg} from "./emotions.js";
 import {orderedLanes, orderedSteps} from "./store.js";
 import {download} from "./exports.js";
 import {resonanceGrid} from "./resonance-grid.js";
+import {isFacilitator} from "./rights.js";
 
 /** The least time between two full fetches of the results prompted by live events (ms). */
 export const RESULTS_GAP_MS = 3000;
@@ -76,7 +77,7 @@ export class ListeningPanel {
   }
 
   get isFacilitator() {
-    return this.me.role === "facilitator";
+    return isFacilitator(this.me);
   }
   get selected() {
     return this.listenings.find((l) => l.id === this.selectedId) || null;

@@ -199,7 +199,7 @@ export class CardPanel {
     if (!list.length) this.comments.appendChild(h("li", {class: "muted"}, t("comments.none")));
     for (const c of list) {
       const who = view.participants.get(c.author_id);
-      const mayDelete = b.may("comment.delete") && (c.author_id === this.me.id || b.isFacilitator);
+      const mayDelete = b.mayOnRow("comment.delete", c);
       this.comments.appendChild(
         h(
           "li",

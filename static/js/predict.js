@@ -5,6 +5,7 @@
 // is gone, or the server will refuse). The lists they need (chantier fields, the resonance table)
 // come from the page data (workshop/lists.py), read when first used.
 import {page} from "./page.js";
+import {ratingSide} from "./rights.js";
 import {myDots, roundById, totals} from "./vote-state.js";
 
 const round2 = (x) => Math.round(x * 100) / 100;
@@ -49,7 +50,7 @@ const SHEETS = {
   "emotion.set": (state, op, me) => {
     if (!state.steps.has(op.step_id)) return null;
     // CONTRACT.md §6: no perspective counts as customer, except the facilitator's, which counts nowhere.
-    const perspective = me.perspective || (me.role === "facilitator" ? "none" : "customer");
+    const perspective = ratingSide(me);
     if (perspective === "none") {
       return {step_id: op.step_id, perspective, average: null, count: 0, mine: op.score ?? null, predicted: true};
     }

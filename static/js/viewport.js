@@ -4,6 +4,7 @@
 // same place. It travels as a transient `viewport` signal (no op, no seq: workshop/viewport.py says why).
 // The zoom is CSS `zoom` on the grid: unlike a transform it keeps sticky headers and scroll extents right.
 import {h, t, toast} from "./dom.js";
+import {isFacilitator} from "./rights.js";
 
 export const MIN_ZOOM = 0.25; // as workshop/viewport.py
 export const MAX_ZOOM = 3;
@@ -22,7 +23,7 @@ export class Viewport {
     this.board = board;
     this.conn = conn;
     this.me = me;
-    this.lead = lead && me.role === "facilitator";
+    this.lead = lead && isFacilitator(me);
     this.storeKey = `parcours:view:${page}:${conn.mapId}`;
     const saved = readSaved(this.storeKey);
     this.zoom = saved ? clamp(saved.zoom) : 1;
