@@ -78,10 +78,10 @@ RESONANCE_THRESHOLD = 0.5  # a reading is positive from +0.5, negative from −0
 RESONANCE_CATEGORIES = tuple(category for category, _, _ in RESONANCE)
 
 
-# Ops on one row that is its author's, and the roles that may send them on anyone's row too
-# (ops/cards.py `card.delete`, `comment.delete`, ops/restore.py `card.restore`: "only its author or
-# the facilitator"). Op registrations give the roles that may send an op at all; this is the rule
-# about whose row it is, shipped for the browser's rights (static/js/rights.js `mayOnRow`).
+# Ops on one row that is its author's, and the roles that may send them on anyone's row too. The
+# handlers (`card.delete`, `comment.delete`, `card.restore`) read it through `Context.require_author`;
+# the page data ships it for the browser's rights (static/js/rights.js `mayOnRow`). Op registrations
+# give the roles that may send an op at all; this is the rule about whose row it is.
 AUTHOR_OPS = {
     "card.delete": ("facilitator",),
     "card.restore": ("facilitator",),

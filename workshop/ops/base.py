@@ -15,7 +15,7 @@ from sqlalchemy import Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
-from ..lists import SHORT_MAX, TEXT_MAX
+from ..lists import AUTHOR_OPS, SHORT_MAX, TEXT_MAX
 from ..models import Map
 
 FACILITATOR = frozenset({"facilitator"})
@@ -184,6 +184,11 @@ class Context:
         if order is not None:
             stmt = stmt.order_by(order)
         return list(self.session.scalars(stmt))
+
+    def require_author(self, type_: str, author_id: str | None, what: str) -> None:
+        """`lists.AUTHOR_OPS`: a row's author, or one of the roles listed for `type_`, may send it."""
+        if author_id != self.actor.id and self.actor.role not in AUTHOR_OPS[type_]:
+            raise OpError("forbidden", f"only its author or the facilitator may {what}", "id")
 
     def require_facilitator(self, what: str, field: str | None = None) -> None:
         if not self.actor.is_facilitator:

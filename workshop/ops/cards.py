@@ -180,8 +180,7 @@ def card_move(ctx: Context, o: CardMove) -> dict[str, Any]:
 @op("card.delete", ById, MEMBERS)
 def card_delete(ctx: Context, o: ById) -> dict[str, Any]:
     card = ctx.get(Card, o.id)
-    if card.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
-        raise OpError("forbidden", "only its author or the facilitator may delete a card", "id")
+    ctx.require_author("card.delete", card.author_id, "delete a card")
     kept = {"cards": [row_values(card)], "comments": keep_comments(ctx, [card.id])}
     ctx.session.execute(delete(Comment).where(Comment.map_id == ctx.map_id, Comment.target_id == card.id))
     ctx.session.delete(card)
@@ -221,7 +220,6 @@ def comment_add(ctx: Context, o: CommentAdd) -> dict[str, Any]:
 @op("comment.delete", ById, MEMBERS)
 def comment_delete(ctx: Context, o: ById) -> dict[str, Any]:
     comment = ctx.get(Comment, o.id)
-    if comment.author_id != ctx.actor.id and not ctx.actor.is_facilitator:
-        raise OpError("forbidden", "only its author or the facilitator may delete a comment", "id")
+    ctx.require_author("comment.delete", comment.author_id, "delete a comment")
     ctx.session.delete(comment)
     return {"id": comment.id}

@@ -78,8 +78,7 @@ def _shape(cards: list[Card], comments: list[Comment], left_out: list[str]) -> d
 def card_restore(ctx: Context, o: Restore) -> dict[str, Any]:
     kept = _kept(ctx, o, "card.delete")
     row = kept["cards"][0]
-    if row.get("author_id") != ctx.actor.id and not ctx.actor.is_facilitator:
-        raise OpError("forbidden", "only its author or the facilitator may restore a card", "id")
+    ctx.require_author("card.restore", row.get("author_id"), "restore a card")
     ctx.get(Lane, row["lane_id"], "lane_id")
     ctx.get(Step, row["step_id"], "step_id")
     cards, comments, _ = _revive_cards(ctx, [row], kept.get("comments", []))
