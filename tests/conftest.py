@@ -97,9 +97,11 @@ def sqlite_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    """The whole app on SQLite (tests/security/ has its own, on SQLite and PostgreSQL)."""
-    application = make_app(sqlite_url, tmp_path)
+def app(request, tmp_path):
+    """The whole app, on SQLite unless the test is parametrized with "postgres" (tests/security/ runs
+    every test on both)."""
+    database = getattr(request, "param", "sqlite")
+    application = make_app(request.getfixturevalue("pg_url" if database == "postgres" else "sqlite_url"), tmp_path)
     yield application
     close(application)
 

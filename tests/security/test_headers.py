@@ -9,7 +9,8 @@ import pytest
 
 from workshop import config
 
-from .conftest import close, make_app, new_workshop
+from ..apps import close, make_app
+from .conftest import new_workshop
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import pytest
 
 from workshop.config import Limit, default_throttles
 
-from .conftest import close, make_app, new_workshop
+from ..apps import close, make_app
+from .conftest import new_workshop
 
 
 @pytest.fixture
