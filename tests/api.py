@@ -87,6 +87,10 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json
 
+    def ok(self, token: str, map_id: str, type_: str, **fields: Any) -> dict[str, Any]:
+        """An op that must be applied: the `data` of its ack."""
+        return self.op(token, map_id, type_, **fields)["data"]
+
     def snapshot(self, token: str, map_id: str) -> dict[str, Any]:
         r = self.call("GET", f"/api/maps/{map_id}", token)
         assert r.status_code == 200, r.text

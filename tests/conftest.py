@@ -20,6 +20,7 @@ from workshop.db import Database
 from workshop.models import Participant
 from workshop.ops.base import Actor
 
+from .api import Api
 from .apps import close, make_app
 from .server import Server
 
@@ -109,6 +110,12 @@ def app(request, tmp_path):
 @pytest.fixture
 def http(app):
     return app.test_client()
+
+
+@pytest.fixture
+def api(http) -> Api:
+    """The REST API of `app`, through tests/api.py's client (the browser tests' is a real server's)."""
+    return Api(http)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

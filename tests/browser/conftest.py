@@ -58,3 +58,23 @@ def add_card(page: Any, lane_id: str, step_id: str, text: str) -> None:
     editor = cell.locator("textarea")
     editor.fill(text)
     editor.press("Enter")
+
+
+def open_sheet(page: Any, sheet_id: str) -> Any:
+    """Open a sheet from the sheets drawer; answers the sheet's form."""
+    from playwright.sync_api import expect
+
+    page.click("[data-action=open-sheets]")
+    page.click(f"#sheets .sheet-item[data-sheet-id='{sheet_id}']")
+    expect(page.locator(f"#sheets [data-sheet='{sheet_id}']")).to_be_visible()
+    return page.locator(f"#sheets [data-sheet='{sheet_id}']")
+
+
+def sheet_on_two_screens(browser: Any, server: Any, workshop: Workshop, title: str) -> tuple[str, Any, Any]:
+    """A new sheet open on two boards: the facilitator's and Camille's (employee side); answers its id
+    and (page, sheet form) for each."""
+    camille = workshop.join("Camille", "employee")
+    sheet_id = workshop.op("chantier.add", title=title)["data"]["id"]
+    a = open_board(browser, server, workshop.map_id, workshop.token)
+    b = open_board(browser, server, workshop.map_id, camille["token"])
+    return sheet_id, (a, open_sheet(a, sheet_id)), (b, open_sheet(b, sheet_id))
