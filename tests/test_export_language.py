@@ -84,6 +84,24 @@ def test_the_csv_calls_a_lane_what_the_board_calls_it(http, french):
         header = next(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
         assert word in header and "Couloir" not in header
         assert word.lower() in translate(lang, "lane.add").lower()
+    res = http.get(f"/api/maps/{mid}/export/cards.csv?lang=en", headers=auth(french["facilitator_token"]))
+    assert next(csv.reader(io.StringIO(res.data.decode("utf-8-sig")))) == [
+        "Stage",
+        "Step",
+        "Key moment",
+        "Lane",
+        "Kind",
+        "Text",
+        "Author",
+        "Department",
+        "Perspective",
+        "Channel",
+        "Votes",
+        "Comments",
+        "Selected",
+        "Builds on",
+        "Id",
+    ]
 
 
 def test_a_long_map_fills_its_pages_evenly():
