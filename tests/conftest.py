@@ -20,6 +20,7 @@ from workshop.db import Database
 from workshop.models import Participant
 from workshop.ops.base import Actor
 
+from .api import Api
 from .apps import close, make_app
 from .server import Server
 
@@ -97,9 +98,11 @@ def sqlite_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    """The whole app on SQLite (tests/security/ has its own, on SQLite and PostgreSQL)."""
-    application = make_app(sqlite_url, tmp_path)
+def app(request, tmp_path):
+    """The whole app, on SQLite unless the test is parametrized with "postgres" (tests/security/ runs
+    every test on both)."""
+    database = getattr(request, "param", "sqlite")
+    application = make_app(request.getfixturevalue("pg_url" if database == "postgres" else "sqlite_url"), tmp_path)
     yield application
     close(application)
 
@@ -107,6 +110,12 @@ def app(sqlite_url, tmp_path):
 @pytest.fixture
 def http(app):
     return app.test_client()
+
+
+@pytest.fixture
+def api(http) -> Api:
+    """The REST API of `app`, through tests/api.py's client (the browser tests' is a real server's)."""
+    return Api(http)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

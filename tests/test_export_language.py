@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from typing import Any
 
 import pytest
@@ -13,19 +12,14 @@ from pypdf import PdfReader
 
 from workshop.i18n import translate
 
-from .apps import close, make_app
+from .api import Api, auth
+from .apps import module_app
 
 
 @pytest.fixture(scope="module")
 def http(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("lang")
-    app = make_app(f"sqlite:///{tmp / 'lang.db'}", tmp)
-    yield app.test_client()
-    close(app)
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    for app in module_app(tmp_path_factory, "lang"):
+        yield app.test_client()
 
 
 def text_of(data: bytes) -> str:
@@ -39,11 +33,7 @@ def french(http) -> dict[str, Any]:
     token, mid = ws["facilitator_token"], ws["map"]["id"]
 
     def op(who: str, type_: str, **fields: Any) -> dict[str, Any]:
-        res = http.post(
-            f"/api/maps/{mid}/ops", headers=auth(who), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
-        )
-        assert res.status_code == 200, res.get_json()
-        return res.get_json()["data"]
+        return Api(http).ok(who, mid, type_, **fields)
 
     snap = http.get(f"/api/maps/{mid}", headers=auth(token)).get_json()
     step = snap["steps"][0]["id"]
@@ -94,6 +84,24 @@ def test_the_csv_calls_a_lane_what_the_board_calls_it(http, french):
         header = next(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
         assert word in header and "Couloir" not in header
         assert word.lower() in translate(lang, "lane.add").lower()
+    res = http.get(f"/api/maps/{mid}/export/cards.csv?lang=en", headers=auth(french["facilitator_token"]))
+    assert next(csv.reader(io.StringIO(res.data.decode("utf-8-sig")))) == [
+        "Stage",
+        "Step",
+        "Key moment",
+        "Lane",
+        "Kind",
+        "Text",
+        "Author",
+        "Department",
+        "Perspective",
+        "Channel",
+        "Votes",
+        "Comments",
+        "Selected",
+        "Builds on",
+        "Id",
+    ]
 
 
 def test_a_long_map_fills_its_pages_evenly():

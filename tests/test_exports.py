@@ -7,7 +7,6 @@ import io
 import json
 import re
 import socket
-import uuid
 from typing import Any
 
 import pytest
@@ -20,7 +19,8 @@ from workshop.export.csv_export import safe_cell
 from workshop.export.pdf import FetchRefused, SafeFetcher
 from workshop.export.typography import NBSP, NNBSP, french
 
-from .apps import close, make_app
+from .api import auth
+from .apps import module_app
 
 DEMO_SHEETS = demo_document()["maps"][0]["chantiers"]
 
@@ -33,10 +33,7 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("exports")
-    application = make_app(f"sqlite:///{tmp / 'exports.db'}", tmp)
-    yield application
-    close(application)
+    yield from module_app(tmp_path_factory, "exports")
 
 
 @pytest.fixture(scope="module")
@@ -50,34 +47,6 @@ def glisse(app):
     db = app.extensions["parcours"].db
     links = demo.create_demo(db)
     return links
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def create(http, **body: Any) -> dict[str, Any]:
-    res = http.post("/api/workshops", json={"title": "Atelier", "map_type": "journey", **body})
-    assert res.status_code == 201, res.get_json()
-    return res.get_json()
-
-
-def join(http, code: str, name: str, **extra: Any) -> dict[str, Any]:
-    res = http.post("/api/join", json={"code": code, "name": name, **extra})
-    assert res.status_code == 201, res.get_json()
-    return res.get_json()
-
-
-def op(http, token: str, map_id: str, type_: str, **fields: Any) -> dict[str, Any]:
-    res = http.post(
-        f"/api/maps/{map_id}/ops", headers=auth(token), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
-    )
-    assert res.status_code == 200, res.get_json()
-    return res.get_json()["data"]
-
-
-def snapshot(http, token: str, map_id: str) -> dict[str, Any]:
-    return http.get(f"/api/maps/{map_id}", headers=auth(token)).get_json()
 
 
 def pages(data: bytes) -> list[str]:
@@ -103,8 +72,8 @@ def exports(wid: str, mid: str) -> list[str]:
 # -- who may export ---------------------------------------------------------------------------------
 
 
-def test_exports_answer_401_without_a_token_and_404_for_another_workshop(http, glisse):
-    other = create(http, title="Un autre atelier")
+def test_exports_answer_401_without_a_token_and_404_for_another_workshop(http, glisse, api):
+    other = api.create(title="Un autre atelier")
     for url in exports(glisse["workshop_id"], glisse["map_id"]):
         res = http.get(url)
         assert res.status_code == 401 and res.get_json()["error"]["code"] == "unauthorized", url
@@ -116,9 +85,9 @@ def test_exports_answer_401_without_a_token_and_404_for_another_workshop(http, g
         assert http.get(url, headers=auth(glisse["facilitator_token"])).status_code == 404
 
 
-def test_observers_and_participants_may_export(http, glisse):
-    observer = join(http, glisse["join_code"], "Projecteur", role="observer")
-    participant = join(http, glisse["join_code"], "Nadia", perspective="customer")
+def test_observers_and_participants_may_export(http, glisse, api):
+    observer = api.join(glisse["join_code"], "Projecteur", role="observer")
+    participant = api.join(glisse["join_code"], "Nadia", perspective="customer")
     for who in (observer, participant):
         for url in exports(glisse["workshop_id"], glisse["map_id"]):
             res = http.get(url, headers=auth(who["token"]))
@@ -154,9 +123,9 @@ def test_chantiers_pdf_has_a_cover_then_one_a4_page_per_sheet(app, http, glisse)
     assert "En cours" in text[2] and "Brouillon" in text[3]
 
 
-def test_map_pdf_is_one_a3_landscape_page_with_the_whole_map(http, glisse):
+def test_map_pdf_is_one_a3_landscape_page_with_the_whole_map(http, glisse, api):
     token = glisse["facilitator_token"]
-    snap = snapshot(http, token, glisse["map_id"])
+    snap = api.snapshot(token, glisse["map_id"])
     res = http.get(f"/api/maps/{glisse['map_id']}/export/map.pdf", headers=auth(token))
     assert res.status_code == 200
     reader = PdfReader(io.BytesIO(res.data))
@@ -185,15 +154,15 @@ def test_map_pdf_is_one_a3_landscape_page_with_the_whole_map(http, glisse):
     assert all(printed(w) for w in wanted), sorted(w for w in wanted if not printed(w))
 
 
-def test_a_long_map_splits_over_pages_by_macro_stage(http):
-    ws = create(http, title="Parcours long", locale="fr")
+def test_a_long_map_splits_over_pages_by_macro_stage(http, api):
+    ws = api.create(title="Parcours long", locale="fr")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
-    snap = snapshot(http, token, map_id)
+    snap = api.snapshot(token, map_id)
     lane = snap["lanes"][0]["id"]
     for stage in snap["stages"]:
         for i in range(4):  # 3 template steps + 4 = 7 steps a stage, 21 in all
-            step = op(http, token, map_id, "step.add", stage_id=stage["id"], title=f"{stage['title']} {i + 1}")
-            op(http, token, map_id, "card.add", lane_id=lane, step_id=step["id"], text=f"Carte {stage['title']} {i}")
+            step = api.ok(token, map_id, "step.add", stage_id=stage["id"], title=f"{stage['title']} {i + 1}")
+            api.ok(token, map_id, "card.add", lane_id=lane, step_id=step["id"], text=f"Carte {stage['title']} {i}")
     res = http.get(f"/api/maps/{map_id}/export/map.pdf", headers=auth(token))
     text = [flat(t) for t in pages(res.data)]
     assert len(text) == 3  # one macro-stage a page: 7 steps each, two would not fit
@@ -236,10 +205,10 @@ def test_report_pdf(http, glisse):
     assert len(pages(res.data)) >= 3 + len(DEMO_SHEETS)
 
 
-def test_english_workshop_prints_english_labels_and_no_french_spacing(http):
-    ws = create(http, title="Onboarding journey", locale="en", objective="Why do people leave?")
+def test_english_workshop_prints_english_labels_and_no_french_spacing(http, api):
+    ws = api.create(title="Onboarding journey", locale="en", objective="Why do people leave?")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
-    op(http, token, map_id, "chantier.add", title="Fix the deposit", problem="Customers ask: why?", effort=2, impact=4)
+    api.ok(token, map_id, "chantier.add", title="Fix the deposit", problem="Customers ask: why?", effort=2, impact=4)
     text = flat(
         " ".join(
             pages(http.get(f"/api/workshops/{ws['workshop']['id']}/export/chantiers.pdf", headers=auth(token)).data)
@@ -262,10 +231,10 @@ def test_french_typography_in_the_pdf():
     assert french("à 10:30, http://x.fr, l'appli. Quoi?!") == f"à 10:30, http://x.fr, l’appli. Quoi{NNBSP}?!"
 
 
-def test_french_typography_reaches_the_pdf(http):
-    ws = create(http, title="Typographie", locale="fr")
+def test_french_typography_reaches_the_pdf(http, api):
+    ws = api.create(title="Typographie", locale="fr")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
-    op(http, token, map_id, "chantier.add", title="Pourquoi pas?", problem="Le client demande: «combien?»")
+    api.ok(token, map_id, "chantier.add", title="Pourquoi pas?", problem="Le client demande: «combien?»")
     doc = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
     html_text = pdf.render_html("chantiers.html", pdf.chantiers_context(doc))
     assert f"Pourquoi pas{NNBSP}?" in html_text and f"demande{NBSP}: «{NBSP}combien{NNBSP}?{NBSP}»" in html_text
@@ -301,21 +270,20 @@ def test_the_fetcher_serves_static_files_only():
     assert len(fetcher.refused) == 9 and fetcher.served == [css]
 
 
-def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http):
+def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http, api):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
     listener.settimeout(0.2)
     port = listener.getsockname()[1]
     try:
-        ws = create(http, title="Atelier <b>piégé</b>")
+        ws = api.create(title="Atelier <b>piégé</b>")
         token, map_id = ws["facilitator_token"], ws["map"]["id"]
-        snap = snapshot(http, token, map_id)
+        snap = api.snapshot(token, map_id)
         lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
         texts = [h.format(port=port) for h in HOSTILE]
-        cards = [op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=t) for t in texts]
-        op(
-            http,
+        cards = [api.ok(token, map_id, "card.add", lane_id=lane, step_id=step, text=t) for t in texts]
+        api.ok(
             token,
             map_id,
             "chantier.add",
@@ -348,9 +316,9 @@ def test_hostile_card_text_prints_as_text_and_nothing_is_fetched(http):
 # -- CSV --------------------------------------------------------------------------------------------
 
 
-def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
+def test_cards_csv_opens_in_a_spreadsheet(http, glisse, api):
     token = glisse["facilitator_token"]
-    snap = snapshot(http, token, glisse["map_id"])
+    snap = api.snapshot(token, glisse["map_id"])
     res = http.get(f"/api/maps/{glisse['map_id']}/export/cards.csv", headers=auth(token))
     assert res.status_code == 200 and res.mimetype == "text/csv"
     assert res.data.startswith(b"\xef\xbb\xbf")
@@ -365,10 +333,10 @@ def test_cards_csv_opens_in_a_spreadsheet(http, glisse):
     assert {c["text"] for c in snap["cards"]} == set(by_text)  # quotes, accents, € and line breaks intact
 
 
-def test_cards_csv_defuses_formulas(http):
-    ws = create(http, title="Formules")
+def test_cards_csv_defuses_formulas(http, api):
+    ws = api.create(title="Formules")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
-    snap = snapshot(http, token, map_id)
+    snap = api.snapshot(token, map_id)
     lane, step = snap["lanes"][0]["id"], snap["steps"][0]["id"]
     for text in (
         '=HYPERLINK("http://evil.example","clic")',
@@ -377,7 +345,7 @@ def test_cards_csv_defuses_formulas(http):
         "@SUM(A1)",
         'Dit "bonjour",\nà tous',
     ):
-        op(http, token, map_id, "card.add", lane_id=lane, step_id=step, text=text)
+        api.ok(token, map_id, "card.add", lane_id=lane, step_id=step, text=text)
     rows = list(
         csv.DictReader(
             io.StringIO(
@@ -480,8 +448,8 @@ def test_export_import_export_gives_the_same_workshop(http, glisse):
     )
 
 
-def test_import_of_a_second_map_and_english_locale(http):
-    ws = create(http, title="Two maps", locale="en", objective="Both sides")
+def test_import_of_a_second_map_and_english_locale(http, api):
+    ws = api.create(title="Two maps", locale="en", objective="Both sides")
     token = ws["facilitator_token"]
     res = http.post(
         f"/api/workshops/{ws['workshop']['id']}/maps",
@@ -489,10 +457,9 @@ def test_import_of_a_second_map_and_english_locale(http):
         json={"title": "Back stage", "map_type": "blueprint"},
     )
     second_map = res.get_json()["map"]["id"]
-    snap = snapshot(http, token, second_map)
-    alice = join(http, ws["join_code"], "Alice", perspective="employee", department="Support")
-    card = op(
-        http,
+    snap = api.snapshot(token, second_map)
+    alice = api.join(ws["join_code"], "Alice", perspective="employee", department="Support")
+    card = api.ok(
         alice["token"],
         second_map,
         "card.add",
@@ -501,8 +468,7 @@ def test_import_of_a_second_map_and_english_locale(http):
         text="Too many forms",
         kind="irritant",
     )
-    op(
-        http,
+    api.ok(
         token,
         second_map,
         "card.add",
@@ -513,8 +479,8 @@ def test_import_of_a_second_map_and_english_locale(http):
         builds_on=card["id"],
         position=0,
     )
-    op(http, alice["token"], second_map, "emotion.set", step_id=snap["steps"][0]["id"], score=-2)
-    op(http, token, second_map, "board.lock", locked=True)
+    api.ok(alice["token"], second_map, "emotion.set", step_id=snap["steps"][0]["id"], score=-2)
+    api.ok(token, second_map, "board.lock", locked=True)
     first = http.get(f"/api/workshops/{ws['workshop']['id']}/export/workshop.json", headers=auth(token)).get_json()
     answer = http.post("/api/workshops/import", json=first, headers=auth(token)).get_json()
     second = http.get(
@@ -525,9 +491,9 @@ def test_import_of_a_second_map_and_english_locale(http):
     assert second["maps"][1]["map"]["locked"] is True
 
 
-def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http):
+def test_import_refuses_bad_documents_without_leaving_anything_behind(app, http, api):
     db = app.extensions["parcours"].db
-    headers = auth(create(http)["facilitator_token"])
+    headers = auth(api.create()["facilitator_token"])
     from workshop.models import Workshop
 
     with db.read() as s:
@@ -620,20 +586,19 @@ def _layout_pages(data: bytes, tmp_path) -> list[list[str]]:
     return [[line for line in page.split("\n") if line.strip()] for page in text.split("\f")]
 
 
-def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, glisse, tmp_path):
+def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, glisse, tmp_path, api):
     """A big workshop: the resonance table runs over pages. Each row is on one page whole (its two-line
     stage name and step title together), and every page of the table starts with a row that names its
     macro-stage: a step outside any stage says so ("—"), never an empty cell that reads as a split."""
-    ws = create(http, title="Grand atelier", locale="fr")
+    ws = api.create(title="Grand atelier", locale="fr")
     token, map_id = ws["facilitator_token"], ws["map"]["id"]
-    ana = join(http, ws["join_code"], "Ana", perspective="customer")["token"]
-    bob = join(http, ws["join_code"], "Bob", perspective="employee")["token"]
-    steps = [op(http, token, map_id, "step.add", title="Hors macro-étape, au titre long sur deux lignes")["id"]]
+    ana = api.join(ws["join_code"], "Ana", perspective="customer")["token"]
+    bob = api.join(ws["join_code"], "Bob", perspective="employee")["token"]
+    steps = [api.ok(token, map_id, "step.add", title="Hors macro-étape, au titre long sur deux lignes")["id"]]
     for k in range(5):
-        stage = op(http, token, map_id, "stage.add", title=f"Macro-étape supplémentaire {k}")
+        stage = api.ok(token, map_id, "stage.add", title=f"Macro-étape supplémentaire {k}")
         steps += [
-            op(
-                http,
+            api.ok(
                 token,
                 map_id,
                 "step.add",
@@ -643,8 +608,8 @@ def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, gli
             for i in range(6)
         ]
     for i, step in enumerate(steps):
-        op(http, ana, map_id, "emotion.set", step_id=step, score=(i % 5) - 2)
-        op(http, bob, map_id, "emotion.set", step_id=step, score=2 - (i % 3) * 2)
+        api.ok(ana, map_id, "emotion.set", step_id=step, score=(i % 5) - 2)
+        api.ok(bob, map_id, "emotion.set", step_id=step, score=2 - (i % 3) * 2)
     res = http.get(f"/api/workshops/{ws['workshop']['id']}/export/report.pdf", headers=auth(token))
     assert res.status_code == 200
     table_pages = 0

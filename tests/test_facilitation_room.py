@@ -3,9 +3,9 @@ winners → sheets (engine); co-facilitators and revoked links (REST and Socket.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
+from .api import auth
 from .test_engine import first_cell, snapshot
 
 
@@ -182,42 +182,31 @@ def test_winners_to_sheets_skips_ideas_already_linked_to_a_sheet(board):
 # -- point 5: co-facilitators, revoking links (REST) -------------------------------------------------
 
 
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _op(http, map_id, token, type_, **fields):
-    return http.post(
-        f"/api/maps/{map_id}/ops", headers=_auth(token), json={"op_id": str(uuid.uuid4()), "type": type_, **fields}
-    )
-
-
-def test_a_promoted_participant_gets_the_facilitator_rights_and_can_be_demoted(app):
-    http = app.test_client()
+def test_a_promoted_participant_gets_the_facilitator_rights_and_can_be_demoted(http, api):
     ws = http.post("/api/workshops", json={"title": "Atelier"}).get_json()
     wid, mid, boss = ws["workshop"]["id"], ws["map"]["id"], ws["facilitator_token"]
     ana = http.post("/api/join", json={"code": ws["join_code"], "name": "Ana"}).get_json()
-    assert _op(http, mid, ana["token"], "phase.set", phase="ideation").status_code == 403
+    assert api.send(ana["token"], mid, "phase.set", phase="ideation").status_code == 403
     # A participant cannot promote itself.
     res = http.post(
         f"/api/workshops/{wid}/facilitators",
-        headers=_auth(ana["token"]),
+        headers=auth(ana["token"]),
         json={"participant_id": ana["participant"]["id"]},
     )
     assert res.status_code == 403 and res.get_json()["error"]["code"] == "forbidden"
     res = http.post(
-        f"/api/workshops/{wid}/facilitators", headers=_auth(boss), json={"participant_id": ana["participant"]["id"]}
+        f"/api/workshops/{wid}/facilitators", headers=auth(boss), json={"participant_id": ana["participant"]["id"]}
     )
     assert res.status_code == 200 and res.get_json()["participant"]["role"] == "facilitator"
-    assert _op(http, mid, ana["token"], "phase.set", phase="ideation").status_code == 200
+    assert api.send(ana["token"], mid, "phase.set", phase="ideation").status_code == 200
     # The co-facilitator cannot demote the workshop's creator.
-    creator = http.get("/api/me", headers=_auth(boss)).get_json()["participant"]["id"]
-    res = http.delete(f"/api/workshops/{wid}/facilitators/{creator}", headers=_auth(ana["token"]))
+    creator = http.get("/api/me", headers=auth(boss)).get_json()["participant"]["id"]
+    res = http.delete(f"/api/workshops/{wid}/facilitators/{creator}", headers=auth(ana["token"]))
     assert res.status_code == 403
-    res = http.delete(f"/api/workshops/{wid}/facilitators/{ana['participant']['id']}", headers=_auth(boss))
+    res = http.delete(f"/api/workshops/{wid}/facilitators/{ana['participant']['id']}", headers=auth(boss))
     assert res.status_code == 200 and res.get_json()["participant"]["role"] == "participant"
-    assert _op(http, mid, ana["token"], "phase.set", phase="closed").status_code == 403
-    res = http.post(f"/api/workshops/{wid}/facilitators", headers=_auth(boss), json={"participant_id": "nope"})
+    assert api.send(ana["token"], mid, "phase.set", phase="closed").status_code == 403
+    res = http.post(f"/api/workshops/{wid}/facilitators", headers=auth(boss), json={"participant_id": "nope"})
     assert res.status_code == 400 and res.get_json()["error"]["field"] == "participant_id"
 
 
@@ -227,12 +216,12 @@ def test_a_leaked_facilitator_link_stops_working_once_renewed(app):
     wid, mid, old = ws["workshop"]["id"], ws["map"]["id"], ws["facilitator_token"]
     leaked = app.extensions["socketio"].test_client(app, flask_test_client=http, auth={"token": old})
     assert leaked.emit("join", {"map_id": mid}, callback=True)["ok"]
-    res = http.post(f"/api/workshops/{wid}/facilitator-link", headers=_auth(old), json={"map_id": mid})
+    res = http.post(f"/api/workshops/{wid}/facilitator-link", headers=auth(old), json={"map_id": mid})
     assert res.status_code == 200
     new = res.get_json()["facilitator_token"]
     assert res.get_json()["facilitator_url"].endswith(f"/board/{mid}#token={new}")
-    assert http.get(f"/api/maps/{mid}", headers=_auth(old)).status_code == 401
-    assert http.get(f"/api/maps/{mid}", headers=_auth(new)).status_code == 200
+    assert http.get(f"/api/maps/{mid}", headers=auth(old)).status_code == 401
+    assert http.get(f"/api/maps/{mid}", headers=auth(new)).status_code == 200
     assert not leaked.is_connected()
     again = app.extensions["socketio"].test_client(app, flask_test_client=http, auth={"token": old})
     assert not again.is_connected()
@@ -243,11 +232,11 @@ def test_a_renewed_join_code_refuses_the_old_one_and_participants_keep_their_pla
     ws = http.post("/api/workshops", json={"title": "Atelier"}).get_json()
     wid, mid = ws["workshop"]["id"], ws["map"]["id"]
     ana = http.post("/api/join", json={"code": ws["join_code"], "name": "Ana"}).get_json()
-    res = http.post(f"/api/workshops/{wid}/join-code", headers=_auth(ana["token"]))
+    res = http.post(f"/api/workshops/{wid}/join-code", headers=auth(ana["token"]))
     assert res.status_code == 403
-    res = http.post(f"/api/workshops/{wid}/join-code", headers=_auth(ws["facilitator_token"]))
+    res = http.post(f"/api/workshops/{wid}/join-code", headers=auth(ws["facilitator_token"]))
     code = res.get_json()["join_code"]
     assert code != ws["join_code"] and res.get_json()["join_url"].endswith(f"/join/{code}")
     assert http.post("/api/join", json={"code": ws["join_code"], "name": "Zoé"}).status_code == 404
     assert http.post("/api/join", json={"code": code, "name": "Zoé"}).status_code == 201
-    assert http.get(f"/api/maps/{mid}", headers=_auth(ana["token"])).status_code == 200
+    assert http.get(f"/api/maps/{mid}", headers=auth(ana["token"])).status_code == 200

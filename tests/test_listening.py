@@ -12,9 +12,7 @@ import pytest
 
 from workshop.listening import limits
 
-
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
+from .api import auth
 
 
 @pytest.fixture

@@ -12,15 +12,12 @@ from pypdf.generic import DictionaryObject
 
 from workshop import demo
 
-from .apps import close, make_app
+from .apps import module_app
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("pdf-a11y")
-    application = make_app(f"sqlite:///{tmp / 'a11y.db'}", tmp)
-    yield application
-    close(application)
+    yield from module_app(tmp_path_factory, "a11y")
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,6 @@ from workshop import create_app
 from workshop.config import Settings
 
 
-def create(http, **body):
-    res = http.post("/api/workshops", json={"title": "Atelier", "map_type": "journey", **body})
-    assert res.status_code == 201, res.get_json()
-    return res.get_json()
-
-
-def join(http, code, name, **extra):
-    res = http.post("/api/join", json={"code": code, "name": name, **extra})
-    assert res.status_code == 201, res.get_json()
-    return res.get_json()
-
-
 def connect(app, http, token):
     client = app.extensions["socketio"].test_client(app, flask_test_client=http, auth={"token": token})
     assert client.is_connected()
@@ -36,10 +24,10 @@ def op(client, map_id, type_, **fields):
     return client.emit("op", {"map_id": map_id, "op_id": str(uuid.uuid4()), "type": type_, **fields}, callback=True)
 
 
-def test_every_member_receives_every_event_once_in_seq_order(app, http):
-    ws = create(http)
+def test_every_member_receives_every_event_once_in_seq_order(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    people = [join(http, ws["join_code"], f"P{i}") for i in range(4)]
+    people = [api.join(ws["join_code"], f"P{i}") for i in range(4)]
     clients = [connect(app, http, p["token"]) for p in people]
     snaps = [c.emit("join", {"map_id": map_id}, callback=True) for c in clients]
     assert all(s["ok"] for s in snaps)
@@ -57,10 +45,10 @@ def test_every_member_receives_every_event_once_in_seq_order(app, http):
         assert all(set(e) == {"map_id", "seq", "op_id", "type", "actor_id", "data", "ts"} for e in got)
 
 
-def test_a_hidden_card_reaches_everyone_redacted_but_its_author(app, http):
-    ws = create(http)
+def test_a_hidden_card_reaches_everyone_redacted_but_its_author(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    alice, bob = join(http, ws["join_code"], "Alice"), join(http, ws["join_code"], "Bob")
+    alice, bob = api.join(ws["join_code"], "Alice"), api.join(ws["join_code"], "Bob")
     ca, cb = connect(app, http, alice["token"]), connect(app, http, bob["token"])
     cf = connect(app, http, ws["facilitator_token"])
     snap = ca.emit("join", {"map_id": map_id}, callback=True)["snapshot"]
@@ -83,10 +71,10 @@ def test_a_hidden_card_reaches_everyone_redacted_but_its_author(app, http):
     assert bobs["data"]["text"] is None and facs["data"]["text"] is None and bobs["data"]["hidden"] is True
 
 
-def test_rest_ops_are_broadcast_to_the_room_and_answer_contract_errors(app, http):
-    ws = create(http)
+def test_rest_ops_are_broadcast_to_the_room_and_answer_contract_errors(app, http, api):
+    ws = api.create()
     map_id, token = ws["map"]["id"], ws["facilitator_token"]
-    watcher = join(http, ws["join_code"], "Écran", role="observer")
+    watcher = api.join(ws["join_code"], "Écran", role="observer")
     screen = connect(app, http, watcher["token"])
     screen.emit("join", {"map_id": map_id}, callback=True)
     screen.get_received()
@@ -129,10 +117,10 @@ def test_rest_errors_have_the_contract_shape(http, method, path, kwargs, status,
     assert body["error"]["code"] == code and body["error"]["message"]
 
 
-def test_rest_reads_and_sync_with_a_token(app, http):
-    ws = create(http, locale="en", objective="Fewer drop-outs")
+def test_rest_reads_and_sync_with_a_token(app, http, api):
+    ws = api.create(locale="en", objective="Fewer drop-outs")
     wid, map_id = ws["workshop"]["id"], ws["map"]["id"]
-    alice = join(http, ws["join_code"], "Alice", department="Support", perspective="employee")
+    alice = api.join(ws["join_code"], "Alice", department="Support", perspective="employee")
     assert alice["workshop_id"] == wid and alice["map_ids"] == [map_id]
     auth = {"Authorization": f"Bearer {alice['token']}"}
     body = http.get(f"/api/workshops/{wid}", headers=auth).get_json()
@@ -146,7 +134,7 @@ def test_rest_reads_and_sync_with_a_token(app, http):
     assert [e["seq"] for e in events] == [snap["seq"] - 1, snap["seq"]]
     assert http.get(f"/api/maps/{map_id}/events?since=abc", headers=auth).status_code == 400
     # Another workshop's token sees nothing of this one.
-    other = create(http)
+    other = api.create()
     foreign = {"Authorization": f"Bearer {other['facilitator_token']}"}
     assert http.get(f"/api/maps/{map_id}", headers=foreign).status_code == 404
     assert http.get(f"/api/workshops/{wid}", headers=foreign).status_code == 404
@@ -160,10 +148,10 @@ def test_rest_reads_and_sync_with_a_token(app, http):
     assert added.status_code == 201 and added.get_json()["map"]["title"] == "Service blueprint"
 
 
-def test_bad_token_is_refused_and_bad_socket_payloads_get_error_acks(app, http):
+def test_bad_token_is_refused_and_bad_socket_payloads_get_error_acks(app, http, api):
     client = app.extensions["socketio"].test_client(app, flask_test_client=http, auth={"token": "forged"})
     assert not client.is_connected()
-    ws = create(http)
+    ws = api.create()
     c = connect(app, http, ws["facilitator_token"])
     for payload in (None, "x", {"map_id": 3}, {"map_id": str(uuid.uuid4())}):
         ack = c.emit("join", payload, callback=True)
@@ -175,10 +163,10 @@ def test_bad_token_is_refused_and_bad_socket_payloads_get_error_acks(app, http):
     assert c.emit("sync", {"map_id": ws["map"]["id"], "since": 0}, callback=True)["ok"]
 
 
-def test_presence_follows_connections(app, http):
-    ws = create(http)
+def test_presence_follows_connections(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    alice = join(http, ws["join_code"], "Alice")
+    alice = api.join(ws["join_code"], "Alice")
     fac = connect(app, http, ws["facilitator_token"])
     fac.emit("join", {"map_id": map_id}, callback=True)
     ca = connect(app, http, alice["token"])
@@ -204,7 +192,7 @@ def test_openapi_describes_every_op_and_endpoint(http):
         assert path in doc["paths"]
 
 
-def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counting(app, http, tmp_path):
+def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counting(app, http, tmp_path, api):
     """Two apps on one database stand for two processes: each sees the other's participants."""
     from datetime import timedelta
 
@@ -219,9 +207,9 @@ def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counti
     )
     other = create_app(other_settings)
     try:
-        ws = create(http)
+        ws = api.create()
         map_id = ws["map"]["id"]
-        alice = join(http, ws["join_code"], "Alice")
+        alice = api.join(ws["join_code"], "Alice")
         here = connect(app, http, ws["facilitator_token"])
         here.emit("join", {"map_id": map_id}, callback=True)
         there = other.extensions["socketio"].test_client(other, auth={"token": alice["token"]})
@@ -242,8 +230,8 @@ def test_presence_is_shared_through_the_database_and_a_dead_process_stops_counti
         other.extensions["parcours"].db.dispose()
 
 
-def test_a_runaway_client_is_slowed_down_not_disconnected(app, http):
-    ws = create(http)
+def test_a_runaway_client_is_slowed_down_not_disconnected(app, http, api):
+    ws = api.create()
     c = connect(app, http, ws["facilitator_token"])
     limiter = app.extensions["parcours"].limiter
     limiter.burst, limiter.per_second = 3, 0.001
@@ -252,10 +240,10 @@ def test_a_runaway_client_is_slowed_down_not_disconnected(app, http):
     assert c.is_connected()
 
 
-def test_editing_marks_reach_the_others_and_clear_when_the_editor_leaves(app, http):
-    ws = create(http)
+def test_editing_marks_reach_the_others_and_clear_when_the_editor_leaves(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    alice, bob = join(http, ws["join_code"], "Alice"), join(http, ws["join_code"], "Bob")
+    alice, bob = api.join(ws["join_code"], "Alice"), api.join(ws["join_code"], "Bob")
     ca, cb = connect(app, http, alice["token"]), connect(app, http, bob["token"])
     for c in (ca, cb):
         c.emit("join", {"map_id": map_id}, callback=True)

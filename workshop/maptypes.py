@@ -1,18 +1,22 @@
 """The three map templates (customer journey map, service blueprint, experience map).
 
-Plain data, bilingual: every human-readable value is a ``{"fr": ..., "en": ...}`` dict, French
-first (the method and its vocabulary are French). A template gives the macro-stages with their
-generic steps (the columns) and the lanes (the rows); each lane has a ``kind`` from LANE_KINDS
-and a ``card_kind``, the default kind of a new card in that lane.
+Plain data: a template gives the macro-stages with their generic steps (the columns) and the lanes
+(the rows); each lane has a ``kind`` from LANE_KINDS and a ``card_kind``, the default kind of a new
+card in that lane. Every text a person reads is a key of the catalogues (workshop/i18n/fr.json and
+en.json, under ``tpl.``): ``template(map_type, lang)`` gives the template with its texts in a
+language. Texts shared by several templates share a key ("Avant-vente" is one entry); a lane of the
+same kind may still have its own title in one template (the blueprint's opportunities are its
+"Simplifications").
 
-French typography: typographic apostrophes (’) and a non-breaking space (U+00A0) before
-« : ; ? ! » and inside « guillemets ».
+A new map is laid out in the workshop's language when it is made (services.template_ops); its titles
+are then the map's own data, renamed freely, and never follow a change of the catalogue.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from .i18n import translate
 
 LANE_KINDS = (
     # customer journey map
@@ -49,200 +53,96 @@ MAP_TYPES = ("journey", "blueprint", "experience")
 
 TEMPLATES: dict[str, dict[str, Any]] = {
     "journey": {
-        "title": {"fr": "Carte du parcours client", "en": "Customer journey map"},
-        "description": {
-            "fr": "Le parcours vu par le client, étape par étape\u00a0: ce qu’il fait, ce qu’il vit "
-            "et ce qu’il ressent, face au vécu des collaborateurs.",
-            "en": "The journey from the customer’s point of view, step by step: what they do, "
-            "go through and feel, opposite the employees’ experience.",
-        },
+        "title": "tpl.journey.title",
+        "description": "tpl.journey.description",
         "stages": [
             {
-                "title": {"fr": "Avant-vente", "en": "Pre-sale"},
-                "steps": [
-                    {"fr": "Découvrir l’offre", "en": "Discover the offer"},
-                    {"fr": "Se renseigner", "en": "Find out more"},
-                    {"fr": "Comparer", "en": "Compare"},
-                ],
+                "title": "tpl.stage.pre_sale",
+                "steps": ["tpl.step.discover_offer", "tpl.step.find_out_more", "tpl.step.compare"],
             },
-            {
-                "title": {"fr": "Vente", "en": "Sale"},
-                "steps": [
-                    {"fr": "Souscrire / Acheter", "en": "Sign up / Buy"},
-                    {"fr": "Payer", "en": "Pay"},
-                    {"fr": "Recevoir", "en": "Receive"},
-                ],
-            },
-            {
-                "title": {"fr": "Après-vente", "en": "After-sale"},
-                "steps": [
-                    {"fr": "Utiliser", "en": "Use"},
-                    {"fr": "Demander de l’aide", "en": "Ask for help"},
-                    {"fr": "Renouveler", "en": "Renew"},
-                ],
-            },
+            {"title": "tpl.stage.sale", "steps": ["tpl.step.sign_up", "tpl.step.pay", "tpl.step.receive"]},
+            {"title": "tpl.stage.after_sale", "steps": ["tpl.step.use", "tpl.step.ask_for_help", "tpl.step.renew"]},
         ],
         "lanes": [
-            {
-                "kind": "customer_actions",
-                "title": {"fr": "Actions du client", "en": "Customer actions"},
-                "card_kind": "note",
-            },
-            {
-                "kind": "touchpoints",
-                "title": {"fr": "Points de contact", "en": "Touchpoints"},
-                "card_kind": "touchpoint",
-            },
-            {"kind": "enchantments", "title": {"fr": "Enchantements", "en": "Delights"}, "card_kind": "enchantment"},
-            {"kind": "irritants", "title": {"fr": "Irritants", "en": "Pain points"}, "card_kind": "irritant"},
-            {"kind": "expectations", "title": {"fr": "Attentes", "en": "Expectations"}, "card_kind": "expectation"},
-            {"kind": "emotions", "title": {"fr": "Courbe des émotions", "en": "Emotion curve"}, "card_kind": "note"},
-            {
-                "kind": "employee",
-                "title": {"fr": "Vécu des collaborateurs", "en": "Employee experience"},
-                "card_kind": "note",
-            },
-            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"}, "card_kind": "idea"},
-            {"kind": "promise", "title": {"fr": "Promesse de marque", "en": "Brand promise"}, "card_kind": "note"},
+            {"kind": "customer_actions", "title": "tpl.lane.customer_actions", "card_kind": "note"},
+            {"kind": "touchpoints", "title": "tpl.lane.touchpoints", "card_kind": "touchpoint"},
+            {"kind": "enchantments", "title": "tpl.lane.enchantments", "card_kind": "enchantment"},
+            {"kind": "irritants", "title": "tpl.lane.irritants", "card_kind": "irritant"},
+            {"kind": "expectations", "title": "tpl.lane.expectations", "card_kind": "expectation"},
+            {"kind": "emotions", "title": "tpl.lane.emotions", "card_kind": "note"},
+            {"kind": "employee", "title": "tpl.lane.employee", "card_kind": "note"},
+            {"kind": "opportunities", "title": "tpl.lane.opportunities", "card_kind": "idea"},
+            {"kind": "promise", "title": "tpl.lane.promise", "card_kind": "note"},
         ],
     },
     "blueprint": {
-        "title": {"fr": "Plan de service (blueprint)", "en": "Service blueprint"},
-        "description": {
-            "fr": "Les actions du client face aux processus visibles, invisibles et de support, "
-            "pour repérer les incohérences et les simplifications.",
-            "en": "The customer’s actions opposite the visible, invisible and support processes, "
-            "to find inconsistencies and simplifications.",
-        },
+        "title": "tpl.blueprint.title",
+        "description": "tpl.blueprint.description",
         "stages": [
+            {"title": "tpl.stage.pre_sale", "steps": ["tpl.step.get_in_touch", "tpl.step.get_a_quote"]},
             {
-                "title": {"fr": "Avant-vente", "en": "Pre-sale"},
-                "steps": [
-                    {"fr": "Prendre contact", "en": "Get in touch"},
-                    {"fr": "Obtenir un devis", "en": "Get a quote"},
-                ],
+                "title": "tpl.stage.sale",
+                "steps": ["tpl.step.sign_up", "tpl.step.get_delivered", "tpl.step.get_started"],
             },
             {
-                "title": {"fr": "Vente", "en": "Sale"},
+                "title": "tpl.stage.after_sale",
                 "steps": [
-                    {"fr": "Souscrire / Acheter", "en": "Sign up / Buy"},
-                    {"fr": "Être livré ou installé", "en": "Get delivered or set up"},
-                    {"fr": "Prendre en main", "en": "Get started"},
-                ],
-            },
-            {
-                "title": {"fr": "Après-vente", "en": "After-sale"},
-                "steps": [
-                    {"fr": "Signaler un problème", "en": "Report a problem"},
-                    {"fr": "Obtenir une solution", "en": "Get a solution"},
-                    {"fr": "Être facturé", "en": "Get invoiced"},
-                    {"fr": "Renouveler ou résilier", "en": "Renew or cancel"},
+                    "tpl.step.report_a_problem",
+                    "tpl.step.get_a_solution",
+                    "tpl.step.get_invoiced",
+                    "tpl.step.renew_or_cancel",
                 ],
             },
         ],
         "lanes": [
-            {
-                "kind": "customer_actions",
-                "title": {"fr": "Actions du client", "en": "Customer actions"},
-                "card_kind": "note",
-            },
-            {
-                "kind": "evidence",
-                "title": {"fr": "Points de contact et preuves", "en": "Touchpoints and evidence"},
-                "card_kind": "touchpoint",
-            },
-            {
-                "kind": "front_office",
-                "title": {"fr": "Front office (visible)", "en": "Front office (visible)"},
-                "card_kind": "process",
-            },
-            {
-                "kind": "back_office",
-                "title": {"fr": "Back office (invisible)", "en": "Back office (invisible)"},
-                "card_kind": "process",
-            },
-            {
-                "kind": "support",
-                "title": {"fr": "Processus de support", "en": "Support processes"},
-                "card_kind": "process",
-            },
-            {
-                "kind": "irritants",
-                "title": {"fr": "Irritants et incohérences", "en": "Pain points and inconsistencies"},
-                "card_kind": "irritant",
-            },
-            {"kind": "opportunities", "title": {"fr": "Simplifications", "en": "Simplifications"}, "card_kind": "idea"},
+            {"kind": "customer_actions", "title": "tpl.lane.customer_actions", "card_kind": "note"},
+            {"kind": "evidence", "title": "tpl.lane.evidence", "card_kind": "touchpoint"},
+            {"kind": "front_office", "title": "tpl.lane.front_office", "card_kind": "process"},
+            {"kind": "back_office", "title": "tpl.lane.back_office", "card_kind": "process"},
+            {"kind": "support", "title": "tpl.lane.support", "card_kind": "process"},
+            {"kind": "irritants", "title": "tpl.lane.irritants_inconsistencies", "card_kind": "irritant"},
+            {"kind": "opportunities", "title": "tpl.lane.simplifications", "card_kind": "idea"},
         ],
     },
     "experience": {
-        "title": {"fr": "Carte d’expérience", "en": "Experience map"},
-        "description": {
-            "fr": "Le besoin du client de bout en bout, de l’achat à l’usage, raconté comme une "
-            "histoire\u00a0: ce qu’il fait, pense, se demande et ressent.",
-            "en": "The customer’s whole need, from buying to using, told as a story: what they "
-            "do, think, ask and feel.",
-        },
+        "title": "tpl.experience.title",
+        "description": "tpl.experience.description",
         "stages": [
+            {"title": "tpl.stage.become_aware", "steps": ["tpl.step.feel_the_need", "tpl.step.look_for_information"]},
+            {"title": "tpl.stage.choose", "steps": ["tpl.step.compare_the_options", "tpl.step.ask_for_advice"]},
+            {"title": "tpl.stage.buy", "steps": ["tpl.step.buy", "tpl.step.receive"]},
             {
-                "title": {"fr": "Prendre conscience du besoin", "en": "Become aware of the need"},
-                "steps": [
-                    {"fr": "Ressentir le besoin", "en": "Feel the need"},
-                    {"fr": "S’informer", "en": "Look for information"},
-                ],
+                "title": "tpl.stage.use",
+                "steps": ["tpl.step.get_started", "tpl.step.use_every_day", "tpl.step.ask_for_help"],
             },
-            {
-                "title": {"fr": "Choisir", "en": "Choose"},
-                "steps": [
-                    {"fr": "Comparer les solutions", "en": "Compare the options"},
-                    {"fr": "Demander conseil", "en": "Ask for advice"},
-                ],
-            },
-            {
-                "title": {"fr": "Acheter", "en": "Buy"},
-                "steps": [
-                    {"fr": "Acheter", "en": "Buy"},
-                    {"fr": "Recevoir", "en": "Receive"},
-                ],
-            },
-            {
-                "title": {"fr": "Utiliser", "en": "Use"},
-                "steps": [
-                    {"fr": "Prendre en main", "en": "Get started"},
-                    {"fr": "Utiliser au quotidien", "en": "Use every day"},
-                    {"fr": "Demander de l’aide", "en": "Ask for help"},
-                ],
-            },
-            {
-                "title": {"fr": "Partager / Quitter", "en": "Share / Leave"},
-                "steps": [
-                    {"fr": "Recommander", "en": "Recommend"},
-                    {"fr": "Renouveler ou quitter", "en": "Renew or leave"},
-                ],
-            },
+            {"title": "tpl.stage.share_or_leave", "steps": ["tpl.step.recommend", "tpl.step.renew_or_leave"]},
         ],
         "lanes": [
-            {"kind": "does", "title": {"fr": "Ce qu’il fait", "en": "What they do"}, "card_kind": "note"},
-            {"kind": "thinks", "title": {"fr": "Ce qu’il pense", "en": "What they think"}, "card_kind": "note"},
-            {"kind": "asks", "title": {"fr": "Ce qu’il se demande", "en": "What they ask"}, "card_kind": "question"},
-            {"kind": "feels", "title": {"fr": "Ce qu’il ressent", "en": "What they feel"}, "card_kind": "note"},
-            {"kind": "needs", "title": {"fr": "Ses besoins", "en": "Needs"}, "card_kind": "expectation"},
-            {"kind": "opportunities", "title": {"fr": "Opportunités", "en": "Opportunities"}, "card_kind": "idea"},
+            {"kind": "does", "title": "tpl.lane.does", "card_kind": "note"},
+            {"kind": "thinks", "title": "tpl.lane.thinks", "card_kind": "note"},
+            {"kind": "asks", "title": "tpl.lane.asks", "card_kind": "question"},
+            {"kind": "feels", "title": "tpl.lane.feels", "card_kind": "note"},
+            {"kind": "needs", "title": "tpl.lane.needs", "card_kind": "expectation"},
+            {"kind": "opportunities", "title": "tpl.lane.opportunities", "card_kind": "idea"},
         ],
     },
 }
 
 
-def template(map_type: str) -> dict[str, Any]:
-    """A copy of the template of `map_type` (the caller may change it freely);
-    ValueError for an unknown type."""
+def template(map_type: str, lang: str) -> dict[str, Any]:
+    """The template of `map_type` with its texts in `lang` (a new dict, the caller may change it
+    freely); ValueError for an unknown type."""
     try:
-        return copy.deepcopy(TEMPLATES[map_type])
+        tpl = TEMPLATES[map_type]
     except (KeyError, TypeError):
         raise ValueError(f"unknown map type: {map_type!r} (expected one of {', '.join(MAP_TYPES)})") from None
 
+    def text(key: str) -> str:
+        return translate(lang, key)
 
-def label(value: dict[str, str] | str, locale: str) -> str:
-    """The text of a bilingual value in `locale`, falling back to French (a plain string as is)."""
-    if isinstance(value, str):
-        return value
-    return value.get(locale) or value["fr"]
+    return {
+        "title": text(tpl["title"]),
+        "description": text(tpl["description"]),
+        "stages": [{"title": text(s["title"]), "steps": [text(x) for x in s["steps"]]} for s in tpl["stages"]],
+        "lanes": [{**lane, "title": text(lane["title"])} for lane in tpl["lanes"]],
+    }

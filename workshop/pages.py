@@ -21,7 +21,7 @@ from .auth import is_join_code, normal_join_code
 from .config import ROOT
 from .i18n import LANGS, catalog, translate
 from .lists import shared_lists
-from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, label
+from .maptypes import CARD_KINDS, CHANNELS, MAP_TYPES, TEMPLATES, template
 from .models import Map, Workshop
 from .ops.base import plain_id
 from .web import base_url, state
@@ -86,21 +86,16 @@ def _not_found(lang: str, message_key: str) -> Response:
     return response
 
 
+def _template_card(map_type: str, lang: str) -> dict[str, Any]:
+    """What the home page shows of a template (and its preview, static/js/home.js): the lanes by title."""
+    tpl = template(map_type, lang)
+    return {**tpl, "lanes": [lane["title"] for lane in tpl["lanes"]]}
+
+
 @bp.get("/")
 def home() -> Response:
     lang = _lang()
-    templates = {
-        name: {
-            "title": label(tpl["title"], lang),
-            "description": label(tpl["description"], lang),
-            "stages": [
-                {"title": label(s["title"], lang), "steps": [label(x, lang) for x in s.get("steps", [])]}
-                for s in tpl["stages"]
-            ],
-            "lanes": [label(lane["title"], lang) for lane in tpl["lanes"]],
-        }
-        for name, tpl in TEMPLATES.items()
-    }
+    templates = {name: _template_card(name, lang) for name in MAP_TYPES}
     return _page("home.html", lang, map_types=MAP_TYPES, templates=templates, page={"templates": templates})
 
 

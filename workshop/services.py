@@ -17,7 +17,7 @@ from .auth import actor_of, hash_token, new_join_code, new_token, normal_join_co
 from .db import Database
 from .errors import OpError
 from .i18n import translate
-from .maptypes import MAP_TYPES, label, template
+from .maptypes import MAP_TYPES, template
 from .models import Map, Participant, Workshop
 from .ops.base import Actor, OpSchema, PlainStr, Short, Text, Title
 
@@ -62,16 +62,16 @@ def _new_participant(
 
 
 def template_ops(map_type: str, locale: str) -> list[dict[str, Any]]:
-    """The ops that lay out a new map of `map_type`: stages with their steps, then lanes."""
-    tpl = template(map_type)
+    """The ops that lay out a new map of `map_type` in `locale`: stages with their steps, then lanes."""
+    tpl = template(map_type, locale)
     ops: list[dict[str, Any]] = []
     for stage in tpl["stages"]:
         stage_id = str(uuid.uuid4())
-        ops.append({"type": "stage.add", "id": stage_id, "title": label(stage["title"], locale)})
-        for step in stage.get("steps", []):
-            ops.append({"type": "step.add", "stage_id": stage_id, "title": label(step, locale)})
+        ops.append({"type": "stage.add", "id": stage_id, "title": stage["title"]})
+        for step in stage["steps"]:
+            ops.append({"type": "step.add", "stage_id": stage_id, "title": step})
     for lane in tpl["lanes"]:
-        ops.append({"type": "lane.add", "title": label(lane["title"], locale), "kind": lane["kind"]})
+        ops.append({"type": "lane.add", "title": lane["title"], "kind": lane["kind"]})
     return ops
 
 
@@ -137,7 +137,7 @@ def add_map(db: Database, actor: Actor, workshop_id: str, body: Any) -> dict[str
     req = MapCreate.model_validate(body)
     with db.read() as s:
         locale = s.get(Workshop, workshop_id).locale
-    title = req.title or label(template(req.map_type)["title"], locale)
+    title = req.title or template(req.map_type, locale)["title"]
     map_id = insert_map(db, workshop_id, title, req.map_type)
     apply_all(db, map_id, actor, template_ops(req.map_type, locale))
     with db.read() as s:

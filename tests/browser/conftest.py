@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests.api import Api, Workshop
 from tests.conftest import need
 
 CHROMIUM = os.environ.get("PARCOURS_CHROMIUM", "/usr/bin/chromium")
@@ -35,59 +35,9 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@dataclass
-class Workshop:
-    server: Any
-    answer: dict[str, Any]
-
-    @property
-    def map_id(self) -> str:
-        return self.answer["map"]["id"]
-
-    @property
-    def token(self) -> str:
-        return self.answer["facilitator_token"]
-
-    @property
-    def code(self) -> str:
-        return self.answer["join_code"]
-
-    def join(self, name: str, perspective: str = "customer", role: str = "participant") -> dict[str, Any]:
-        r = self.server.api(
-            "POST", "/api/join", json={"code": self.code, "name": name, "perspective": perspective, "role": role}
-        )
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def snapshot(self, token: str | None = None) -> dict[str, Any]:
-        r = self.server.api("GET", f"/api/maps/{self.map_id}", token=token or self.token)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def op(self, type_: str, token: str | None = None, **fields: Any) -> dict[str, Any]:
-        import uuid
-
-        r = self.server.api(
-            "POST",
-            f"/api/maps/{self.map_id}/ops",
-            token=token or self.token,
-            json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
-        )
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def cell(self, lane: int = 0, step: int = 0) -> tuple[str, str]:
-        snap = self.snapshot()
-        return snap["lanes"][lane]["id"], snap["steps"][step]["id"]
-
-
 @pytest.fixture
 def workshop(live_server) -> Workshop:
-    r = live_server.api(
-        "POST", "/api/workshops", json={"title": "Atelier navigateur", "map_type": "journey", "locale": "fr"}
-    )
-    assert r.status_code == 201, r.text
-    return Workshop(live_server, r.json())
+    return Api(live_server.url).workshop("Atelier navigateur", map_type="journey", locale="fr")
 
 
 def open_board(browser: Any, server: Any, map_id: str, token: str, viewport=(1366, 768)) -> Any:
@@ -108,3 +58,23 @@ def add_card(page: Any, lane_id: str, step_id: str, text: str) -> None:
     editor = cell.locator("textarea")
     editor.fill(text)
     editor.press("Enter")
+
+
+def open_sheet(page: Any, sheet_id: str) -> Any:
+    """Open a sheet from the sheets drawer; answers the sheet's form."""
+    from playwright.sync_api import expect
+
+    page.click("[data-action=open-sheets]")
+    page.click(f"#sheets .sheet-item[data-sheet-id='{sheet_id}']")
+    expect(page.locator(f"#sheets [data-sheet='{sheet_id}']")).to_be_visible()
+    return page.locator(f"#sheets [data-sheet='{sheet_id}']")
+
+
+def sheet_on_two_screens(browser: Any, server: Any, workshop: Workshop, title: str) -> tuple[str, Any, Any]:
+    """A new sheet open on two boards: the facilitator's and Camille's (employee side); answers its id
+    and (page, sheet form) for each."""
+    camille = workshop.join("Camille", "employee")
+    sheet_id = workshop.op("chantier.add", title=title)["data"]["id"]
+    a = open_board(browser, server, workshop.map_id, workshop.token)
+    b = open_board(browser, server, workshop.map_id, camille["token"])
+    return sheet_id, (a, open_sheet(a, sheet_id)), (b, open_sheet(b, sheet_id))

@@ -5,13 +5,13 @@ violations of any impact. One demo server for the module; pages are reused from 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.api import Api
 from tests.conftest import need
 from tests.server import ROOT, Server, demo_server
 
@@ -27,13 +27,9 @@ RUN = "async () => (await axe.run(document, {resultTypes: ['violations']})).viol
 def demo(browser) -> Iterator[tuple[Server, dict[str, Any]]]:
     need(AXE.exists(), f"axe-core missing at {AXE} (run `make setup`: npm ci)")
     with demo_server() as (server, links):
-        code = links["join_code"]
-        links["participant"] = server.api(
-            "POST", "/api/join", json={"code": code, "name": "Nadia Petit", "perspective": "customer"}
-        ).json()
-        links["observer"] = server.api(
-            "POST", "/api/join", json={"code": code, "name": "Olivier Observe", "role": "observer"}
-        ).json()
+        api = Api(server.url)
+        links["participant"] = api.join(links["join_code"], "Nadia Petit", perspective="customer")
+        links["observer"] = api.join(links["join_code"], "Olivier Observe", role="observer")
         yield server, links
 
 
@@ -48,14 +44,7 @@ def axe(page: Any, state: str, found: dict[str, list[str]]) -> None:
 
 
 def op(server: Server, links: dict[str, Any], type_: str, **fields: Any) -> dict[str, Any]:
-    r = server.api(
-        "POST",
-        f"/api/maps/{links['map_id']}/ops",
-        token=links["facilitator_token"],
-        json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()["data"]
+    return Api(server.url).ok(links["facilitator_token"], links["map_id"], type_, **fields)
 
 
 def board(context: Any, server: Server, map_id: str, token: str, path: str = "board") -> Any:

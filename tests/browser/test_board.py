@@ -136,9 +136,7 @@ def test_join_page_leads_to_the_board_and_keeps_the_identity(browser, workshop, 
     page.click("button[type=submit]")
     page.wait_for_url(f"**/board/{workshop.map_id}")
     expect(page.locator("[data-testid=connection]")).to_have_attribute("data-state", "online")
-    people = workshop.server.api(
-        "GET", f"/api/workshops/{workshop.answer['workshop']['id']}", token=workshop.token
-    ).json()["participants"]
+    people = workshop.api.call("GET", f"/api/workshops/{workshop.id}", workshop.token).json["participants"]
     julien = next(p for p in people if p["name"] == "Julien Roche")
     assert (julien["department"], julien["perspective"]) == ("Opérations terrain", "employee")
     expect(page.locator(f"[data-testid=presence] [data-participant-id='{julien['id']}']")).to_be_visible()
@@ -150,9 +148,7 @@ def test_join_page_leads_to_the_board_and_keeps_the_identity(browser, workshop, 
     page.click("#continue")
     page.wait_for_url(f"**/board/{workshop.map_id}")
     expect(page.locator(f"[data-testid=presence] [data-participant-id='{julien['id']}']")).to_be_visible()
-    people = workshop.server.api(
-        "GET", f"/api/workshops/{workshop.answer['workshop']['id']}", token=workshop.token
-    ).json()["participants"]
+    people = workshop.api.call("GET", f"/api/workshops/{workshop.id}", workshop.token).json["participants"]
     assert sum(p["name"] == "Julien Roche" for p in people) == 1
 
 

@@ -7,24 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_board
+from .conftest import open_board, sheet_on_two_screens
 
 pytestmark = pytest.mark.browser
 
 
-def open_sheet(page, sheet_id):
-    page.click("[data-action=open-sheets]")
-    page.click(f"#sheets .sheet-item[data-sheet-id='{sheet_id}']")
-    expect(page.locator(f"#sheets [data-sheet='{sheet_id}']")).to_be_visible()
-    return page.locator(f"#sheets [data-sheet='{sheet_id}']")
-
-
 def test_two_people_writing_the_same_sheet_field_both_see_both_texts(browser, workshop, live_server):
-    camille = workshop.join("Camille", "employee")
-    sheet_id = workshop.op("chantier.add", title="Caution remplacée")["data"]["id"]
-    a = open_board(browser, live_server, workshop.map_id, workshop.token)
-    b = open_board(browser, live_server, workshop.map_id, camille["token"])
-    sa, sb = open_sheet(a, sheet_id), open_sheet(b, sheet_id)
+    sheet_id, (a, sa), (b, sb) = sheet_on_two_screens(browser, live_server, workshop, "Caution remplacée")
     problem_a = sa.locator("[data-sheet-field=problem] textarea")
     problem_b = sb.locator("[data-sheet-field=problem] textarea")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_board
+from .conftest import open_board, sheet_on_two_screens
 
 pytestmark = pytest.mark.browser
 
@@ -14,19 +14,8 @@ def lane_of(snap, kind):
     return next(lane["id"] for lane in snap["lanes"] if lane["kind"] == kind)
 
 
-def open_sheet(page, sheet_id):
-    page.click("[data-action=open-sheets]")
-    page.click(f"#sheets .sheet-item[data-sheet-id='{sheet_id}']")
-    expect(page.locator(f"#sheets [data-sheet='{sheet_id}']")).to_be_visible()
-    return page.locator(f"#sheets [data-sheet='{sheet_id}']")
-
-
 def test_two_browsers_co_edit_one_sheet_and_its_place_in_the_matrix(browser, workshop, live_server):
-    camille = workshop.join("Camille", "employee")
-    sheet_id = workshop.op("chantier.add", title="Caution remplacée")["data"]["id"]
-    a = open_board(browser, live_server, workshop.map_id, workshop.token)
-    b = open_board(browser, live_server, workshop.map_id, camille["token"])
-    sa, sb = open_sheet(a, sheet_id), open_sheet(b, sheet_id)
+    sheet_id, (a, sa), (b, sb) = sheet_on_two_screens(browser, live_server, workshop, "Caution remplacée")
 
     # Camille sits in the objective field, typing, not done yet.
     sb.locator("[data-sheet-field=objective] textarea").fill("Diviser par deux les abandons")

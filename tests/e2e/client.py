@@ -10,9 +10,9 @@ import time
 import uuid
 from typing import Any
 
-import requests
 import socketio
 
+from ..api import Api
 from ..replay import normalised, replay
 
 
@@ -57,9 +57,7 @@ class LiveClient:
         self.url, self.token, self.map_id = url, token, map_id
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.store: Feed | None = None
-        self.me = requests.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()[
-            "participant"
-        ]["id"]
+        self.me = Api(url).call("GET", "/api/me", token).json["participant"]["id"]
         self.rejoin = threading.Event()
         self.sio.on("event", self._on_event)
         self.sio.on("connect", lambda: self.rejoin.set())
@@ -83,6 +81,10 @@ class LiveClient:
         if self.store is None:
             self.store = Feed(self.me, ack["snapshot"])
             return
+        self._sync()
+
+    def _sync(self) -> None:
+        """What was missed since the store's seq: the events, or a fresh snapshot when too far behind."""
         answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
         if "snapshot" in answer:
             self.store = Feed(self.me, answer["snapshot"])
@@ -111,11 +113,7 @@ class LiveClient:
         if self.rejoin.is_set():
             self.join()
             return
-        answer = self.sio.call("sync", {"map_id": self.map_id, "since": self.store.seq}, timeout=10)
-        if "snapshot" in answer:
-            self.store = Feed(self.me, answer["snapshot"])
-        for event in answer.get("events", []):
-            self.store.receive(event)
+        self._sync()
 
     def wait_for_seq(self, seq: int, timeout: float = 30, catch_up: bool = False) -> None:
         """Wait until the store reaches `seq`; with catch_up, sync as the browser does when it sees a

@@ -21,6 +21,7 @@ import socketio
 
 from deploy.cluster import HAPROXY, Cluster
 
+from ..api import Api
 from ..conftest import REDIS_URL, need, redis_reachable
 from ..server import Server, free_port
 from .client import LiveClient, comparable
@@ -36,26 +37,14 @@ def need_cluster_tools() -> None:
 
 
 def open_workshop(base_url: str, people: int) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    res = requests.post(f"{base_url}/api/workshops", json={"title": "Atelier", "map_type": "journey"}, timeout=30)
-    assert res.status_code == 201, res.text
-    ws = res.json()
-    joined = []
-    for i in range(people):
-        res = requests.post(f"{base_url}/api/join", json={"code": ws["join_code"], "name": f"P{i}"}, timeout=30)
-        assert res.status_code == 201, res.text
-        joined.append(res.json())
-    snap = requests.get(
-        f"{base_url}/api/maps/{ws['map']['id']}",
-        timeout=30,
-        headers={"Authorization": f"Bearer {ws['facilitator_token']}"},
-    ).json()
-    return ws, joined, snap
+    api = Api(base_url)
+    ws = api.create(map_type="journey")
+    joined = [api.join(ws["join_code"], f"P{i}") for i in range(people)]
+    return ws, joined, api.snapshot(ws["facilitator_token"], ws["map"]["id"])
 
 
 def server_board(base_url: str, map_id: str, token: str) -> dict[str, Any]:
-    res = requests.get(f"{base_url}/api/maps/{map_id}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    assert res.status_code == 200, res.text
-    return res.json()
+    return Api(base_url).snapshot(token, map_id)
 
 
 def add_cards(

@@ -10,6 +10,7 @@ import uuid
 import pytest
 import requests
 
+from ..api import Api
 from ..conftest import need
 from ..server import Server
 from .client import LiveClient, comparable
@@ -20,19 +21,10 @@ PEOPLE = 10
 
 
 def open_workshop(server: Server) -> tuple[dict, list[dict]]:
-    res = server.api("POST", "/api/workshops", json={"title": "Atelier Glisse", "map_type": "journey"})
-    assert res.status_code == 201, res.text
-    ws = res.json()
-    people = []
-    for i in range(PEOPLE):
-        res = server.api(
-            "POST",
-            "/api/join",
-            json={"code": ws["join_code"], "name": f"Personne {i}", "perspective": "customer" if i % 2 else "employee"},
-        )
-        assert res.status_code == 201, res.text
-        people.append(res.json())
-    return ws, people
+    api = Api(server.url)
+    ws = api.create("Atelier Glisse", map_type="journey")
+    sides = ("employee", "customer")
+    return ws, [api.join(ws["join_code"], f"Personne {i}", perspective=sides[i % 2]) for i in range(PEOPLE)]
 
 
 def workout(client: LiveClient, rng: random.Random, lanes: list[str], steps: list[str]) -> list[dict]:

@@ -1,77 +1,35 @@
-"""An app on SQLite and on PostgreSQL, its HTTP client, and a workshop made through the API."""
+"""The security tests run the whole app (every route and wall) on SQLite and on PostgreSQL: the root
+conftest's `app` and `http`, parametrized here; a workshop made through the API (tests/api.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..apps import close, make_app
+from ..api import Api, Workshop
+from ..apps import app_on
 
-__all__ = ["close", "make_app", "new_workshop"]
 
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def app(request, tmp_path) -> Iterator[Flask]:
-    """The whole app (every route and wall) on each database."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    application = make_app(url, tmp_path)
-    yield application
-    close(application)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test on both databases, unless its module makes its own app (other settings)."""
+    if "app" in metafunc.fixturenames and not hasattr(metafunc.module, "app"):
+        metafunc.parametrize("app", ["sqlite", "postgres"], indirect=True)
 
 
 @pytest.fixture
-def http(app) -> FlaskClient:
-    return app.test_client()
+def sqlite_app(sqlite_url, tmp_path) -> Iterator[Flask]:
+    """The app on SQLite alone, for the walls that do not depend on the database (headers, throttles)."""
+    with app_on(sqlite_url, tmp_path) as application:
+        yield application
 
 
-@dataclass
-class ApiWorkshop:
-    http: FlaskClient
-    answer: dict[str, Any]
-
-    @property
-    def map_id(self) -> str:
-        return self.answer["map"]["id"]
-
-    @property
-    def token(self) -> str:
-        return self.answer["facilitator_token"]
-
-    @property
-    def code(self) -> str:
-        return self.answer["join_code"]
-
-    def join(self, name: str, **fields: Any) -> dict[str, Any]:
-        r = self.http.post("/api/join", json={"code": self.code, "name": name, **fields})
-        assert r.status_code == 201, r.json
-        return r.json
-
-    def op(self, token: str, type_: str, **fields: Any) -> Any:
-        import uuid
-
-        return self.http.post(
-            f"/api/maps/{self.map_id}/ops",
-            headers={"Authorization": f"Bearer {token}"},
-            json={"op_id": str(uuid.uuid4()), "type": type_, **fields},
-        )
-
-    def snapshot(self, token: str | None = None) -> dict[str, Any]:
-        r = self.http.get(f"/api/maps/{self.map_id}", headers={"Authorization": f"Bearer {token or self.token}"})
-        assert r.status_code == 200, r.json
-        return r.json
-
-
-def new_workshop(http: FlaskClient) -> ApiWorkshop:
-    r = http.post("/api/workshops", json={"title": "Atelier attaqué", "map_type": "journey", "locale": "fr"})
-    assert r.status_code == 201, r.json
-    return ApiWorkshop(http, r.json)
+def new_workshop(http: FlaskClient) -> Workshop:
+    return Api(http).workshop("Atelier attaqué", map_type="journey", locale="fr")
 
 
 @pytest.fixture
-def workshop(http) -> ApiWorkshop:
+def workshop(http) -> Workshop:
     return new_workshop(http)

@@ -54,33 +54,26 @@ def test_the_facilitators_ratings_count_nowhere_until_it_chooses_a_side(board):
 def test_the_facilitator_chooses_its_side_over_rest_and_its_next_rating_counts_there(workshop):
     nadia = workshop.join("Nadia", perspective="customer")
     step = workshop.snapshot()["steps"][0]["id"]
-    assert workshop.op(workshop.token, "emotion.set", step_id=step, score=-2).status_code == 200
+    workshop.op("emotion.set", step_id=step, score=-2)  # answered 200, or it fails
     assert [e for e in workshop.snapshot()["emotions"] if e["perspective"] == "employee"] == []
-    r = workshop.http.patch(
-        "/api/me", json={"perspective": "employee"}, headers={"Authorization": f"Bearer {workshop.token}"}
-    )
+    r = workshop.api.call("PATCH", "/api/me", workshop.token, json={"perspective": "employee"})
     assert r.status_code == 200 and r.json["participant"]["perspective"] == "employee"
-    workshop.op(workshop.token, "emotion.set", step_id=step, score=-1)
+    workshop.op("emotion.set", step_id=step, score=-1)
     rows = {e["perspective"]: e for e in workshop.snapshot()["emotions"] if e["step_id"] == step}
     assert rows["employee"]["count"] == 1 and rows["employee"]["mine"] == -1
     # A participant's side was chosen when joining; it cannot be switched to sway the mirror.
-    r = workshop.http.patch(
-        "/api/me", json={"perspective": "employee"}, headers={"Authorization": f"Bearer {nadia['token']}"}
-    )
+    r = workshop.api.call("PATCH", "/api/me", nadia["token"], json={"perspective": "employee"})
     assert r.status_code == 403 and r.json["error"]["code"] == "forbidden"
-    r = workshop.http.patch(
-        "/api/me", json={"perspective": "manager"}, headers={"Authorization": f"Bearer {workshop.token}"}
-    )
+    r = workshop.api.call("PATCH", "/api/me", workshop.token, json={"perspective": "manager"})
     assert r.status_code == 400
 
 
 def test_a_rating_moved_to_the_newly_chosen_side_leaves_the_old_sides_average(workshop):
     step = workshop.snapshot()["steps"][0]["id"]
-    auth = {"Authorization": f"Bearer {workshop.token}"}
-    workshop.http.patch("/api/me", json={"perspective": "employee"}, headers=auth)
-    workshop.op(workshop.token, "emotion.set", step_id=step, score=2)
-    workshop.http.patch("/api/me", json={"perspective": "customer"}, headers=auth)
-    ack = workshop.op(workshop.token, "emotion.set", step_id=step, score=1).json
+    assert workshop.api.call("PATCH", "/api/me", workshop.token, json={"perspective": "employee"}).status_code == 200
+    workshop.op("emotion.set", step_id=step, score=2)
+    assert workshop.api.call("PATCH", "/api/me", workshop.token, json={"perspective": "customer"}).status_code == 200
+    ack = workshop.op("emotion.set", step_id=step, score=1)
     assert ack["data"]["perspective"] == "customer" and ack["data"]["count"] == 1
     assert ack["data"]["previous"] == {"step_id": step, "perspective": "employee", "average": None, "count": 0}
     assert ack["data"]["resonance"]["employee"] is None and ack["data"]["resonance"]["customer"] == 1

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from ..api import Api
 from ..conftest import PG_ADMIN_URL, need, postgres_available
 from ..e2e.client import LiveClient
 from ..server import Server
@@ -55,16 +56,10 @@ def server(request, tmp_path_factory) -> Iterator[Server]:
 
 def workshop(server: Server, *roles: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """A new workshop, one member per role, and the facilitator's snapshot of its map."""
-    res = server.api("POST", "/api/workshops", json={"title": "Atelier", "map_type": "journey"})
-    assert res.status_code == 201, res.text
-    ws = res.json()
-    people = []
-    for i, role in enumerate(roles):
-        res = server.api("POST", "/api/join", json={"code": ws["join_code"], "name": f"P{i}", "role": role})
-        assert res.status_code == 201, res.text
-        people.append(res.json())
-    snap = server.api("GET", f"/api/maps/{ws['map']['id']}", ws["facilitator_token"]).json()
-    return ws, people, snap
+    api = Api(server.url)
+    ws = api.create(map_type="journey")
+    people = [api.join(ws["join_code"], f"P{i}", role=role) for i, role in enumerate(roles)]
+    return ws, people, api.snapshot(ws["facilitator_token"], ws["map"]["id"])
 
 
 def card_add(map_id: str, snap: dict[str, Any], text: str) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from tests.conftest import PG_ADMIN_URL, need, postgres_available  # noqa: E402
 from workshop.config import Limit, default_throttles  # noqa: E402
 from workshop.openapi import openapi_document  # noqa: E402
 
-from .conftest import close, make_app, new_workshop  # noqa: E402
+from ..apps import close, make_app  # noqa: E402
+from .conftest import new_workshop  # noqa: E402
 
 EXAMPLES = 30  # per operation, mode and database: about a minute in all on an idle machine
 OPEN = Limit(burst=100_000, per_minute=100_000)  # the throttles have their own tests; fuzz the bodies

@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import stat
 
-import pytest
-
 from workshop import config
 
-from .conftest import close, make_app, new_workshop
-
-
-@pytest.fixture
-def sqlite_app(sqlite_url, tmp_path):
-    application = make_app(sqlite_url, tmp_path)
-    yield application
-    close(application)
+from ..apps import close, make_app
+from .conftest import new_workshop
 
 
 def test_every_page_has_a_content_security_policy_and_nosniff(sqlite_app):

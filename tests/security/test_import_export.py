@@ -14,6 +14,7 @@ import pytest
 from workshop.config import Limit, default_throttles
 from workshop.export import json_io, limits
 
+from ..api import auth
 from ..apps import close, make_app
 
 
@@ -31,16 +32,6 @@ def app(tmp_path):
 @pytest.fixture
 def http(app):
     return app.test_client()
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def create(http, title: str = "Atelier", **body: Any) -> dict[str, Any]:
-    res = http.post("/api/workshops", json={"title": title, **body})
-    assert res.status_code == 201, res.get_json()
-    return res.get_json()
 
 
 def small_doc() -> dict[str, Any]:
@@ -105,8 +96,8 @@ def post_import(http, token: str | None, body: Any, **kwargs: Any):
 # -- who may import, how much, how often -------------------------------------------------------------
 
 
-def test_an_import_needs_a_facilitators_token_of_this_server(http):
-    ws = create(http)
+def test_an_import_needs_a_facilitators_token_of_this_server(http, api):
+    ws = api.create()
     joined = http.post("/api/join", json={"code": ws["join_code"], "name": "Ana"}).get_json()
     res = post_import(http, None, small_doc())
     assert res.status_code == 401 and res.get_json()["error"]["code"] == "unauthorized"
@@ -118,8 +109,8 @@ def test_an_import_needs_a_facilitators_token_of_this_server(http):
     assert res.get_json()["workshop"]["id"] != ws["workshop"]["id"]
 
 
-def test_imports_from_one_address_are_rate_limited_with_retry_after(http):
-    token = create(http)["facilitator_token"]
+def test_imports_from_one_address_are_rate_limited_with_retry_after(http, api):
+    token = api.create()["facilitator_token"]
     answers = [post_import(http, token, b"{}").status_code for _ in range(limits.IMPORT_BURST + 3)]
     assert answers[: limits.IMPORT_BURST] == [400] * limits.IMPORT_BURST
     res = post_import(http, token, b"{}")
@@ -136,15 +127,15 @@ def test_imports_from_one_address_are_rate_limited_with_retry_after(http):
     assert other.status_code == 400
 
 
-def test_an_import_larger_than_the_cap_answers_413(http):
-    token = create(http)["facilitator_token"]
+def test_an_import_larger_than_the_cap_answers_413(http, api):
+    token = api.create()["facilitator_token"]
     res = post_import(http, token, b" " * (json_io.MAX_BYTES + 1))
     assert res.status_code == 413 and res.get_json()["error"]["code"] == "too_large"
     assert "8" in res.get_json()["error"]["message"]
 
 
-def test_too_many_items_answer_too_large_before_anything_is_made(app, http):
-    token = create(http)["facilitator_token"]
+def test_too_many_items_answer_too_large_before_anything_is_made(app, http, api):
+    token = api.create()["facilitator_token"]
     doc = small_doc()
     doc["maps"][0]["comments"] = [{"id": f"x{i}", "target_id": "s", "text": "."} for i in range(json_io.MAX_ITEMS)]
     res = post_import(http, token, doc)
@@ -189,8 +180,8 @@ WRONG_TYPES = [
 
 
 @pytest.mark.parametrize("path,value", WRONG_TYPES, ids=[f"{p}={v!r}"[:60] for p, v in WRONG_TYPES])
-def test_a_document_with_a_wrong_type_answers_400_naming_the_field(app, http, path, value):
-    token = create(http)["facilitator_token"]
+def test_a_document_with_a_wrong_type_answers_400_naming_the_field(app, http, path, value, api):
+    token = api.create()["facilitator_token"]
     from workshop.models import Workshop
 
     with app.extensions["parcours"].db.read() as s:
@@ -205,8 +196,8 @@ def test_a_document_with_a_wrong_type_answers_400_naming_the_field(app, http, pa
         assert s.query(Workshop).count() == before  # nothing left behind
 
 
-def test_deep_nesting_answers_400(http):
-    token = create(http)["facilitator_token"]
+def test_deep_nesting_answers_400(http, api):
+    token = api.create()["facilitator_token"]
     deep = '{"workshop": {"title": "x"}, "maps": ' + "[" * 20_000 + "]" * 20_000 + "}"
     res = post_import(http, token, deep.encode())
     assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid"
@@ -214,15 +205,15 @@ def test_deep_nesting_answers_400(http):
     assert post_import(http, token, deep_field.encode()).status_code == 400
 
 
-def test_cards_building_on_each_other_in_a_loop_are_refused(http):
-    token = create(http)["facilitator_token"]
+def test_cards_building_on_each_other_in_a_loop_are_refused(http, api):
+    token = api.create()["facilitator_token"]
     doc = _broken("maps.0.cards.0.builds_on", "c2")
     res = post_import(http, token, doc, query="?lang=en")
     assert res.status_code == 400 and "loop" in res.get_json()["error"]["message"]
 
 
-def test_import_errors_speak_the_users_language_and_say_what_to_change(http):
-    token = create(http)["facilitator_token"]
+def test_import_errors_speak_the_users_language_and_say_what_to_change(http, api):
+    token = api.create()["facilitator_token"]
     doc = _broken("maps.0.cards.0.text", "x" * 5001)
     fr = post_import(http, token, doc, headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_json()["error"]
     en = post_import(http, token, doc, query="?lang=en").get_json()["error"]
@@ -233,8 +224,8 @@ def test_import_errors_speak_the_users_language_and_say_what_to_change(http):
     assert "\u00a0:" not in en["message"]
 
 
-def test_an_exported_sheet_with_inverted_dates_imports_back(http):
-    ws = create(http)
+def test_an_exported_sheet_with_inverted_dates_imports_back(http, api):
+    ws = api.create()
     token, mid = ws["facilitator_token"], ws["map"]["id"]
     add = http.post(
         f"/api/maps/{mid}/ops",
@@ -256,21 +247,21 @@ def test_an_exported_sheet_with_inverted_dates_imports_back(http):
 # -- exports: bounded ---------------------------------------------------------------------------------
 
 
-def test_exports_leave_only_the_newest_files_behind(app, http):
-    ws = create(http)
+def test_exports_leave_only_the_newest_files_behind(app, http, api):
+    ws = api.create()
     for _ in range(limits.EXPORTS_KEPT + 5):
         assert (
             http.get(f"/api/maps/{ws['map']['id']}/export/cards.csv", headers=auth(ws["facilitator_token"])).status_code
             == 200
         )
-        create(http, title=f"Autre {uuid.uuid4().hex[:6]}")  # file names differ by workshop
-        ws = create(http, title=f"Atelier {uuid.uuid4().hex[:6]}")
+        api.create(title=f"Autre {uuid.uuid4().hex[:6]}")  # file names differ by workshop
+        ws = api.create(title=f"Atelier {uuid.uuid4().hex[:6]}")
     files = [p for p in app.extensions["parcours"].settings.exports_dir.iterdir() if not p.name.startswith(".")]
     assert 0 < len(files) <= limits.EXPORTS_KEPT
 
 
-def test_pdf_exports_beyond_the_limit_answer_429_with_retry_after(app, http):
-    ws = create(http)
+def test_pdf_exports_beyond_the_limit_answer_429_with_retry_after(app, http, api):
+    ws = api.create()
     member = http.post("/api/join", json={"code": ws["join_code"], "name": "Obs", "role": "observer"}).get_json()
     url = f"/api/workshops/{ws['workshop']['id']}/export/report.pdf"
     gate = app.extensions.setdefault("parcours.export_limits", limits.Limits()).pdf
@@ -290,8 +281,8 @@ def test_pdf_exports_beyond_the_limit_answer_429_with_retry_after(app, http):
     assert http.get(url, headers=auth(member["token"])).status_code == 200
 
 
-def test_cards_csv_says_its_charset_once(http):
-    ws = create(http)
+def test_cards_csv_says_its_charset_once(http, api):
+    ws = api.create()
     res = http.get(f"/api/maps/{ws['map']['id']}/export/cards.csv", headers=auth(ws["facilitator_token"]))
     assert res.status_code == 200
     assert res.headers["Content-Type"].lower().count("charset") == 1

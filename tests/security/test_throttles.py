@@ -3,18 +3,10 @@ create workshops without limit; a class joining from one NAT address still gets 
 
 from __future__ import annotations
 
-import pytest
-
 from workshop.config import Limit, default_throttles
 
-from .conftest import close, make_app, new_workshop
-
-
-@pytest.fixture
-def sqlite_app(sqlite_url, tmp_path):
-    application = make_app(sqlite_url, tmp_path)
-    yield application
-    close(application)
+from ..apps import close, make_app
+from .conftest import new_workshop
 
 
 def _guess_budget(app) -> int:

@@ -7,46 +7,29 @@ import io
 from collections import defaultdict
 from typing import Any
 
+from ..i18n import translate
 from .labels import labels
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-HEADERS = {
-    "fr": [
-        "Macro-étape",
-        "Étape",
-        "Moment clé",
-        "Ligne",
-        "Type",
-        "Texte",
-        "Auteur",
-        "Direction",
-        "Perspective",
-        "Canal",
-        "Votes",
-        "Commentaires",
-        "Retenue",
-        "Rebondit sur",
-        "Id",
-    ],
-    "en": [
-        "Stage",
-        "Step",
-        "Key moment",
-        "Lane",
-        "Kind",
-        "Text",
-        "Author",
-        "Department",
-        "Perspective",
-        "Channel",
-        "Votes",
-        "Comments",
-        "Selected",
-        "Builds on",
-        "Id",
-    ],
-}
+# The columns in order; their headers are the catalogue's `csv.<column>` entries.
+COLUMNS = (
+    "stage",
+    "step",
+    "key_moment",
+    "lane",
+    "kind",
+    "text",
+    "author",
+    "department",
+    "perspective",
+    "channel",
+    "votes",
+    "comments",
+    "selected",
+    "builds_on",
+    "id",
+)
 
 
 def safe_cell(value: Any) -> Any:
@@ -59,7 +42,7 @@ def safe_cell(value: Any) -> Any:
 def cards_csv(doc: dict[str, Any], map_id: str) -> bytes:
     locale = doc.get("lang") or doc["workshop"].get("locale") or "fr"
     lab = labels(locale)
-    yes, no = ("oui", "non") if locale == "fr" else ("yes", "no")
+    yes, no = translate(locale, "csv.yes"), translate(locale, "csv.no")
     m = next(m for m in doc["maps"] if m["map"]["id"] == map_id)
     people = {p["id"]: p for p in doc["participants"]}
     stages = {s["id"]: s for s in m["stages"]}
@@ -77,7 +60,7 @@ def cards_csv(doc: dict[str, Any], map_id: str) -> bytes:
         comments[c["target_id"]] += 1
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(HEADERS.get(locale, HEADERS["en"]))
+    writer.writerow([translate(locale, f"csv.{column}") for column in COLUMNS])
     cards = sorted(
         m["cards"],
         key=lambda c: (step_order.get(c["step_id"], 1 << 30), lane_order.get(c["lane_id"], 1 << 30), c["position"]),
