@@ -17,21 +17,16 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import OpError, from_validation
 from ..export.csv_export import safe_cell
+from ..i18n import LANGS, translate
 from ..models import Listening, ListeningAnswer, ListeningResponse, Map, Step, Workshop, iso, utcnow
 from ..ops.base import Actor, OpSchema, Short
 from . import counters
 from . import results as agg
-from .schemas import MAX_ANSWERS, Answer, InvitedCounts, Silo
+from .schemas import MAX_ANSWERS, SILOS, Answer, InvitedCounts, Silo
 from .service import _facilitator, _listening_of, new_code, ordered_steps
 
-HEADERS = {
-    "fr": ["Silo", "Macro-étape", "Étape", "Score", "Important", "Verbatim", "Mis à jour"],
-    "en": ["Silo", "Stage", "Step", "Score", "Important", "Verbatim", "Updated at"],
-}
-SILO_LABEL = {
-    "fr": {"customer": "client", "employee": "collaborateur"},
-    "en": {"customer": "customer", "employee": "employee"},
-}
+# The columns in order; their headers are the catalogue's `csv.<column>` entries.
+COLUMNS = ("silo", "stage", "step", "score", "important", "verbatim", "updated_at")
 
 
 def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
@@ -41,7 +36,7 @@ def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
         li = _listening_of(s, actor, lid)
         _facilitator(actor)
         w = s.get(Workshop, li.workshop_id)
-        locale = w.locale if w and w.locale in HEADERS else "en"
+        locale = w.locale if w and w.locale in LANGS else "en"
         steps = ordered_steps(s, li.map_id)
         order = {st["id"]: i for i, st in enumerate(steps)}
         by_id = {st["id"]: st for st in steps}
@@ -61,10 +56,11 @@ def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
         )
         rows = sorted(s.execute(stmt), key=lambda r: (r.silo, order.get(r.step_id, 1 << 30), r.updated_at))
         title = li.title
-    yes, no = ("oui", "non") if locale == "fr" else ("yes", "no")
+    yes, no = translate(locale, "csv.yes"), translate(locale, "csv.no")
+    silo_label = {silo: translate(locale, f"csv.silo_{silo}") for silo in SILOS}
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
-    writer.writerow(HEADERS[locale])
+    writer.writerow([translate(locale, f"csv.{column}") for column in COLUMNS])
     for r in rows:
         step = by_id.get(r.step_id, {})
         verbatim = "" if r.hidden or r.verbatim is None else r.verbatim
@@ -72,7 +68,7 @@ def responses_csv(db: Database, actor: Actor, lid: str) -> tuple[bytes, str]:
             [
                 safe_cell(v)
                 for v in (
-                    SILO_LABEL[locale][r.silo],
+                    silo_label[r.silo],
                     step.get("stage") or "",
                     step.get("title", ""),
                     r.score if r.score is not None else "",
