@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from tests.test_socket import connect, create, join
+from tests.test_socket import connect
 
 
 def signals(client):
     return [p["args"][0] for p in client.get_received() if p["name"] == "viewport"]
 
 
-def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing_is_stored(app, http):
-    ws = create(http)
+def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing_is_stored(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    nora = join(http, ws["join_code"], "Nora")
+    nora = api.join(ws["join_code"], "Nora")
     fac, par, projector = (
         connect(app, http, t) for t in (ws["facilitator_token"], nora["token"], ws["facilitator_token"])
     )
@@ -39,10 +39,10 @@ def test_the_facilitators_view_reaches_every_other_screen_of_the_map_and_nothing
     assert again["seq"] == snap["seq"]
 
 
-def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_shape(app, http):
-    ws = create(http)
+def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_shape(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
-    nora = join(http, ws["join_code"], "Nora")
+    nora = api.join(ws["join_code"], "Nora")
     fac, par = connect(app, http, ws["facilitator_token"]), connect(app, http, nora["token"])
     for c in (fac, par):
         c.emit("join", {"map_id": map_id}, callback=True)
@@ -59,13 +59,13 @@ def test_a_participant_cannot_lead_and_bad_views_are_refused_in_the_contracts_sh
         err = fac.emit("viewport", bad, callback=True)["error"]
         assert (err["code"], err["field"]) == ("invalid", field)
     assert fac.emit("viewport", {"zoom": 1}, callback=True)["error"]["code"] == "invalid"
-    other = create(http)
+    other = api.create()
     assert fac.emit("viewport", {**ok, "map_id": other["map"]["id"]}, callback=True)["error"]["code"] == "not_found"
     assert signals(par) == []
 
 
-def test_a_runaway_leader_is_throttled(app, http):
-    ws = create(http)
+def test_a_runaway_leader_is_throttled(app, http, api):
+    ws = api.create()
     map_id = ws["map"]["id"]
     fac = connect(app, http, ws["facilitator_token"])
     fac.emit("join", {"map_id": map_id}, callback=True)
