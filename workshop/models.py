@@ -259,6 +259,9 @@ class Listening(Base):
     code_customer: Mapped[str] = mapped_column(String(32), unique=True)
     code_employee: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Bumped in the transaction of every change to the results (a response saved, a verbatim
+    # moderated, the invited counts): the key of the results each process keeps (listening/results.py).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ListeningResponse(Base):

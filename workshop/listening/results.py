@@ -10,6 +10,8 @@ Only answers on the map's existing steps count, so a deleted step's answers drop
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, select
@@ -114,6 +116,48 @@ def results(session: Session, listening: Listening, step_ids: list[str]) -> dict
         "steps": _rows(by_step, step_ids),
         "verbatims": verbatims(session, listening, step_ids),
     }
+
+
+class _Shared:
+    """The results last computed for each listening, per database, under the listening's version
+    (bumped in the transaction of every change: service.bump). Every open Mirror panel asks for
+    them after the same `listening` event; the first computes, the others are served the same
+    object (read-only: encoded, never changed). Bounded: the oldest listening is forgotten first."""
+
+    def __init__(self, size: int = 32):
+        self.size, self._entries, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: tuple, fresh: tuple) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != fresh:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, fresh: tuple, value: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries[key] = (fresh, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+_SHARED = _Shared()
+
+
+def cached(session: Session, listening: Listening, step_ids: list[str]) -> dict[str, Any]:
+    """`results`, computed once per version of the listening and the map's steps. The version is
+    read with the listening, before the counters: what is computed is at least that version, so
+    a process never serves results older than the version it read. Several processes each keep
+    their own copy; the shared database decides what is current."""
+    key = (str(session.get_bind().url), listening.id)
+    fresh = (listening.version, listening.invited_customer, listening.invited_employee, tuple(step_ids))
+    found = _SHARED.get(key, fresh)
+    if found is None:
+        found = results(session, listening, step_ids)
+        _SHARED.put(key, fresh, found)
+    return found
 
 
 def step_rows(session: Session, listening: Listening, step_ids: list[str]) -> list[dict[str, Any]]:

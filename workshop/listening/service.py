@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -113,6 +113,15 @@ def _listening_of(session: Session, actor: Actor, lid: str) -> Listening:
     return li
 
 
+_BUMP = update(Listening).where(Listening.id == bindparam("p_listening")).values(version=Listening.version + 1)
+
+
+def bump(session: Session, listening_id: str) -> None:
+    """A change to this listening's results, in the transaction that makes it: the results that any
+    process computed under the previous version are no longer served (results.cached)."""
+    session.connection().execute(_BUMP, {"p_listening": listening_id})
+
+
 def _facilitator(actor: Actor) -> None:
     if not actor.is_facilitator:
         raise OpError("forbidden", "only the facilitator may do this")
@@ -150,7 +159,7 @@ def get(db: Database, actor: Actor, lid: str, base_url: str, *, moderation: bool
     with db.read() as s:
         li = _listening_of(s, actor, lid)
         steps = [st["id"] for st in ordered_steps(s, li.map_id)]
-        answer = {"listening": listening_shape(li, actor, base_url), "results": agg.results(s, li, steps)}
+        answer = {"listening": listening_shape(li, actor, base_url), "results": agg.cached(s, li, steps)}
         if moderation and actor.is_facilitator:
             answer["hidden_verbatims"] = agg.verbatims(s, li, steps, hidden=True)
         return answer
@@ -172,6 +181,7 @@ def update(db: Database, actor: Actor, lid: str, body: Any, base_url: str) -> di
             if "employee" in fields:
                 li.invited_employee = req.invited.employee
         s.flush()
+        bump(s, li.id)
         return listening_shape(li, actor, base_url)
 
 
@@ -186,6 +196,7 @@ def moderate(db: Database, actor: Actor, lid: str, verbatim_id: str, body: Any) 
         if a is None or a.listening_id != li.id or a.verbatim is None:
             raise OpError("not_found", "no such verbatim")
         a.hidden = req.hidden
+        bump(s, li.id)
         return {"id": a.id, "hidden": a.hidden}, li.map_id
 
 
@@ -355,6 +366,7 @@ def _put(db: Database, code: str, rid: str, req: ResponseBody) -> tuple[dict[str
                 ],
             )
             counters.apply(s, li.id, silo, {}, new)
+            bump(s, li.id)
             return {"response": {"id": response_id, "silo": silo, "answers": rows, "updated_at": iso(now)}}, True, li
         if r.silo != silo:
             raise OpError("conflict", "this respondent key belongs to the other link", "rid")
@@ -376,6 +388,7 @@ def _put(db: Database, code: str, rid: str, req: ResponseBody) -> tuple[dict[str
         if changed:
             r.updated_at = now
             counters.apply(s, li.id, silo, old, new)
+            bump(s, li.id)
         s.flush()
         # The stored answers are now exactly `rows` (a deleted step's are gone too), in board order.
         return {"response": {"id": r.id, "silo": silo, "answers": rows, "updated_at": iso(r.updated_at)}}, False, li
