@@ -14,11 +14,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both databases (SQLite ≥ 3.35 drops a column in place): a batch operation
+# would copy and drop `listenings` on SQLite, and the drop would cascade to every response.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("listenings") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("listenings", sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("listenings") as batch:
-        batch.drop_column("version")
+    op.drop_column("listenings", "version")
