@@ -336,9 +336,13 @@ def results_time(url: str, n: int, verbatim_rate: float) -> tuple[float, float]:
         with db.writer.connect() as conn:  # what autovacuum does after a bulk load in production
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     times, scans, aggregates = [], [], []
+    got = service.get(db, fac, li["id"], "")  # what the API serves (computed once, then shared)
     for _ in range(5):
+        # The computation itself, as the first request after a change pays it (service.get serves
+        # the same results again until the listening changes: not what is timed here).
         t0 = time.perf_counter()
-        got = service.get(db, fac, li["id"], "")
+        with db.read() as s:
+            agg.results(s, s.get(Listening, li["id"]), steps)
         times.append(time.perf_counter() - t0)
         # A yardstick measured alongside, for a load-independent ratio: one full read of every answer row.
         t0 = time.perf_counter()
