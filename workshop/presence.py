@@ -33,6 +33,7 @@ class Presence:
         self._lock = threading.Lock()
         self._actors: dict[str, Actor] = {}
         self._stopped = threading.Event()
+        self._beating = threading.Lock()  # held by a beat: stop() waits for it
         self._editing: dict[str, set[tuple[str, str]]] = {}
         self._joined: dict[str, set[str]] = {}  # sid -> maps it joined, for checks without a query
         self._orphans: set[str] = set()  # sids whose rows a failed disconnect left; the heartbeat retries
@@ -150,11 +151,18 @@ class Presence:
     def run_heartbeat(self, sleep: Callable[[float], None]) -> None:
         """The background task's body; `sleep` is the async mode's own (socketio.sleep)."""
         while not self._stopped.is_set():
-            try:
-                self.beat()
-            except Exception:  # a database hiccup must not end the heartbeat
-                log.exception("presence heartbeat failed")
+            with self._beating:
+                if self._stopped.is_set():
+                    break
+                try:
+                    self.beat()
+                except Exception:  # a database hiccup must not end the heartbeat
+                    log.exception("presence heartbeat failed")
             sleep(HEARTBEAT_SECONDS)
 
     def stop(self) -> None:
+        """No beat after this returns (one under way is waited for): the caller may then dispose
+        of the database's pool without the heartbeat using it meanwhile."""
         self._stopped.set()
+        with self._beating:
+            pass
