@@ -42,6 +42,7 @@ elif ARGS.async_mode == "gevent":
 
     monkey.patch_all()  # psycopg sees it and waits through gevent's select, cooperatively
 
+import gc  # noqa: E402
 import logging  # noqa: E402
 
 from workshop import create_app  # noqa: E402
@@ -60,6 +61,10 @@ def main() -> None:
         print(f"  Animateur / facilitator: {links['facilitator_url']}", flush=True)
         print(f"  Participants / join:     {links['join_url']}  (code {links['join_code']})", flush=True)
     print(f"Parcours on {base}", flush=True)
+    # What start-up made (modules, the app, SQLAlchemy's mappers and caches) lives as long as the
+    # process: moved out of the collector's reach, it is not walked again by every full collection.
+    gc.collect()
+    gc.freeze()
     if ARGS.async_mode == "eventlet":
         serve_eventlet(app)
     elif ARGS.async_mode == "gevent":
