@@ -57,9 +57,10 @@ def _ping_when_idle(engine: Engine) -> None:
     `unavailable` and the client sends it again. Raising DisconnectionError at checkout makes the
     pool replace the connection (SQLAlchemy's documented pessimistic recipe)."""
 
+    @event.listens_for(engine, "connect")
     @event.listens_for(engine, "checkin")
     def _rested_since(_dbapi_conn, record):  # noqa: ANN001
-        record.info["checked_in"] = time.monotonic()
+        record.info["checked_in"] = time.monotonic()  # a new connection needs no ping either
 
     @event.listens_for(engine, "checkout")
     def _ping_if_rested(dbapi_conn, record, _proxy):  # noqa: ANN001

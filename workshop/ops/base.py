@@ -130,7 +130,7 @@ class Context:
             with self.session.no_autoflush:
                 row = self.session.get(model, id_)
         if row is None or getattr(row, "map_id", None) != self.map_id:
-            raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
+            raise _not_found(model, field)
         return row
 
     def create(self, model: type, id_: str | None, **values: Any) -> Any:
@@ -166,7 +166,7 @@ class Context:
             self.session.flush()
         row = self.session.connection().execute(_by_id(model), {"p_id": id_}).first()
         if row is None or row.map_id != self.map_id:
-            raise OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
+            raise _not_found(model, field)
         return Record(**row._mapping)
 
     def save(self, model: type, record: Record, names: Iterable[str]) -> None:
@@ -193,6 +193,10 @@ class Context:
     def require_facilitator(self, what: str, field: str | None = None) -> None:
         if not self.actor.is_facilitator:
             raise OpError("forbidden", f"only the facilitator may {what}", field)
+
+
+def _not_found(model: type, field: str) -> OpError:
+    return OpError("not_found", f"{field}: no such {model.__name__.lower()} on this map", field)
 
 
 @cache
