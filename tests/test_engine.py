@@ -68,6 +68,39 @@ def test_same_op_id_applies_once_and_answers_the_first_result(board):
     assert snapshot(board, alice)["seq"] == first["seq"]
 
 
+@pytest.mark.parametrize("resent", ["card.update", "card.move", "card.delete"])
+def test_a_resent_op_whose_handler_succeeds_or_refuses_again_answers_its_first_result(board, resent):
+    """Whether the second copy's handler would apply again (an edit: the log's unique op_id refuses it)
+    or refuse (a delete of a card now gone): the sender gets the first copy's ack, nothing changes twice,
+    and no seq is used."""
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="Avant")["id"]
+    fields = {
+        "card.update": {"text": "Après"},
+        "card.move": {"lane_id": lane, "step_id": step, "position": 0},
+        "card.delete": {},
+    }[resent]
+    op_id = str(uuid.uuid4())
+    first = board.op(alice, resent, op_id=op_id, id=card, **fields)
+    again = board.op(alice, resent, op_id=op_id, id=card, **fields)
+    assert first["ok"] and "duplicate" not in first
+    assert again == {**first, "duplicate": True}
+    snap = snapshot(board, alice)
+    assert snap["seq"] == first["seq"]
+    cards = {c["id"]: c for c in snap["cards"]}
+    if resent == "card.delete":
+        assert card not in cards
+    else:
+        assert cards[card]["version"] == first["data"]["version"]
+
+
+def test_a_refusal_of_an_op_never_applied_is_not_taken_for_a_duplicate(board):
+    alice = board.join("Alice")
+    ack = board.op(alice, "card.delete", id=str(uuid.uuid4()))
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found" and "duplicate" not in ack
+
+
 @pytest.mark.parametrize(
     "raw, code, field",
     [

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import views
@@ -38,14 +39,6 @@ class Outcome:
 
     ack: dict[str, Any]
     event: dict[str, Any] | None = None
-
-
-class _Duplicate(Exception):
-    """Raised inside the transaction to roll it back when the op_id was already applied."""
-
-    def __init__(self, entry: OpLog):
-        # Plain values: the rollback that follows expires the ORM object.
-        self.seq, self.type, self.data = entry.seq, entry.type, entry.data
 
 
 def _parse(raw: Any) -> tuple[str, str, Any]:
@@ -84,16 +77,18 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-# One op's seq claim is a plain Core `UPDATE … RETURNING` on the session's connection: the map comes
-# back as a row (read-only; `Context.map` loads the ORM object only for the handlers that change the
-# map). A batch's claim loads the ORM map (`from_statement`), which its many ops share. The op_id
-# lookup and the log insert are plain Core too (no ORM object, no autoflush).
+# One op's seq claim is a plain Core `UPDATE … RETURNING` on the transaction's connection: the map
+# comes back as a row (read-only; `Context.map` loads the ORM object only for the handlers that
+# change the map). A batch's claim loads the ORM map (`from_statement`), which its many ops share.
+# The log insert and the duplicate lookup are plain Core too (no ORM object, no autoflush).
 _MAPS, _LOG = Map.__table__, OpLog.__table__
 _CLAIM = update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + 1).returning(*_MAPS.c)
 _CLAIM_MANY = select(Map).from_statement(
     update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + bindparam("p_n")).returning(*_MAPS.c)
 )
-_EARLIER = select(_LOG.c.seq).where(_LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op"))
+_EARLIER = select(_LOG.c.seq, _LOG.c.type, _LOG.c.data).where(
+    _LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op")
+)
 _LOG_INSERT = insert(_LOG)
 
 
@@ -113,18 +108,12 @@ def _log_row(
     }
 
 
-def _claim_seq(session: Any, map_id: str, op_id: str) -> tuple[Any, int | None]:
-    """Bump the map's seq and read the map in one round trip, then look for an earlier op with this
-    op_id. On PostgreSQL the row stays locked until commit, so ops on one map are applied one at a
-    time across every process. The op_id lookup must be its own statement, after the lock: a
-    statement that waited for the lock still reads with the snapshot it started with (READ
-    COMMITTED), so a subquery in the UPDATE would miss the very op whose commit it waited for.
-    Answers (the map's row, seq of the earlier op) or (None, None) for no such map."""
-    conn = session.connection()
-    m = conn.execute(_CLAIM, {"p_map": map_id}).first()
-    if m is None:
-        return None, None
-    return m, conn.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).scalar()
+def _earlier(db: Database, map_id: str, op_id: str) -> Any:
+    """The log row of an op already applied with this op_id (its seq, type and data), or None.
+    Read in a transaction of its own, after the refused one rolled back: that one waited for the
+    map's lock, so an earlier copy of the op has committed by now and a fresh snapshot sees it."""
+    with db.transaction() as conn:
+        return conn.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).first()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -147,25 +136,42 @@ def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
 
 
 def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: str, fields: Any) -> Outcome:
+    """Idempotency without a lookup per op: the log's unique (map_id, op_id) refuses a second copy
+    of an op when its row is written, and rolls back whatever that copy did. Only an op that is
+    refused (by that key, or by its handler: a resent `card.add` finds its id taken) looks for an
+    earlier copy, to answer it as a duplicate."""
     try:
-        with db.write() as session:
-            m, earlier = _claim_seq(session, map_id, op_id)
-            if m is None or m.workshop_id != actor.workshop_id:
-                # Another workshop's map answers exactly like a missing one.
-                raise OpError("not_found", "no such map", "map_id")
-            if earlier is not None:
-                raise _Duplicate(session.scalar(select(OpLog).where(OpLog.map_id == map_id, OpLog.seq == earlier)))
-            seq = m.seq
-            _authorise(actor, type_, m)
-            now = utcnow()
-            data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
-            # A Core insert: the log row needs none of the ORM's bookkeeping.
-            session.connection().execute(_LOG_INSERT, _log_row(map_id, seq, op_id, actor, type_, fields, data, now))
-            event = views.event_of(map_id, seq, op_id, type_, actor.id, data, now)
-    except _Duplicate as dup:
-        data = views.redact_data(dup.type, dup.data, actor)
-        return Outcome({"ok": True, "seq": dup.seq, "data": data, "duplicate": True})
+        seq, data, event = _apply_once(db, map_id, actor, op_id, type_, fields)
+    except (OpError, IntegrityError):
+        earlier = _earlier(db, map_id, op_id)
+        if earlier is None:
+            raise
+        data = views.redact_data(earlier.type, earlier.data, actor)
+        return Outcome({"ok": True, "seq": earlier.seq, "data": data, "duplicate": True})
     return Outcome({"ok": True, "seq": seq, "data": views.redact_data(type_, data, actor)}, event)
+
+
+def _apply_once(
+    db: Database, map_id: str, actor: Actor, op_id: str, type_: str, fields: Any
+) -> tuple[int, Any, dict[str, Any]]:
+    """Claim the next seq, apply, log and commit: the op's seq, its (unredacted) data and event.
+    On PostgreSQL the claim keeps the map's row locked until commit, so ops on one map are applied
+    one at a time across every process (SQLite: BEGIN IMMEDIATE, one writer at a time)."""
+    with db.transaction() as conn:
+        m = conn.execute(_CLAIM, {"p_map": map_id}).first()
+        if m is None or m.workshop_id != actor.workshop_id:
+            # Another workshop's map answers exactly like a missing one.
+            raise OpError("not_found", "no such map", "map_id")
+        _authorise(actor, type_, m)
+        now = utcnow()
+        ctx = Context(conn, m, actor, now)
+        try:
+            data = REGISTRY[type_].handler(ctx, fields)
+            ctx.flush()  # the handler's ORM changes, before their log row
+        finally:
+            ctx.close()
+        conn.execute(_LOG_INSERT, _log_row(map_id, m.seq, op_id, actor, type_, fields, data, now))
+    return m.seq, data, views.event_of(map_id, m.seq, op_id, type_, actor.id, data, now)
 
 
 # -- many ops of one map at once: an import's plan ------------------------------------------------
@@ -245,7 +251,7 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
                     raise OpError("not_found", "no such map", "map_id")
                 _authorise(actor, type_, m)
                 now = utcnow()
-                data = REGISTRY[type_].handler(Context(session, m, actor, now), fields)
+                data = REGISTRY[type_].handler(Context(session.connection(), m, actor, now, session), fields)
                 rows.append(_log_row(map_id, first + index, op_id, actor, type_, fields, data, now))
             session.flush()  # the handlers' rows, in one flush, before their log
             session.connection().execute(_LOG_INSERT, rows)

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
-from sqlalchemy import Select, Update, bindparam, select, update
+from sqlalchemy import Connection, Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import OpError
@@ -101,15 +101,47 @@ class Record(SimpleNamespace):
 class Context:
     """What a handler may use: the open transaction, the (locked) map, who acts and when.
 
+    `conn` is the transaction's Core connection: the ops on the hot path (card edits) read and write
+    their one row with cached Core statements through it (`fetch`/`save`) and never pay for an ORM
+    session. `session` is an ORM session on that same connection and transaction, made on first use
+    by the handlers that want objects; the engine flushes it before writing the op's log row.
+
     `map_row` is the map as the seq claim returned it (read-only: plain columns). `map` is the ORM
     object, loaded on first use by the handlers that change the map itself (phase, timer, focus):
     the ops that change cards, votes or emotions never pay for loading it."""
 
-    session: Session
+    conn: Connection
     map_row: Any
     actor: Actor
     now: datetime
+    _session: Session | None = None
     _map: Map | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            # Joined to the engine's transaction: the session never commits nor closes it.
+            self._session = Session(bind=self.conn, join_transaction_mode="rollback_only", expire_on_commit=False)
+        return self._session
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the ORM session holds changes not written yet (without making a session)."""
+        s = self._session
+        return s is not None and bool(s.new or s.dirty or s.deleted)
+
+    def new_rows(self) -> Iterable[Any]:
+        """The rows added in this transaction and not written yet (a batch's earlier ops)."""
+        return () if self._session is None else self._session.new
+
+    def flush(self) -> None:
+        """Write what the handler changed through the ORM (nothing to do for a Core-only handler)."""
+        if self.has_changes:
+            self.session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
     @property
     def map_id(self) -> str:
@@ -145,7 +177,7 @@ class Context:
     def _pending(self, model: type, id_: str) -> Any:
         """A row added in this transaction and not written yet (a batch's earlier op made it): found
         in the session, where `session.get` would first flush everything pending to look it up."""
-        if self.session.identity_key(model, id_) in self.session.identity_map:
+        if self._session is None or self.session.identity_key(model, id_) in self.session.identity_map:
             return None
         return next((row for row in self.session.new if type(row) is model and row.id == id_), None)
 
@@ -153,18 +185,19 @@ class Context:
         """Whether a row (of any map) has this id, without flushing what is pending: a batch of ops
         (engine.apply_many) then writes its new rows in one flush instead of one per op. Pending
         rows are looked at in the session, the others with one cached Core statement."""
-        if self.session.identity_key(model, id_) in self.session.identity_map or self._pending(model, id_):
+        if self._session is not None and (
+            self.session.identity_key(model, id_) in self.session.identity_map or self._pending(model, id_)
+        ):
             return True
-        return self.session.connection().execute(_id_taken(model), {"p_id": id_}).first() is not None
+        return self.conn.execute(_id_taken(model), {"p_id": id_}).first() is not None
 
     def fetch(self, model: type, id_: str, field: str = "id") -> Record:
         """A row of this map by id as a `Record`, read with one cached Core statement (no ORM
         object: the hot path of an op that changes one row), or not_found naming the field. What
         this transaction changed through the ORM and has not written yet (a batch's earlier ops) is
         flushed first, as the ORM's autoflush would, so that the read sees it."""
-        if self.session.new or self.session.dirty or self.session.deleted:
-            self.session.flush()
-        row = self.session.connection().execute(_by_id(model), {"p_id": id_}).first()
+        self.flush()
+        row = self.conn.execute(_by_id(model), {"p_id": id_}).first()
         if row is None or row.map_id != self.map_id:
             raise _not_found(model, field)
         return Record(**row._mapping)
@@ -174,10 +207,11 @@ class Context:
         the row that this transaction holds (a batch's earlier op loaded it) is expired, so that
         whoever reads it next reads what was written."""
         values = {name: getattr(record, name) for name in names}
-        self.session.connection().execute(_update_by_id(model), {"p_id": record.id, **values})
-        held = self.session.identity_map.get(self.session.identity_key(model, record.id))
-        if held is not None:
-            self.session.expire(held)
+        self.conn.execute(_update_by_id(model), {"p_id": record.id, **values})
+        if self._session is not None:
+            held = self._session.identity_map.get(self._session.identity_key(model, record.id))
+            if held is not None:
+                self._session.expire(held)
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
         stmt = select(model).where(model.map_id == self.map_id, *where)

@@ -89,14 +89,13 @@ def _place(ctx: Context, card: Card, position: int | None) -> None:
     count flushes nothing: the cards not yet written (this one, and those an import's batch added
     before it) are counted in the session, so that a batch writes all its cards in one flush."""
     count = (
-        ctx.session.connection()
-        .execute(_CELL_COUNT, {"p_map": ctx.map_id, "p_lane": card.lane_id, "p_step": card.step_id})
+        ctx.conn.execute(_CELL_COUNT, {"p_map": ctx.map_id, "p_lane": card.lane_id, "p_step": card.step_id})
         .scalar()
         or 0
     )
     count += sum(
         1
-        for other in ctx.session.new
+        for other in ctx.new_rows()
         if type(other) is Card and other is not card and other.lane_id == card.lane_id and other.step_id == card.step_id
     )
     if position is None or position >= count:
