@@ -89,8 +89,7 @@ def _place(ctx: Context, card: Card, position: int | None) -> None:
     count flushes nothing: the cards not yet written (this one, and those an import's batch added
     before it) are counted in the session, so that a batch writes all its cards in one flush."""
     count = (
-        ctx.conn.execute(_CELL_COUNT, {"p_map": ctx.map_id, "p_lane": card.lane_id, "p_step": card.step_id})
-        .scalar()
+        ctx.conn.execute(_CELL_COUNT, {"p_map": ctx.map_id, "p_lane": card.lane_id, "p_step": card.step_id}).scalar()
         or 0
     )
     count += sum(
