@@ -93,8 +93,8 @@ class Actor:
 
 
 class Record(SimpleNamespace):
-    """One row read with Core (`Context.fetch`): its columns as attributes, changed in Python and
-    written back with `Context.save`. Cheaper than an ORM object for the one row an op changes."""
+    """One row as `Context.change` wrote it: its columns as attributes. Cheaper than an ORM object
+    for the one row an op changes."""
 
 
 @dataclass
@@ -191,27 +191,23 @@ class Context:
             return True
         return self.conn.execute(_id_taken(model), {"p_id": id_}).first() is not None
 
-    def fetch(self, model: type, id_: str, field: str = "id") -> Record:
-        """A row of this map by id as a `Record`, read with one cached Core statement (no ORM
-        object: the hot path of an op that changes one row), or not_found naming the field. What
-        this transaction changed through the ORM and has not written yet (a batch's earlier ops) is
-        flushed first, as the ORM's autoflush would, so that the read sees it."""
+    def change(self, model: type, id_: str, values: dict[str, Any], field: str = "id") -> Record:
+        """Write `values` to a row of this map by id and bump its `version`, in one cached Core
+        `UPDATE … RETURNING` (no ORM object, one round trip: the hot path of an op that changes one
+        row), and answer the row as written; not_found naming the field if the map has no such row.
+        A handler that refuses the change after seeing the row raises, and the engine rolls it back.
+        What this transaction changed through the ORM and has not written yet (a batch's earlier ops)
+        is flushed first, and an ORM copy of the row it holds is expired, so that every read sees
+        what was written."""
         self.flush()
-        row = self.conn.execute(_by_id(model), {"p_id": id_}).first()
-        if row is None or row.map_id != self.map_id:
+        row = self.conn.execute(_change_by_id(model), {"p_id": id_, "p_map": self.map_id, **values}).first()
+        if row is None:
             raise _not_found(model, field)
-        return Record(**row._mapping)
-
-    def save(self, model: type, record: Record, names: Iterable[str]) -> None:
-        """Write the columns `names` of a fetched record back, in one UPDATE by id. An ORM copy of
-        the row that this transaction holds (a batch's earlier op loaded it) is expired, so that
-        whoever reads it next reads what was written."""
-        values = {name: getattr(record, name) for name in names}
-        self.conn.execute(_update_by_id(model), {"p_id": record.id, **values})
         if self._session is not None:
-            held = self._session.identity_map.get(self._session.identity_key(model, record.id))
+            held = self._session.identity_map.get(self._session.identity_key(model, id_))
             if held is not None:
                 self._session.expire(held)
+        return Record(**row._mapping)
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
         stmt = select(model).where(model.map_id == self.map_id, *where)
@@ -234,16 +230,16 @@ def _not_found(model: type, field: str) -> OpError:
 
 
 @cache
-def _by_id(model: type) -> Select[Any]:
+def _change_by_id(model: type) -> Update:
+    """An UPDATE of one row of a map, by id, that bumps its version and returns it; its SET clause
+    also holds the parameters given with it (besides `p_id` and `p_map`)."""
     table = model.__table__  # type: ignore[attr-defined]
-    return select(table).where(table.c.id == bindparam("p_id"))
-
-
-@cache
-def _update_by_id(model: type) -> Update:
-    """An UPDATE by id whose SET clause is the parameters given with it (besides `p_id`)."""
-    table = model.__table__  # type: ignore[attr-defined]
-    return update(table).where(table.c.id == bindparam("p_id"))
+    return (
+        update(table)
+        .where(table.c.id == bindparam("p_id"), table.c.map_id == bindparam("p_map"))
+        .values(version=table.c.version + 1)
+        .returning(*table.c)
+    )
 
 
 @cache

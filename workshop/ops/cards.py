@@ -142,20 +142,19 @@ def _check_builds_on(ctx: Context, card: Card | Record, target_id: str) -> None:
 
 @op("card.update", CardUpdate, MEMBERS)
 def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
-    card = ctx.fetch(Card, o.id)
+    # Only the fields the client sent change: concurrent edits of other fields survive.
+    changed = {name: getattr(o, name) for name in o.model_fields_set - {"id"}}
+    for name in ("text", "kind"):
+        if name in changed and changed[name] is None:
+            raise OpError("invalid", "text and kind cannot be emptied", name)
+    # Written first, checked after on the row as written (this op changes neither its visibility
+    # nor its author): one round trip; a refusal below rolls the write back.
+    card = ctx.change(Card, o.id, changed)
     _editable(ctx, card)
     if o.selected is not None:
         ctx.require_facilitator("retain ideas", "selected")
     if o.builds_on is not None:
         _check_builds_on(ctx, card, o.builds_on)
-    # Only the fields the client sent change: concurrent edits of other fields survive.
-    changed = o.model_fields_set - {"id"}
-    for name in changed:
-        setattr(card, name, getattr(o, name))
-    if card.text is None or card.kind is None:
-        raise OpError("invalid", "text and kind cannot be emptied", "text" if card.text is None else "kind")
-    card.version += 1
-    ctx.save(Card, card, (*changed, "version"))
     return shapes.card(card)
 
 
