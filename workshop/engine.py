@@ -82,7 +82,15 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 # change the map). A batch's claim loads the ORM map (`from_statement`), which its many ops share.
 # The log insert and the duplicate lookup are plain Core too (no ORM object, no autoflush).
 _MAPS, _LOG = Map.__table__, OpLog.__table__
-_CLAIM = update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + 1).returning(*_MAPS.c)
+# What authorisation and the handlers read of `ctx.map_row`: every column returned costs a column
+# description and a result processor per op (a handler that needs more reads `ctx.map`).
+CLAIMED = ("id", "workshop_id", "seq", "locked", "phase", "structure_edits", "silent_writing")
+_CLAIM = (
+    update(_MAPS)
+    .where(_MAPS.c.id == bindparam("p_map"))
+    .values(seq=_MAPS.c.seq + 1)
+    .returning(*(_MAPS.c[name] for name in CLAIMED))
+)
 _CLAIM_MANY = select(Map).from_statement(
     update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + bindparam("p_n")).returning(*_MAPS.c)
 )

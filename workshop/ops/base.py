@@ -102,13 +102,13 @@ class Context:
     """What a handler may use: the open transaction, the (locked) map, who acts and when.
 
     `conn` is the transaction's Core connection: the ops on the hot path (card edits) read and write
-    their one row with cached Core statements through it (`fetch`/`save`) and never pay for an ORM
+    their one row with a cached Core statement through it (`change`) and never pay for an ORM
     session. `session` is an ORM session on that same connection and transaction, made on first use
     by the handlers that want objects; the engine flushes it before writing the op's log row.
 
-    `map_row` is the map as the seq claim returned it (read-only: plain columns). `map` is the ORM
-    object, loaded on first use by the handlers that change the map itself (phase, timer, focus):
-    the ops that change cards, votes or emotions never pay for loading it."""
+    `map_row` is the map as the seq claim returned it (read-only: the columns in `engine.CLAIMED`).
+    `map` is the ORM object, loaded on first use by the handlers that change the map itself (phase,
+    timer, focus) or read more of it: the ops that change cards, votes or emotions never load it."""
 
     conn: Connection
     map_row: Any
