@@ -7,6 +7,7 @@ import io
 import json
 import re
 import socket
+import uuid
 from typing import Any
 
 import pytest
@@ -635,3 +636,148 @@ def test_report_pdf_keeps_each_table_row_whole_and_named_on_every_page(http, gli
         heads = [i for i, line in enumerate(lines) if "COLLABORATEUR" in line and "SITUATION" in line]
         if heads:
             assert lines[heads[0] + 1][:3].strip(), lines[heads[0] : heads[0] + 3]
+
+
+# -- long words ---------------------------------------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points in a millimetre
+
+Box = tuple[float, float, float, str]  # a printed word: x_min, y_min, x_max (points from the top left), text
+
+
+def _unbroken(letter: str, length: int) -> str:
+    """A word without any break opportunity whose pieces say where they come from: "c00c01c02…c"."""
+    return "".join(f"{letter}{i:02d}" for i in range(100))[: length - 1] + letter
+
+
+def _word_boxes(data: bytes, tmp_path) -> list[tuple[float, list[Box]]]:
+    """Each page's width and its words as poppler places them. poppler drops the letters that fall off
+    the page, so a word cut at the page's edge comes out short."""
+    import shutil
+    import subprocess
+    from html import unescape
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils' pdftotext is needed to read where the words are")
+    path = tmp_path / "boxes.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+    return [
+        (
+            float(re.search(r'width="([\d.]+)"', page).group(1)),
+            [(float(m[1]), float(m[2]), float(m[3]), unescape(m[4])) for m in word.finditer(page)],
+        )
+        for page in out.split("<page ")[1:]
+    ]
+
+
+def _pieces(page: list[Box], long_word: str) -> list[Box]:
+    """The lines a long word was broken into on a page, in reading order (in capitals too, as some
+    headings print, but not a lone capital: "P" is somebody's initial)."""
+
+    def piece(text: str) -> bool:
+        return long_word[0] in text.lower() and (text in long_word or len(text) > 1 and text.lower() in long_word)
+
+    return sorted((w for w in page if piece(w[3])), key=lambda w: (w[1], w[0]))
+
+
+def test_a_word_longer_than_its_box_breaks_inside_the_box_in_every_pdf(http, api, tmp_path):
+    """A pasted URL or "Aaaa…" with no space: each PDF prints all of it, broken over lines inside its own
+    box (a map column, a half or a third of a sheet, the page), and table headings still print whole."""
+    ws = api.create(title="Mots longs", locale="fr")
+    token, map_id = ws["facilitator_token"], ws["map"]["id"]
+    snap = api.snapshot(token, map_id)
+    first, lane = snap["steps"][0]["id"], snap["lanes"][0]["id"]
+    words = {  # as long as each field allows, up to 300 characters
+        "card": _unbroken("c", 300),
+        "problem": _unbroken("p", 300),
+        "risks": _unbroken("r", 300),
+        "solution": _unbroken("s", 300),
+        "owner": _unbroken("o", 200),
+        "title": _unbroken("t", 200),
+        "milestone": _unbroken("m", 200),
+        "kpi": _unbroken("k", 200),
+        "step": _unbroken("e", 200),
+        "lane": _unbroken("l", 200),
+        "listening": _unbroken("n", 200),
+        "verbatim": _unbroken("v", 300),
+    }
+    api.ok(token, map_id, "step.update", id=first, title=words["step"])
+    api.ok(token, map_id, "step.update", id=snap["steps"][1]["id"], title="Deuxième")
+    api.ok(token, map_id, "lane.update", id=lane, title=words["lane"])
+    card = api.ok(token, map_id, "card.add", lane_id=lane, step_id=first, text=words["card"])
+    api.ok(
+        token,
+        map_id,
+        "chantier.add",
+        title=words["title"],
+        problem=words["problem"],
+        objective="Court",
+        solution=words["solution"],
+        risks=words["risks"],
+        owner=words["owner"],
+        milestones=[{"label": words["milestone"]}],
+        kpis=[{"name": words["kpi"], "target": "10"}],
+        step_ids=[first],
+        card_ids=[card["id"]],
+    )
+    listening = http.post(f"/api/maps/{map_id}/listenings", json={"title": words["listening"]}, headers=auth(token))
+    code = listening.get_json()["listening"]["codes"]["customer"]
+    answers = [{"step_id": first, "score": 2, "verbatim": words["verbatim"]}]
+    assert http.put(f"/api/listen/{code}/responses/{uuid.uuid4()}", json={"answers": answers}).status_code == 201
+    wid = ws["workshop"]["id"]
+    for name, url, margin in (
+        ("map", f"/api/maps/{map_id}/export/map.pdf", 10 * MM),
+        ("chantiers", f"/api/workshops/{wid}/export/chantiers.pdf", 15 * MM),
+        ("report", f"/api/workshops/{wid}/export/report.pdf", 15 * MM),
+    ):
+        res = http.get(url, headers=auth(token))
+        assert res.status_code == 200
+        boxes = _word_boxes(res.data, tmp_path)
+        printed = {key: "" for key in words}
+        for width, page in boxes:
+            outside = [w for w in page if w[0] < margin - 0.5 or w[2] > width - margin + 0.5]
+            assert outside == [], (name, outside[:3])  # nothing in or past the page's margins
+            for key, long_word in words.items():
+                printed[key] += "".join(w[3].lower() for w in _pieces(page, long_word))
+            if name == "map" or {"PORTEUR", "STATUT"} <= {w[3] for w in page}:
+                continue  # no sheet on this page (the table of the sheets is not one)
+            # A sheet's fields stay in their half (problem | objective, milestones | KPIs,
+            # prerequisites | risks), the owner in their third.
+            middle, third = width / 2, margin + (width - 2 * margin) / 3
+            for key, (left, right) in {
+                "problem": (margin, middle),
+                "milestone": (margin, middle),
+                "owner": (margin, third),
+                "kpi": (middle, width - margin),
+                "risks": (middle, width - margin),
+            }.items():
+                pieces = _pieces(page, words[key])
+                assert all(left <= w[0] and w[2] <= right for w in pieces), (name, key, pieces[:2])
+        # Every long word prints whole, once or more, with no letter lost at an edge.
+        sheet = {"title", "owner", "problem", "solution", "milestone", "kpi", "risks", "step", "card"}
+        shown = {"map": {"card", "step", "lane"}, "chantiers": sheet, "report": sheet | {"listening", "verbatim"}}
+        assert {key for key, text in printed.items() if text} == shown[name]
+        for key in shown[name]:
+            assert printed[key].replace(words[key], "") == "", (name, key, printed[key][:80])
+        headings = {w[3] for _, page in boxes for w in page}
+        if name == "map":
+            # The card and the step's title stay in the first step's column, the lane's title in its head.
+            page = boxes[0][1]
+            next_column = min(w[0] for w in page if w[3] == "Deuxième")
+            first_column = min(w[0] for w in _pieces(page, words["step"]))
+            assert max(w[2] for w in _pieces(page, words["card"])) < next_column
+            assert max(w[2] for w in _pieces(page, words["step"])) < next_column
+            assert max(w[2] for w in _pieces(page, words["lane"])) < first_column
+        else:
+            assert {"PORTEUR", "STATUT", "IMPACT", "EFFORT"} <= headings
+        if name == "report":
+            assert {"COLLABORATEUR", "SITUATION"} <= headings
+
+
+def test_only_long_words_are_marked_breakable_and_they_stay_escaped():
+    long_word = "<b>" + "a" * 30 + "</b>"
+    marked = pdf.breakable(f"Un mot {long_word} et\u00a0: la suite")
+    assert marked == ('Un mot <span class="long-word">&lt;b&gt;' + "a" * 30 + "&lt;/b&gt;</span> et\u00a0: la suite")
+    assert pdf.breakable("anticonstitutionnel à l’usage") == "anticonstitutionnel à l’usage"

@@ -153,6 +153,7 @@ def test_the_home_page_describes_each_template_in_its_language(http, lang):
 
 
 def test_every_text_of_the_templates_is_in_both_catalogues():
+    """Lane titles included: a row's own, or the `tpl.lane.<kind>` it gets when it names none."""
     keys = set()
     for tpl in TEMPLATES.values():
         keys |= {tpl["title"], tpl["description"]} | {lane["title"] for lane in tpl["lanes"]}

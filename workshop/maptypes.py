@@ -4,9 +4,9 @@ Plain data: a template gives the macro-stages with their generic steps (the colu
 (the rows); each lane has a ``kind`` from LANE_KINDS and a ``card_kind``, the default kind of a new
 card in that lane. Every text a person reads is a key of the catalogues (workshop/i18n/fr.json and
 en.json, under ``tpl.``): ``template(map_type, lang)`` gives the template with its texts in a
-language. Texts shared by several templates share a key ("Avant-vente" is one entry); a lane of the
-same kind may still have its own title in one template (the blueprint's opportunities are its
-"Simplifications").
+language. Texts shared by several templates share a key ("Avant-vente" is one entry). A lane's title
+is ``tpl.lane.<kind>`` unless its row names another: a lane of the same kind may have its own title in
+one template (the blueprint's opportunities are its "Simplifications").
 
 A new map is laid out in the workshop's language when it is made (services.template_ops); its titles
 are then the map's own data, renamed freely, and never follow a change of the catalogue.
@@ -64,15 +64,15 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             {"title": "tpl.stage.after_sale", "steps": ["tpl.step.use", "tpl.step.ask_for_help", "tpl.step.renew"]},
         ],
         "lanes": [
-            {"kind": "customer_actions", "title": "tpl.lane.customer_actions", "card_kind": "note"},
-            {"kind": "touchpoints", "title": "tpl.lane.touchpoints", "card_kind": "touchpoint"},
-            {"kind": "enchantments", "title": "tpl.lane.enchantments", "card_kind": "enchantment"},
-            {"kind": "irritants", "title": "tpl.lane.irritants", "card_kind": "irritant"},
-            {"kind": "expectations", "title": "tpl.lane.expectations", "card_kind": "expectation"},
-            {"kind": "emotions", "title": "tpl.lane.emotions", "card_kind": "note"},
-            {"kind": "employee", "title": "tpl.lane.employee", "card_kind": "note"},
-            {"kind": "opportunities", "title": "tpl.lane.opportunities", "card_kind": "idea"},
-            {"kind": "promise", "title": "tpl.lane.promise", "card_kind": "note"},
+            {"kind": "customer_actions", "card_kind": "note"},
+            {"kind": "touchpoints", "card_kind": "touchpoint"},
+            {"kind": "enchantments", "card_kind": "enchantment"},
+            {"kind": "irritants", "card_kind": "irritant"},
+            {"kind": "expectations", "card_kind": "expectation"},
+            {"kind": "emotions", "card_kind": "note"},
+            {"kind": "employee", "card_kind": "note"},
+            {"kind": "opportunities", "card_kind": "idea"},
+            {"kind": "promise", "card_kind": "note"},
         ],
     },
     "blueprint": {
@@ -95,11 +95,11 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             },
         ],
         "lanes": [
-            {"kind": "customer_actions", "title": "tpl.lane.customer_actions", "card_kind": "note"},
-            {"kind": "evidence", "title": "tpl.lane.evidence", "card_kind": "touchpoint"},
-            {"kind": "front_office", "title": "tpl.lane.front_office", "card_kind": "process"},
-            {"kind": "back_office", "title": "tpl.lane.back_office", "card_kind": "process"},
-            {"kind": "support", "title": "tpl.lane.support", "card_kind": "process"},
+            {"kind": "customer_actions", "card_kind": "note"},
+            {"kind": "evidence", "card_kind": "touchpoint"},
+            {"kind": "front_office", "card_kind": "process"},
+            {"kind": "back_office", "card_kind": "process"},
+            {"kind": "support", "card_kind": "process"},
             {"kind": "irritants", "title": "tpl.lane.irritants_inconsistencies", "card_kind": "irritant"},
             {"kind": "opportunities", "title": "tpl.lane.simplifications", "card_kind": "idea"},
         ],
@@ -118,15 +118,26 @@ TEMPLATES: dict[str, dict[str, Any]] = {
             {"title": "tpl.stage.share_or_leave", "steps": ["tpl.step.recommend", "tpl.step.renew_or_leave"]},
         ],
         "lanes": [
-            {"kind": "does", "title": "tpl.lane.does", "card_kind": "note"},
-            {"kind": "thinks", "title": "tpl.lane.thinks", "card_kind": "note"},
-            {"kind": "asks", "title": "tpl.lane.asks", "card_kind": "question"},
-            {"kind": "feels", "title": "tpl.lane.feels", "card_kind": "note"},
-            {"kind": "needs", "title": "tpl.lane.needs", "card_kind": "expectation"},
-            {"kind": "opportunities", "title": "tpl.lane.opportunities", "card_kind": "idea"},
+            {"kind": "does", "card_kind": "note"},
+            {"kind": "thinks", "card_kind": "note"},
+            {"kind": "asks", "card_kind": "question"},
+            {"kind": "feels", "card_kind": "note"},
+            {"kind": "needs", "card_kind": "expectation"},
+            {"kind": "opportunities", "card_kind": "idea"},
         ],
     },
 }
+
+
+def _default_lane_titles(templates: dict[str, dict[str, Any]]) -> None:
+    """A lane row without a title gets ``tpl.lane.<kind>``: the one place where that default is made, so
+    that every row of TEMPLATES has its title."""
+    for tpl in templates.values():
+        for lane in tpl["lanes"]:
+            lane.setdefault("title", f"tpl.lane.{lane['kind']}")
+
+
+_default_lane_titles(TEMPLATES)
 
 
 def template(map_type: str, lang: str) -> dict[str, Any]:

@@ -1,19 +1,20 @@
 """PDF exports with WeasyPrint, rendered from plain dicts (see collect.py), never from the DB.
 
-Safety: the HTML comes from autoescaped Jinja2 templates, so user text is only ever text; and the
-url_fetcher serves the app's own static files and nothing else: no http(s), no other file, no data
-from elsewhere. Whatever a card says, rendering a PDF never makes the server fetch anything.
+Safety: the HTML comes from autoescaped Jinja2 templates, and the filters that add markup escape the
+text first, so user text is only ever text; and the url_fetcher serves the app's own static files and
+nothing else: no http(s), no other file, no data from elsewhere. Whatever a card says, rendering a PDF
+never makes the server fetch anything.
 Call `render_*` through offload.run_blocking: WeasyPrint is slow and blocking.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import math
 import mimetypes
 import os
+import re
 import threading
 from collections import defaultdict
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from urllib.parse import unquote, urlparse
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config import ROOT
 from .charts import curve_svg, matrix_svg, signed
@@ -102,8 +103,31 @@ def _signed(ctx: Any, value: Any) -> str:
     return signed(value, ctx.get("locale", "fr"))
 
 
+# A run of more characters than this without a space may break anywhere (pdf.css `.long-word`): a pasted
+# URL, "Aaaa…", a long compound. Longer than nearly every French or English word: ordinary words never
+# break, and a table column (sized by its content) stays as wide as its longest ordinary word.
+LONG_WORD = 20
+_SPACES = re.compile(r"([^\S\u00a0\u202f]+)")  # where a line may break: spaces, not the non-breaking ones
+
+
+def breakable(text: str) -> Markup:
+    """`text` escaped, each run of more than LONG_WORD characters without a space in a `long-word` span."""
+    parts = _SPACES.split(text)
+    return Markup("").join(
+        Markup('<span class="long-word">%s</span>') % part if i % 2 == 0 and len(part) > LONG_WORD else escape(part)
+        for i, part in enumerate(parts)
+    )
+
+
 @pass_context
-def _t(ctx: Any, value: Any) -> str:
+def _t(ctx: Any, value: Any) -> Markup:
+    """User text in the body: typeset, escaped, its long words breakable."""
+    return breakable(typography(value, ctx.get("locale", "fr")))
+
+
+@pass_context
+def _plain(ctx: Any, value: Any) -> str:
+    """User text where no markup may go (the document's <title>): typeset only, escaped by Jinja."""
     return typography(value, ctx.get("locale", "fr"))
 
 
@@ -114,12 +138,12 @@ def _d(ctx: Any, value: Any, short: bool = False) -> str:
 
 @pass_context
 def _paras(ctx: Any, value: Any) -> Markup:
-    """Plain text with its line breaks, escaped, typeset."""
+    """Plain text with its line breaks, escaped, typeset, its long words breakable."""
     text = typography(value, ctx.get("locale", "fr")).strip()
     if not text:
         return Markup("")
-    parts = [html.escape(p).replace("\n", "<br>") for p in text.split("\n\n")]
-    return Markup("".join(f"<p>{p}</p>" for p in parts))
+    paras = (Markup("<br>").join(breakable(line) for line in p.split("\n")) for p in text.split("\n\n"))
+    return Markup("").join(Markup("<p>%s</p>") % p for p in paras)
 
 
 _env = Environment(
@@ -129,7 +153,7 @@ _env = Environment(
     lstrip_blocks=True,
     extensions=["jinja2.ext.loopcontrols"],
 )
-_env.filters.update(t=_t, d=_d, paras=_paras, signed=_signed)
+_env.filters.update(t=_t, plain=_plain, d=_d, paras=_paras, signed=_signed)
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
