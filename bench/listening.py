@@ -212,7 +212,11 @@ class Board:
 
 def survey_run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{tmp}/bench.db"
+        db_url, drop = f"sqlite:///{tmp}/bench.db", None
+        if args.survey_db == "postgres":
+            from fanout import pg_database  # a fresh database of its own, dropped after
+
+            db_url, drop = pg_database()
         server = Server(db_url, log_path=Path(tmp) / "server.log").start()
         try:
             board = Board(server, args.panels)
@@ -257,6 +261,8 @@ def survey_run(args: argparse.Namespace) -> dict:
             rows = conn.execute(text("SELECT count(*), count(DISTINCT rid) FROM listening_responses")).one()
             answers = conn.execute(text("SELECT count(*) FROM listening_answers")).scalar()
         engine.dispose()
+        if drop is not None:
+            drop()
     lat = survey["latencies"]
     return {
         "respondents": args.respondents,
@@ -375,6 +381,9 @@ def main() -> None:
     parser.add_argument("--verbatim-rate", type=float, default=0.2, help="share of responses with one comment")
     parser.add_argument("--pg", default=None, help="also time the results on this PostgreSQL URL (an empty database)")
     parser.add_argument("--skip-survey", action="store_true")
+    parser.add_argument(
+        "--survey-db", choices=("sqlite", "postgres"), default="sqlite", help="the server's database for the survey"
+    )
     parser.add_argument(
         "--panels",
         type=int,
