@@ -120,8 +120,8 @@ def _earlier(db: Database, map_id: str, op_id: str) -> Any:
     """The log row of an op already applied with this op_id (its seq, type and data), or None.
     Read in a transaction of its own, after the refused one rolled back: that one waited for the
     map's lock, so an earlier copy of the op has committed by now and a fresh snapshot sees it."""
-    with db.transaction() as conn:
-        return conn.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).first()
+    with db.read() as session:
+        return session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).first()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
