@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from workshop import views
+from workshop import engine, views
 from workshop.maptypes import TEMPLATES, template
 from workshop.models import Card, Map, OpLog
 
@@ -93,6 +93,20 @@ def test_a_resent_op_whose_handler_succeeds_or_refuses_again_answers_its_first_r
         assert card not in cards
     else:
         assert cards[card]["version"] == first["data"]["version"]
+
+
+def test_an_op_id_of_another_workshop_sent_to_its_map_answers_not_found_not_its_result(db, board):
+    """A refused op looks its op_id up to answer a resend; that lookup must not reach into another
+    workshop's log (its data would be answered to a stranger)."""
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    op_id = str(uuid.uuid4())
+    board.ok(alice, "card.add", op_id=op_id, lane_id=lane, step_id=step, text="Secret de l'atelier A")
+    stranger = make_board(db).join("Mallory")
+    ack = engine.apply(
+        db, board.map_id, stranger, {"op_id": op_id, "type": "card.add", "lane_id": lane, "step_id": step, "text": "x"}
+    ).ack
+    assert ack == {"ok": False, "error": {"code": "not_found", "message": "no such map", "field": "map_id"}}
 
 
 def test_a_refusal_of_an_op_never_applied_is_not_taken_for_a_duplicate(board):

@@ -94,8 +94,11 @@ _CLAIM = (
 _CLAIM_MANY = select(Map).from_statement(
     update(_MAPS).where(_MAPS.c.id == bindparam("p_map")).values(seq=_MAPS.c.seq + bindparam("p_n")).returning(*_MAPS.c)
 )
+# Only in a map of the sender's workshop: a refusal of another workshop's map must stay not_found.
 _EARLIER = select(_LOG.c.seq, _LOG.c.type, _LOG.c.data).where(
-    _LOG.c.map_id == bindparam("p_map"), _LOG.c.op_id == bindparam("p_op")
+    _LOG.c.map_id == bindparam("p_map"),
+    _LOG.c.op_id == bindparam("p_op"),
+    _LOG.c.map_id.in_(select(_MAPS.c.id).where(_MAPS.c.workshop_id == bindparam("p_workshop"))),
 )
 _LOG_INSERT = insert(_LOG)
 
@@ -116,12 +119,14 @@ def _log_row(
     }
 
 
-def _earlier(db: Database, map_id: str, op_id: str) -> Any:
-    """The log row of an op already applied with this op_id (its seq, type and data), or None.
-    Read in a transaction of its own, after the refused one rolled back: that one waited for the
-    map's lock, so an earlier copy of the op has committed by now and a fresh snapshot sees it."""
+def _earlier(db: Database, map_id: str, actor: Actor, op_id: str) -> Any:
+    """The log row of an op already applied with this op_id to this map of the actor's workshop (its
+    seq, type and data), or None. Read in a transaction of its own, after the refused one rolled
+    back: that one waited for the map's lock, so an earlier copy of the op has committed by now and
+    a fresh snapshot sees it."""
     with db.read() as session:
-        return session.execute(_EARLIER, {"p_map": map_id, "p_op": op_id}).first()
+        params = {"p_map": map_id, "p_op": op_id, "p_workshop": actor.workshop_id}
+        return session.execute(_EARLIER, params).first()
 
 
 def apply(db: Database, map_id: str, actor: Actor, raw: Any) -> Outcome:
@@ -151,7 +156,7 @@ def _apply_parsed(db: Database, map_id: str, actor: Actor, op_id: str, type_: st
     try:
         seq, data, event = _apply_once(db, map_id, actor, op_id, type_, fields)
     except (OpError, IntegrityError):
-        earlier = _earlier(db, map_id, op_id)
+        earlier = _earlier(db, map_id, actor, op_id)
         if earlier is None:
             raise
         data = views.redact_data(earlier.type, earlier.data, actor)
