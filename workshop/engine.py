@@ -232,9 +232,9 @@ def apply_many(db: Database, map_id: str, ops: Sequence[tuple[Actor, dict[str, A
     of it or, at the first refusal, none of it. Each op is parsed by its type's schema, authorised
     and applied by its handler exactly as `apply()` does; what the batch saves is the rest:
     - one seq claim for the whole batch instead of one per op;
-    - no op_id lookup: the engine makes each op's id here (a new UUID4), so none can already be in
-      the log, and any `op_id` in `raw` is ignored. A client's op, whose op_id may be a resend,
-      always goes through `apply()`;
+    - no duplicate to answer: the engine makes each op's id here (a new UUID4), so none can already
+      be in the log, and any `op_id` in `raw` is ignored; a refusal refuses the batch. A client's
+      op, whose op_id may be a resend, always goes through `apply()`;
     - the log rows in one executemany at the end (a handler that reads the log sees the ops of
       earlier batches, not of this one);
     - no event: the only caller imports into maps nobody has joined yet (a new workshop).
