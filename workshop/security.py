@@ -8,8 +8,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Request, Response, abort, request
-from flask.sessions import SessionInterface
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
