@@ -346,3 +346,33 @@ def test_concurrent_ops_get_unique_gapless_seqs(db):
         assert s.scalar(select(func.count()).select_from(Card)) == 80
         logged = list(s.scalars(select(OpLog.seq).where(OpLog.map_id == board.map_id).order_by(OpLog.seq)))
     assert logged == list(range(1, start + 81))
+
+
+def test_the_event_a_viewer_gets_live_is_the_one_sync_replays_from_the_log(board):
+    """The op's log row (written on the driver's cursor, driver_sql.py) reads back as the event that
+    was broadcast: same seq, type, actor, data and timestamp, on both databases."""
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    since = snapshot(board, alice)["seq"]
+    raw = {"op_id": str(uuid.uuid4()), "type": "card.add", "lane_id": lane, "step_id": step, "text": "Été « noté » ✓"}
+    added = engine.apply(board.db, board.map_id, alice, raw)
+    update = {"op_id": str(uuid.uuid4()), "type": "card.update", "id": added.ack["data"]["id"], "text": "x" * 2000}
+    updated = engine.apply(board.db, board.map_id, alice, update)
+    with board.db.read() as s:
+        replayed = views.events_since(s, s.get(Map, board.map_id), since, alice, 1000)["events"]
+    assert replayed == [views.redact(added.event, alice), views.redact(updated.event, alice)]
+
+
+def test_after_ops_a_pooled_connection_still_rolls_a_failed_transaction_back(board):
+    """An op's transaction on PostgreSQL runs its connection in autocommit mode (driver_sql.py): the
+    connection must be back in transaction mode when the pool hands it to anyone else."""
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    for i in range(12):  # more than the connections the pool holds at rest: each one is reused
+        board.ok(alice, "card.update", id=card["id"], text=f"op {i}")
+        with pytest.raises(RuntimeError), board.db.write() as s:
+            s.get(Card, card["id"]).text = "jamais écrit"
+            s.flush()
+            raise RuntimeError("refused after the write")
+    assert [c["text"] for c in snapshot(board, alice)["cards"]] == ["op 11"]

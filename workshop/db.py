@@ -10,10 +10,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,6 +92,8 @@ class Database:
         # Socket handlers hold at most this many connections at once (admission.py): the rest of
         # the pool stays free for REST requests and the presence heartbeat. SQLite writes one at a time.
         self.socket_workers = 4 if self.is_sqlite else (POOL_SIZE + POOL_OVERFLOW) // 2
+        # Statements other modules compiled for this database's dialect, kept with it (engine.py).
+        self.prepared: dict[str, Any] = {}
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
 
@@ -99,13 +102,6 @@ class Database:
         """One transaction that commits on success and rolls back on any exception."""
         with self._write_sessions() as session, session.begin():
             yield session
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One write transaction on a plain Core connection, without an ORM session (the op engine's
-        hot path: `ops.base.Context` makes a session on it only for handlers that want one)."""
-        with self.writer.begin() as conn:
-            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import views
 from .db import Database
+from .driver_sql import OpStatements
 from .errors import OpError, from_validation, unavailable
 from .models import Map, OpLog, utcnow
 from .ops import REGISTRY
@@ -77,10 +78,10 @@ def _authorise(actor: Actor, type_: str, m: Map) -> None:
 
 
 # Built once: constructing a statement costs more Python than executing its cached compiled form.
-# One op's seq claim is a plain Core `UPDATE … RETURNING` on the transaction's connection: the map
-# comes back as a row (read-only; `Context.map` loads the ORM object only for the handlers that
-# change the map). A batch's claim loads the ORM map (`from_statement`), which its many ops share.
-# The log insert and the duplicate lookup are plain Core too (no ORM object, no autoflush).
+# One op's seq claim is an `UPDATE … RETURNING` and its log row an INSERT, both compiled once and
+# run on the driver's cursor (driver_sql.py): the map comes back as a row (read-only; `Context.map`
+# loads the ORM object only for the handlers that change the map). A batch's claim loads the ORM map
+# (`from_statement`), which its many ops share; its log rows and the duplicate lookup are plain Core.
 _MAPS, _LOG = Map.__table__, OpLog.__table__
 # What authorisation and the handlers read of `ctx.map_row`: every column returned costs a column
 # description and a result processor per op (a handler that needs more reads `ctx.map`).
@@ -101,6 +102,16 @@ _EARLIER = select(_LOG.c.seq, _LOG.c.type, _LOG.c.data).where(
     _LOG.c.map_id.in_(select(_MAPS.c.id).where(_MAPS.c.workshop_id == bindparam("p_workshop"))),
 )
 _LOG_INSERT = insert(_LOG)
+_LOG_KEYS = ("map_id", "seq", "op_id", "actor_id", "type", "payload", "data", "ts")  # what `_log_row` gives
+
+
+def _statements(db: Database) -> OpStatements:
+    """One op's claim and log insert, compiled once for this database and run on the driver's
+    cursor (driver_sql.py says why). `inline()`: the log row's id is not read back."""
+    found = db.prepared.get(__name__)
+    if found is None:
+        found = db.prepared[__name__] = OpStatements(db.writer, _CLAIM, insert(_LOG).inline(), _LOG_KEYS)
+    return found
 
 
 def _log_row(
@@ -170,8 +181,9 @@ def _apply_once(
     """Claim the next seq, apply, log and commit: the op's seq, its (unredacted) data and event.
     On PostgreSQL the claim keeps the map's row locked until commit, so ops on one map are applied
     one at a time across every process (SQLite: BEGIN IMMEDIATE, one writer at a time)."""
-    with db.transaction() as conn:
-        m = conn.execute(_CLAIM, {"p_map": map_id}).first()
+    statements = _statements(db)
+    with statements.transaction(db.writer) as conn:
+        m = statements.run_claim(conn, map_id)
         if m is None or m.workshop_id != actor.workshop_id:
             # Another workshop's map answers exactly like a missing one.
             raise OpError("not_found", "no such map", "map_id")
@@ -183,7 +195,7 @@ def _apply_once(
             ctx.flush()  # the handler's ORM changes, before their log row
         finally:
             ctx.close()
-        conn.execute(_LOG_INSERT, _log_row(map_id, m.seq, op_id, actor, type_, fields, data, now))
+        statements.run_log_insert(conn, _log_row(map_id, m.seq, op_id, actor, type_, fields, data, now))
     return m.seq, data, views.event_of(map_id, m.seq, op_id, type_, actor.id, data, now)
 
 

@@ -1,0 +1,155 @@
+"""The two statements every op runs, its seq claim and its log row, compiled once per database and
+run on the driver's cursor of the op's transaction.
+
+Why not through SQLAlchemy's `Connection.execute` like everything else: under load each execution
+builds an execution context, processes its parameters and wraps a result, about as much CPU as the
+database's own work for these small statements (docs/performance.md, run G). SQLAlchemy still
+makes them here, once per dialect (`Compiled`): the SQL string, the parameters' order, and each
+column type's bind and result processors, all through its public API, so the SQL sent and the
+values stored are the ones it would send and store; only the per-execution objects are skipped.
+A driver error comes out as SQLAlchemy's exception, so `engine` and `errors.unavailable` handle it
+as any other, and a connection the driver reports lost is invalidated as SQLAlchemy would.
+
+PostgreSQL also pays a round trip per statement (a send, a wake-up on both sides, a wait on the
+event loop). There an op's transaction is opened with its claim and closed with its log row:
+`BEGIN; UPDATE maps … RETURNING …` and `INSERT INTO op_log …; COMMIT` each go as one simple-query
+message, the parameters bound by psycopg's client-side cursor (quoted by libpq's rules, never by
+us). An op that changes one row then costs 3 round trips instead of 5. The connection is in
+autocommit mode for this (`OpTransaction`), so that psycopg does not send a BEGIN of its own; if
+the op fails anywhere, the transaction is rolled back as usual. A failed INSERT never reaches its
+COMMIT: the server skips the rest of a message after an error.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+
+
+class Compiled:
+    """One Core statement as SQLAlchemy compiles it for one dialect, ready for a DBAPI cursor."""
+
+    def __init__(self, stmt: ClauseElement, dialect: Dialect, keys: Sequence[str] | None = None):
+        compiled = stmt.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        self.sql: str = compiled.string
+        self._order = list(compiled.positiontup or ()) if compiled.positional else None
+        # Values the statement carries itself (the `1` of `seq + 1`); the caller's values add to them.
+        self._fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        self._process: list[tuple[str, Callable[[Any], Any]]] = [
+            (name, proc)
+            for name, bind in compiled.binds.items()
+            if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        returned = compiled.effective_returning or []
+        self.Row = namedtuple("Row", [column.key for column in returned])  # type: ignore[misc]
+        self._results = [
+            (i, proc)
+            for i, column in enumerate(returned)
+            if (proc := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        ]
+
+    def params(self, values: dict[str, Any]) -> Any:
+        """The driver's parameters: processed as SQLAlchemy would, in its paramstyle's shape."""
+        merged = {**self._fixed, **values}
+        for name, proc in self._process:
+            if name in merged:
+                merged[name] = proc(merged[name])
+        return merged if self._order is None else tuple(merged[name] for name in self._order)
+
+    def row(self, raw: Sequence[Any] | None) -> Any:
+        """A returned row with SQLAlchemy's result processing (SQLite's 0/1 booleans), or None."""
+        if raw is None:
+            return None
+        if not self._results:
+            return self.Row(*raw)
+        values = list(raw)
+        for i, proc in self._results:
+            values[i] = proc(values[i])
+        return self.Row(*values)
+
+
+def _raise_as_sqlalchemy(conn: Connection, exc: Exception, sql: str, params: Any, cursor: Any) -> None:
+    """What SQLAlchemy does with a driver error: its exception class (IntegrityError, OperationalError…)
+    and, when the connection is lost, the connection invalidated (the pool replaces it)."""
+    dialect = conn.dialect
+    lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+    if lost:
+        conn.invalidate(exc)
+    raise DBAPIError.instance(
+        sql, params, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+    ) from exc
+
+
+class OpStatements:
+    """The claim and the log insert of one database, compiled for its dialect."""
+
+    def __init__(self, engine: Engine, claim: ClauseElement, log_insert: ClauseElement, log_keys: Sequence[str]):
+        self.is_postgres = engine.dialect.name == "postgresql"
+        self.claim = Compiled(claim, engine.dialect)
+        self.log_insert = Compiled(log_insert, engine.dialect, log_keys)
+        if self.is_postgres:
+            from psycopg import ClientCursor
+
+            self._client_cursor = ClientCursor
+            self._begin_claim = "BEGIN; " + self.claim.sql
+            self._insert_commit = self.log_insert.sql + "; COMMIT"
+
+    @contextmanager
+    def transaction(self, engine: Engine) -> Iterator[Connection]:
+        """An op's write transaction. SQLite: BEGIN IMMEDIATE (the dialect's `do_begin`, db.py) and a
+        COMMIT by SQLAlchemy. PostgreSQL: the claim begins it and the log insert commits it (see the
+        module's docstring); SQLAlchemy's transaction around them only rolls back what failed (psycopg
+        commits nothing when the server says no transaction is open)."""
+        if not self.is_postgres:
+            with engine.begin() as conn:
+                yield conn
+            return
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            with conn.begin():
+                yield conn
+
+    def run_claim(self, conn: Connection, map_id: str) -> Any:
+        """The next seq of the map, with the columns the engine reads (None: no such map)."""
+        params = self.claim.params({"p_map": map_id})
+        dbapi_conn = conn.connection.driver_connection
+        cursor = None
+        try:
+            if self.is_postgres:
+                cursor = self._client_cursor(dbapi_conn)
+                cursor.execute(self._begin_claim, params)
+                cursor.nextset()  # past BEGIN's answer
+            else:
+                cursor = dbapi_conn.cursor()
+                cursor.execute(self.claim.sql, params)
+            return self.claim.row(cursor.fetchone())
+        except conn.dialect.loaded_dbapi.Error as exc:
+            _raise_as_sqlalchemy(conn, exc, self.claim.sql, params, cursor)
+        finally:
+            if cursor is not None:
+                cursor.close()
+
+    def run_log_insert(self, conn: Connection, row: dict[str, Any]) -> None:
+        """The op's log row; on PostgreSQL, with the COMMIT that ends the op's transaction."""
+        params = self.log_insert.params(row)
+        dbapi_conn = conn.connection.driver_connection
+        cursor = None
+        try:
+            if self.is_postgres:
+                cursor = self._client_cursor(dbapi_conn)
+                cursor.execute(self._insert_commit, params)
+            else:
+                cursor = dbapi_conn.cursor()
+                cursor.execute(self.log_insert.sql, params)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            _raise_as_sqlalchemy(conn, exc, self.log_insert.sql, params, cursor)
+        finally:
+            if cursor is not None:
+                cursor.close()
