@@ -92,8 +92,8 @@ class Database:
         # Socket handlers hold at most this many connections at once (admission.py): the rest of
         # the pool stays free for REST requests and the presence heartbeat. SQLite writes one at a time.
         self.socket_workers = 4 if self.is_sqlite else (POOL_SIZE + POOL_OVERFLOW) // 2
-        # Statements other modules compiled for this database's dialect, kept with it (engine.py).
-        self.prepared: dict[str, Any] = {}
+        # The op engine's claim and log insert for this database (engine._statements, driver_sql.py).
+        self.op_statements: Any = None
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.reader, expire_on_commit=False)
 

@@ -23,9 +23,10 @@ COMMIT: the server skips the rest of a message after an error.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect, Engine
@@ -87,69 +88,81 @@ def _raise_as_sqlalchemy(conn: Connection, exc: Exception, sql: str, params: Any
     ) from exc
 
 
+# Compiled statements per dialect instance (one per engine): forgotten with their engine.
+_COMPILED: WeakKeyDictionary[Dialect, dict[Hashable, Compiled]] = WeakKeyDictionary()
+
+
+def compiled(
+    dialect: Dialect, key: Hashable, make: Callable[[], ClauseElement], keys: Sequence[str] | None = None
+) -> Compiled:
+    """The statement `make()` compiled for `dialect`, once per `key` (two threads may both compile it
+    the first time: the same result, kept once)."""
+    cache = _COMPILED.setdefault(dialect, {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = Compiled(make(), dialect, keys)
+    return found
+
+
+def execute(
+    conn: Connection, statement: Compiled, values: dict[str, Any], *, sql: str | None = None, client_side: bool = False
+) -> Any:
+    """Run a compiled statement (or `sql`, the same with more around it) in the connection's open
+    transaction and answer its first returned row as `statement.row` makes it (None: no row)."""
+    params = statement.params(values)
+    sql = sql or statement.sql
+    dbapi_conn = conn.connection.driver_connection
+    cursor = None
+    try:
+        if client_side:
+            from psycopg import ClientCursor
+
+            cursor = ClientCursor(dbapi_conn)
+            cursor.execute(sql, params)
+            while cursor.description is None and cursor.nextset():
+                pass  # past BEGIN's answer to the statement's own
+        else:
+            cursor = dbapi_conn.cursor()
+            cursor.execute(sql, params)
+        return statement.row(cursor.fetchone()) if cursor.description is not None else None
+    except conn.dialect.loaded_dbapi.Error as exc:
+        _raise_as_sqlalchemy(conn, exc, sql, params, cursor)
+    finally:
+        if cursor is not None:
+            cursor.close()
+
+
 class OpStatements:
-    """The claim and the log insert of one database, compiled for its dialect."""
+    """An op's transaction, claim and log insert on one database."""
 
     def __init__(self, engine: Engine, claim: ClauseElement, log_insert: ClauseElement, log_keys: Sequence[str]):
+        self.engine = engine
         self.is_postgres = engine.dialect.name == "postgresql"
         self.claim = Compiled(claim, engine.dialect)
         self.log_insert = Compiled(log_insert, engine.dialect, log_keys)
-        if self.is_postgres:
-            from psycopg import ClientCursor
-
-            self._client_cursor = ClientCursor
-            self._begin_claim = "BEGIN; " + self.claim.sql
-            self._insert_commit = self.log_insert.sql + "; COMMIT"
+        # PostgreSQL: BEGIN travels with the claim and COMMIT with the log row (one message each).
+        self._claim_sql = "BEGIN; " + self.claim.sql if self.is_postgres else None
+        self._log_sql = self.log_insert.sql + "; COMMIT" if self.is_postgres else None
 
     @contextmanager
-    def transaction(self, engine: Engine) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """An op's write transaction. SQLite: BEGIN IMMEDIATE (the dialect's `do_begin`, db.py) and a
         COMMIT by SQLAlchemy. PostgreSQL: the claim begins it and the log insert commits it (see the
         module's docstring); SQLAlchemy's transaction around them only rolls back what failed (psycopg
         commits nothing when the server says no transaction is open)."""
         if not self.is_postgres:
-            with engine.begin() as conn:
+            with self.engine.begin() as conn:
                 yield conn
             return
-        with engine.connect() as conn:
+        with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             with conn.begin():
                 yield conn
 
     def run_claim(self, conn: Connection, map_id: str) -> Any:
         """The next seq of the map, with the columns the engine reads (None: no such map)."""
-        params = self.claim.params({"p_map": map_id})
-        dbapi_conn = conn.connection.driver_connection
-        cursor = None
-        try:
-            if self.is_postgres:
-                cursor = self._client_cursor(dbapi_conn)
-                cursor.execute(self._begin_claim, params)
-                cursor.nextset()  # past BEGIN's answer
-            else:
-                cursor = dbapi_conn.cursor()
-                cursor.execute(self.claim.sql, params)
-            return self.claim.row(cursor.fetchone())
-        except conn.dialect.loaded_dbapi.Error as exc:
-            _raise_as_sqlalchemy(conn, exc, self.claim.sql, params, cursor)
-        finally:
-            if cursor is not None:
-                cursor.close()
+        return execute(conn, self.claim, {"p_map": map_id}, sql=self._claim_sql, client_side=self.is_postgres)
 
     def run_log_insert(self, conn: Connection, row: dict[str, Any]) -> None:
         """The op's log row; on PostgreSQL, with the COMMIT that ends the op's transaction."""
-        params = self.log_insert.params(row)
-        dbapi_conn = conn.connection.driver_connection
-        cursor = None
-        try:
-            if self.is_postgres:
-                cursor = self._client_cursor(dbapi_conn)
-                cursor.execute(self._insert_commit, params)
-            else:
-                cursor = dbapi_conn.cursor()
-                cursor.execute(self.log_insert.sql, params)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            _raise_as_sqlalchemy(conn, exc, self.log_insert.sql, params, cursor)
-        finally:
-            if cursor is not None:
-                cursor.close()
+        execute(conn, self.log_insert, row, sql=self._log_sql, client_side=self.is_postgres)

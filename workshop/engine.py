@@ -108,10 +108,9 @@ _LOG_KEYS = ("map_id", "seq", "op_id", "actor_id", "type", "payload", "data", "t
 def _statements(db: Database) -> OpStatements:
     """One op's claim and log insert, compiled once for this database and run on the driver's
     cursor (driver_sql.py says why). `inline()`: the log row's id is not read back."""
-    found = db.prepared.get(__name__)
-    if found is None:
-        found = db.prepared[__name__] = OpStatements(db.writer, _CLAIM, insert(_LOG).inline(), _LOG_KEYS)
-    return found
+    if db.op_statements is None:
+        db.op_statements = OpStatements(db.writer, _CLAIM, insert(_LOG).inline(), _LOG_KEYS)
+    return db.op_statements
 
 
 def _log_row(
@@ -182,7 +181,7 @@ def _apply_once(
     On PostgreSQL the claim keeps the map's row locked until commit, so ops on one map are applied
     one at a time across every process (SQLite: BEGIN IMMEDIATE, one writer at a time)."""
     statements = _statements(db)
-    with statements.transaction(db.writer) as conn:
+    with statements.transaction() as conn:
         m = statements.run_claim(conn, map_id)
         if m is None or m.workshop_id != actor.workshop_id:
             # Another workshop's map answers exactly like a missing one.

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import Connection, Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from .. import driver_sql
 from ..errors import OpError
 from ..lists import AUTHOR_OPS, SHORT_MAX, TEXT_MAX
 from ..models import Map
@@ -192,22 +193,26 @@ class Context:
         return self.conn.execute(_id_taken(model), {"p_id": id_}).first() is not None
 
     def change(self, model: type, id_: str, values: dict[str, Any], field: str = "id") -> Record:
-        """Write `values` to a row of this map by id and bump its `version`, in one cached Core
-        `UPDATE … RETURNING` (no ORM object, one round trip: the hot path of an op that changes one
-        row), and answer the row as written; not_found naming the field if the map has no such row.
+        """Write `values` to a row of this map by id and bump its `version`, in one `UPDATE … RETURNING`
+        compiled once per set of columns and run on the driver's cursor (driver_sql.py; no ORM object,
+        one round trip: the hot path of an op that changes one row), and answer the row as written; not_found naming the field if the map has no such row.
         A handler that refuses the change after seeing the row raises, and the engine rolls it back.
         What this transaction changed through the ORM and has not written yet (a batch's earlier ops)
         is flushed first, and an ORM copy of the row it holds is expired, so that every read sees
         what was written."""
         self.flush()
-        row = self.conn.execute(_change_by_id(model), {"p_id": id_, "p_map": self.map_id, **values}).first()
+        keys = tuple(sorted(values))
+        statement = driver_sql.compiled(
+            self.conn.dialect, (_change_by_id, model, keys), lambda: _change_by_id(model), ("p_id", "p_map", *keys)
+        )
+        row = driver_sql.execute(self.conn, statement, {"p_id": id_, "p_map": self.map_id, **values})
         if row is None:
             raise _not_found(model, field)
         if self._session is not None:
             held = self._session.identity_map.get(self._session.identity_key(model, id_))
             if held is not None:
                 self._session.expire(held)
-        return Record(**row._mapping)
+        return Record(**row._asdict())
 
     def rows(self, model: type, *where: Any, order: Any = None) -> list[Any]:
         stmt = select(model).where(model.map_id == self.map_id, *where)
