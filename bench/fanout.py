@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -423,6 +424,13 @@ def main() -> None:
     )
     parser.add_argument("--soak", type=int, metavar="ROUNDS", help="ROUNDS windows per server, the database aging")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the relay and each server this many times in turn; a summary gives each ratio's median "
+        "(a machine's speed drifts between windows: the median of ratios taken side by side is steadier)",
+    )
+    parser.add_argument(
         "--period",
         type=float,
         default=PERIOD,
@@ -441,28 +449,37 @@ def main() -> None:
         "| server CPU | CPU per op (ms) | × relay | RSS (MB) | load generator CPU |"
     )
     print("|---|---|---" + ("|---|---" if args.soak else "") + "|---|---|---|---|---|---|---|---|---|---|---|")
-    for mode in args.modes:
-        for boards in args.boards:
-            with started("relay", mode) as target:
+    ratios: dict[tuple[str, str, int], list[float]] = {}
+    # One round: the relay, then each server right after it.
+    for mode, boards, _ in ((m, b, n) for m in args.modes for b in args.boards for n in range(args.rounds)):
+        with started("relay", mode) as target:
+            r = measure(target, boards, args.warmup, args.seconds)
+        relay_cost = r["cpu_ms_op"]
+        if args.soak:
+            r["round"] = "– | –"
+        row(name_of("relay"), mode, boards, r, 1.0)
+        for kind in kinds:
+            with started(kind, mode) as target:
+                results = (
+                    soak(target, boards, args.soak, args.warmup, args.seconds)
+                    if args.soak
+                    else [measure(target, boards, args.warmup, args.seconds)]
+                )
+                for r in results:
+                    row(name_of(kind), mode, boards, r, r["cpu_ms_op"] / relay_cost)
+                    ratios.setdefault((name_of(kind), mode, boards), []).append(r["cpu_ms_op"] / relay_cost)
+        if args.compare and not args.soak:
+            with started("sqlite", mode, args.compare.resolve()) as target:
                 r = measure(target, boards, args.warmup, args.seconds)
-            relay_cost = r["cpu_ms_op"]
-            if args.soak:
-                r["round"] = "– | –"
-            row(name_of("relay"), mode, boards, r, 1.0)
-            for kind in kinds:
-                with started(kind, mode) as target:
-                    results = (
-                        soak(target, boards, args.soak, args.warmup, args.seconds)
-                        if args.soak
-                        else [measure(target, boards, args.warmup, args.seconds)]
-                    )
-                    for r in results:
-                        row(name_of(kind), mode, boards, r, r["cpu_ms_op"] / relay_cost)
-            if args.compare and not args.soak:
-                with started("sqlite", mode, args.compare.resolve()) as target:
-                    r = measure(target, boards, args.warmup, args.seconds)
-                row(f"{args.compare.name}, sqlite", mode, boards, r, r["cpu_ms_op"] / relay_cost)
+            row(f"{args.compare.name}, sqlite", mode, boards, r, r["cpu_ms_op"] / relay_cost)
+            ratios.setdefault((f"{args.compare.name}, sqlite", mode, boards), []).append(r["cpu_ms_op"] / relay_cost)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
+    if args.rounds > 1:
+        print("\n| server | mode | boards × 10 | rounds | CPU per op × relay, median | each round |")
+        print("|---|---|---|---|---|---|")
+        for (name, mode, boards), values in ratios.items():
+            each = ", ".join(f"{v:.2f}" for v in values)
+            print(f"| {name} | {mode} | {boards} | {len(values)} | {statistics.median(values):.2f} | {each} |")
 
 
 if __name__ == "__main__":
