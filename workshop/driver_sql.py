@@ -15,7 +15,7 @@ event loop). There an op's transaction is opened with its claim and closed with 
 `BEGIN; UPDATE maps … RETURNING …` and `INSERT INTO op_log …; COMMIT` each go as one simple-query
 message, the parameters bound by psycopg's client-side cursor (quoted by libpq's rules, never by
 us). An op that changes one row then costs 3 round trips instead of 5. The connection is in
-autocommit mode for this (`OpTransaction`), so that psycopg does not send a BEGIN of its own; if
+autocommit mode for this (`OpStatements.transaction`), so that psycopg does not send a BEGIN of its own; if
 the op fails anywhere, the transaction is rolled back as usual. A failed INSERT never reaches its
 COMMIT: the server skips the rest of a message after an error.
 """
