@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from flask import Response
@@ -190,15 +190,23 @@ def import_listenings(db: Database, map_id: str, listenings: list[dict[str, Any]
             )
             s.add(li)
             s.flush()
+            given = made = None
             for r in doc.responses:
                 kept = [a for a in r.answers if a.step_id in ids and not a.empty]
                 if not kept:
                     continue
+                created = r.created_at or utcnow()
+                if r.created_at is not None and r.created_at == given:
+                    # A document's times are to the millisecond and exports list responses by time:
+                    # responses saved in the same millisecond keep the document's order, a
+                    # microsecond apart (ties would otherwise follow their new random ids).
+                    created = made + timedelta(microseconds=1)
+                given, made = r.created_at, created
                 response = ListeningResponse(
                     listening_id=li.id,
                     rid=str(uuid.uuid4()),
                     silo=r.silo,
-                    created_at=r.created_at or utcnow(),
+                    created_at=created,
                     updated_at=r.updated_at or r.created_at or utcnow(),
                 )
                 s.add(response)
