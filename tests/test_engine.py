@@ -6,9 +6,11 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
-from workshop import engine, views
+from workshop import engine, errors, views
 from workshop.maptypes import TEMPLATES, template
 from workshop.models import Card, Map, OpLog
 
@@ -376,3 +378,39 @@ def test_after_ops_a_pooled_connection_still_rolls_a_failed_transaction_back(boa
             s.flush()
             raise RuntimeError("refused after the write")
     assert [c["text"] for c in snapshot(board, alice)["cards"]] == ["op 11"]
+
+
+def test_a_connection_the_server_dropped_under_the_claim_answers_unavailable_and_is_replaced(board):
+    """The claim runs on the driver's cursor (driver_sql.py): when PostgreSQL drops the connection
+    under it, the error must come out as SQLAlchemy's (so the op answers `unavailable` and the client
+    resends) and the connection must leave the pool, so that the next op applies."""
+    if board.db.is_sqlite:
+        pytest.skip("PostgreSQL's connections only: SQLite has no server to drop them")
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    statements = engine._statements(board.db)
+    admin = create_engine(board.db.url, poolclass=NullPool)  # not one of the pool's connections
+    first: list[BaseException] = []
+    with pytest.raises(OperationalError) as raised, statements.transaction() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with admin.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        try:
+            statements.run_claim(conn, board.map_id)
+        except BaseException as exc:
+            first.append(exc)
+            raise
+    admin.dispose()
+    # The claim's own error comes out (invalidated, the connection is not rolled back a second time).
+    assert first == [raised.value] and raised.value.connection_invalidated
+    assert errors.unavailable(raised.value) is not None
+    assert board.ok(alice, "card.update", id=card["id"], text="après")["text"] == "après"
+
+
+def test_a_value_no_column_takes_is_refused_when_its_statement_is_compiled(db):
+    from workshop.driver_sql import Compiled
+    from workshop.ops.base import _change_by_id
+
+    with pytest.raises(ValueError, match="bogus"):
+        Compiled(_change_by_id(Card), db.writer.dialect, ["p_id", "p_map", "text", "bogus"])

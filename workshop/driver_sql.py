@@ -39,6 +39,9 @@ class Compiled:
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect, keys: Sequence[str] | None = None):
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        unknown = set(keys or ()) - set(compiled.binds)
+        if unknown:  # SQLAlchemy's execute refuses them too: a value that no column takes is a bug
+            raise ValueError(f"no column takes {sorted(unknown)}")
         self.sql: str = compiled.string
         self._order = list(compiled.positiontup or ()) if compiled.positional else None
         # Values the statement carries itself (the `1` of `seq + 1`); the caller's values add to them.

@@ -193,9 +193,10 @@ class Context:
         return self.conn.execute(_id_taken(model), {"p_id": id_}).first() is not None
 
     def change(self, model: type, id_: str, values: dict[str, Any], field: str = "id") -> Record:
-        """Write `values` to a row of this map by id and bump its `version`, in one `UPDATE … RETURNING`
-        compiled once per set of columns and run on the driver's cursor (driver_sql.py; no ORM object,
-        one round trip: the hot path of an op that changes one row), and answer the row as written; not_found naming the field if the map has no such row.
+        """Write `values` to a row of this map by id and bump its `version`, in one `UPDATE …
+        RETURNING` compiled once per set of columns and run on the driver's cursor (driver_sql.py;
+        no ORM object, one round trip: the hot path of an op that changes one row), and answer the
+        row as written; not_found naming the field if the map has no such row.
         A handler that refuses the change after seeing the row raises, and the engine rolls it back.
         What this transaction changed through the ORM and has not written yet (a batch's earlier ops)
         is flushed first, and an ORM copy of the row it holds is expired, so that every read sees
