@@ -113,15 +113,22 @@ def test_socket_io_long_polling_answers_carry_the_same_walls(sqlite_app):
     assert http.get("/socket.io/?EIO=4&transport=polling&sid=nope").headers.get("X-Content-Type-Options") == "nosniff"
 
 
-def test_no_answer_sets_a_cookie_and_the_flask_session_cannot_be_written(sqlite_app):
+def test_no_answer_sets_a_session_cookie_and_the_flask_session_cannot_be_written(sqlite_app):
     """Callers are known by their bearer token only: no page, API answer or Socket.IO handshake
-    sets a cookie, and code that tried to keep something in `flask.session` would fail loudly."""
+    sets a session cookie (the one cookie is the page language a visitor chose), and code that tried
+    to keep something in `flask.session` would fail loudly."""
     import flask
     import pytest
 
     http = sqlite_app.test_client()
     workshop = new_workshop(http)
-    for path in ("/", f"/join/{workshop.code}", f"/board/{workshop.map_id}", "/socket.io/?EIO=4&transport=polling"):
-        assert "Set-Cookie" not in http.get(path).headers, path
+    for path in (
+        "/",
+        f"/join/{workshop.code}",
+        f"/board/{workshop.map_id}?lang=en",
+        "/socket.io/?EIO=4&transport=polling",
+    ):
+        cookies = http.get(path).headers.getlist("Set-Cookie")
+        assert not [c for c in cookies if c.startswith("session=")], (path, cookies)
     with sqlite_app.test_request_context("/"), pytest.raises(RuntimeError):
         flask.session["who"] = "someone"
