@@ -1,5 +1,6 @@
-"""The two statements every op runs, its seq claim and its log row, compiled once per database and
-run on the driver's cursor of the op's transaction.
+"""The statements on an op's hot path, compiled once per database and run on the driver's cursor of
+the op's transaction: the seq claim and the log row every op runs, and the one-row change of a card
+edit (`ops.base.Context.change`).
 
 Why not through SQLAlchemy's `Connection.execute` like everything else: under load each execution
 builds an execution context, processes its parameters and wraps a result, about as much CPU as the
@@ -15,9 +16,9 @@ event loop). There an op's transaction is opened with its claim and closed with 
 `BEGIN; UPDATE maps … RETURNING …` and `INSERT INTO op_log …; COMMIT` each go as one simple-query
 message, the parameters bound by psycopg's client-side cursor (quoted by libpq's rules, never by
 us). An op that changes one row then costs 3 round trips instead of 5. The connection is in
-autocommit mode for this (`OpStatements.transaction`), so that psycopg does not send a BEGIN of its own; if
-the op fails anywhere, the transaction is rolled back as usual. A failed INSERT never reaches its
-COMMIT: the server skips the rest of a message after an error.
+autocommit mode for this (`OpStatements.transaction`), so that psycopg does not send a BEGIN of its
+own; if the op fails anywhere, the transaction is rolled back as usual. A failed INSERT never
+reaches its COMMIT: the server skips the rest of a message after an error.
 """
 
 from __future__ import annotations
