@@ -102,9 +102,9 @@ class Record(SimpleNamespace):
 class Context:
     """What a handler may use: the open transaction, the (locked) map, who acts and when.
 
-    `conn` is the transaction's Core connection: the ops on the hot path (card edits) read and write
-    their one row with a cached Core statement through it (`change`) and never pay for an ORM
-    session. `session` is an ORM session on that same connection and transaction, made on first use
+    `conn` is the transaction's Core connection: the ops on the hot path (card edits) write their
+    one row through it with a statement compiled once and run on the driver's cursor (`change`,
+    driver_sql.py) and never pay for an ORM session. `session` is an ORM session on that same connection and transaction, made on first use
     by the handlers that want objects; the engine flushes it before writing the op's log row.
 
     `map_row` is the map as the seq claim returned it (read-only: the columns in `engine.CLAIMED`).
@@ -202,6 +202,8 @@ class Context:
         is flushed first, and an ORM copy of the row it holds is expired, so that every read sees
         what was written."""
         self.flush()
+        # One compiled statement per set of columns: the sets are subsets of an op schema's fields,
+        # so what clients send cannot grow this cache past a few dozen statements.
         keys = tuple(sorted(values))
         statement = driver_sql.compiled(
             self.conn.dialect, (_change_by_id, model, keys), lambda: _change_by_id(model), ("p_id", "p_map", *keys)
