@@ -414,3 +414,80 @@ def test_a_value_no_column_takes_is_refused_when_its_statement_is_compiled(db):
 
     with pytest.raises(ValueError, match="bogus"):
         Compiled(_change_by_id(Card), db.writer.dialect, ["p_id", "p_map", "text", "bogus"])
+
+
+def test_a_card_edit_refused_after_its_first_change_ran_leaves_the_card_as_it_was(db):
+    """A card edit's change runs with the seq claim, before the op is authorised (ops.base.Change):
+    every refusal must roll it back, so the card keeps its text and version."""
+    mine, theirs = make_board(db), make_board(db)
+    alice, watcher, eve = mine.join("Alice"), mine.join("Projecteur", role="observer"), theirs.join("Eve")
+    lane, step = first_cell(mine)
+    card = mine.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+
+    def edit(actor):
+        op = {"op_id": str(uuid.uuid4()), "type": "card.update", "id": card["id"], "text": "réécrit"}
+        return engine.apply(db, mine.map_id, actor, op).ack["error"]["code"]
+
+    assert edit(eve) == "not_found"  # another workshop's participant, this map's card
+    assert edit(theirs.facilitator) == "not_found"
+    assert edit(watcher) == "forbidden"
+    mine.ok(mine.facilitator, "board.lock", locked=True)
+    assert edit(alice) == "locked"
+    mine.ok(mine.facilitator, "board.lock", locked=False)
+    mine.ok(mine.facilitator, "phase.set", phase="closed")
+    assert edit(alice) == "locked"
+    [kept] = snapshot(mine, mine.facilitator)["cards"]
+    assert (kept["text"], kept["version"]) == ("avant", 1)
+
+
+def test_a_first_change_the_handler_does_not_ask_for_is_refused_and_rolled_back(board, monkeypatch):
+    """An op's declared first change (`OpSpec.first_change`) must be the one its handler makes: a
+    declaration that drifts from its handler fails the op instead of writing the row twice."""
+    import dataclasses
+
+    from workshop.ops import REGISTRY
+    from workshop.ops.base import Change
+
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    drifted = dataclasses.replace(REGISTRY["card.update"], first_change=lambda o: Change(Card, o.id, {"text": "autre"}))
+    monkeypatch.setitem(REGISTRY, "card.update", drifted)
+    assert board.op(alice, "card.update", id=card["id"], text="réécrit")["error"]["code"] == "internal"
+    [kept] = snapshot(board, alice)["cards"]
+    assert (kept["text"], kept["version"]) == ("avant", 1)
+
+
+def test_a_card_edit_on_postgresql_costs_two_round_trips(board):
+    """BEGIN, the seq claim and the card's change go in one message, the log row and COMMIT in another
+    (driver_sql.py): counted in the protocol messages the server answers (ReadyForQuery)."""
+    if board.db.is_sqlite:
+        pytest.skip("PostgreSQL's round trips only")
+    import tempfile
+
+    from psycopg.pq import Trace
+    from sqlalchemy import event
+
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    trace = tempfile.TemporaryFile()
+
+    def start(dbapi_conn, _record, _proxy):
+        dbapi_conn.pgconn.trace(trace.fileno())
+        dbapi_conn.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS | Trace.REGRESS_MODE)
+
+    def stop(dbapi_conn, _record):
+        dbapi_conn.pgconn.untrace()
+
+    event.listen(board.db.writer, "checkout", start)
+    event.listen(board.db.writer, "checkin", stop)
+    try:
+        assert board.ok(alice, "card.update", id=card["id"], text="après")["text"] == "après"
+    finally:
+        event.remove(board.db.writer, "checkout", start)
+        event.remove(board.db.writer, "checkin", stop)
+    trace.seek(0)
+    messages = trace.read().decode()
+    assert messages.count("\tReadyForQuery\t") == 2, messages
+    assert "UPDATE cards" in messages.split("\tReadyForQuery\t")[0]  # with the claim
