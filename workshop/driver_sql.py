@@ -15,9 +15,7 @@ PostgreSQL also pays a round trip per statement (a send, a wake-up on both sides
 event loop). There an op's transaction is opened with its claim and closed with its log row:
 `BEGIN; UPDATE maps … RETURNING …` and `INSERT INTO op_log …; COMMIT` each go as one simple-query
 message, the parameters bound by psycopg's client-side cursor (quoted by libpq's rules, never by
-us). An op that declares the one-row change it starts with (`ops.base.Change`: a card edit) sends
-it in the claim's message too, `BEGIN; UPDATE maps …; UPDATE cards … RETURNING …`: it then costs 2
-round trips instead of 5. The connection is in
+us). An op that changes one row then costs 3 round trips instead of 5. The connection is in
 autocommit mode for this (`OpStatements.transaction`), so that psycopg does not send a BEGIN of its
 own; if the op fails anywhere, the transaction is rolled back as usual. A failed INSERT never
 reaches its COMMIT: the server skips the rest of a message after an error.
@@ -28,7 +26,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
@@ -82,7 +80,7 @@ class Compiled:
         return self.Row(*values)
 
 
-def _raise_as_sqlalchemy(conn: Connection, exc: Exception, sql: str, params: Any, cursor: Any) -> NoReturn:
+def _raise_as_sqlalchemy(conn: Connection, exc: Exception, sql: str, params: Any, cursor: Any) -> None:
     """What SQLAlchemy does with a driver error: its exception class (IntegrityError, OperationalError…)
     and, when the connection is lost, the connection invalidated (the pool replaces it)."""
     dialect = conn.dialect
@@ -138,39 +136,6 @@ def execute(
             cursor.close()
 
 
-def execute_together(conn: Connection, parts: Sequence[tuple[Compiled, dict[str, Any]]], *, begin: bool) -> list[Any]:
-    """PostgreSQL: several compiled statements in one simple-query message (one round trip), after a
-    BEGIN if `begin`; answers each one's first returned row (None: no row, or it returns none). Their
-    parameters are bound together by psycopg's client-side cursor, so a name two statements share must
-    carry the same value in both (the map's id)."""
-    params: dict[str, Any] = {}
-    for statement, values in parts:
-        for name, value in statement.params(values).items():
-            if params.get(name, value) != value:
-                raise ValueError(f"two statements bind {name!r} to different values")
-            params[name] = value
-    sql = ("BEGIN; " if begin else "") + "; ".join(statement.sql for statement, _ in parts)
-    from psycopg import ClientCursor
-
-    cursor = None
-    try:
-        cursor = ClientCursor(conn.connection.driver_connection)
-        cursor.execute(sql, params)
-        if begin:
-            cursor.nextset()  # past BEGIN's answer
-        rows = []
-        for i, (statement, _) in enumerate(parts):
-            if i:
-                cursor.nextset()
-            rows.append(statement.row(cursor.fetchone()) if cursor.description is not None else None)
-        return rows
-    except conn.dialect.loaded_dbapi.Error as exc:
-        _raise_as_sqlalchemy(conn, exc, sql, params, cursor)
-    finally:
-        if cursor is not None:
-            cursor.close()
-
-
 class OpStatements:
     """An op's transaction, claim and log insert on one database."""
 
@@ -201,15 +166,6 @@ class OpStatements:
     def run_claim(self, conn: Connection, map_id: str) -> Any:
         """The next seq of the map, with the columns the engine reads (None: no such map)."""
         return execute(conn, self.claim, {"p_map": map_id}, sql=self._claim_sql, client_side=self.is_postgres)
-
-    def run_claim_then(self, conn: Connection, map_id: str, then: Compiled, values: dict[str, Any]) -> tuple[Any, Any]:
-        """The claim (as `run_claim`) and right after it, in the same transaction, `then` (an op's
-        first change): on PostgreSQL both go in the claim's message, `BEGIN; claim; then`, a round
-        trip saved. Answers both rows."""
-        if not self.is_postgres:
-            return self.run_claim(conn, map_id), execute(conn, then, values)
-        claim = {"p_map": map_id}
-        return tuple(execute_together(conn, [(self.claim, claim), (then, values)], begin=True))  # type: ignore[return-value]
 
     def run_log_insert(self, conn: Connection, row: dict[str, Any]) -> None:
         """The op's log row; on PostgreSQL, with the COMMIT that ends the op's transaction."""

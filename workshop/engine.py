@@ -181,24 +181,16 @@ def _apply_once(
     On PostgreSQL the claim keeps the map's row locked until commit, so ops on one map are applied
     one at a time across every process (SQLite: BEGIN IMMEDIATE, one writer at a time)."""
     statements = _statements(db)
-    spec = REGISTRY[type_]
-    first = spec.first_change(fields) if spec.first_change is not None else None
     with statements.transaction() as conn:
-        ahead = None
-        if first is None:
-            m = statements.run_claim(conn, map_id)
-        else:  # run with the claim, answered to the handler by ctx.change (ops.base.Change)
-            m, row = statements.run_claim_then(conn, map_id, first.statement(conn.dialect), first.params(map_id))
-            ahead = (first, row)
+        m = statements.run_claim(conn, map_id)
         if m is None or m.workshop_id != actor.workshop_id:
-            # Another workshop's map answers exactly like a missing one (a first change rolls back).
+            # Another workshop's map answers exactly like a missing one.
             raise OpError("not_found", "no such map", "map_id")
         _authorise(actor, type_, m)
         now = utcnow()
-        ctx = Context(conn, m, actor, now, _ahead=ahead)
+        ctx = Context(conn, m, actor, now)
         try:
-            data = spec.handler(ctx, fields)
-            ctx.check_ahead_used()
+            data = REGISTRY[type_].handler(ctx, fields)
             ctx.flush()  # the handler's ORM changes, before their log row
         finally:
             ctx.close()

@@ -98,35 +98,6 @@ class Record(SimpleNamespace):
     for the one row an op changes."""
 
 
-@dataclass(frozen=True)
-class Change:
-    """A one-row change (`Context.change`'s arguments) that a handler makes first, known from the
-    op's fields alone (`OpSpec.first_change`). The engine runs it right after the seq claim, on
-    PostgreSQL in the claim's own message (driver_sql.py): a card edit then costs two round trips.
-    It runs before the op is authorised, which is safe because the op's transaction is rolled back
-    on any refusal and this change alters neither who may see the row nor who wrote it."""
-
-    model: type
-    id: str
-    values: dict[str, Any]
-
-    def statement(self, dialect: Any) -> driver_sql.Compiled:
-        return change_statement(dialect, self.model, self.values)
-
-    def params(self, map_id: str) -> dict[str, Any]:
-        return {"p_id": self.id, "p_map": map_id, **self.values}
-
-
-def change_statement(dialect: Any, model: type, values: dict[str, Any]) -> driver_sql.Compiled:
-    """`_change_by_id(model)` for these columns, compiled once per database. One statement per set
-    of columns: the sets are subsets of an op schema's fields, so what clients send cannot grow this
-    cache past a few dozen statements."""
-    keys = tuple(sorted(values))
-    return driver_sql.compiled(
-        dialect, (_change_by_id, model, keys), lambda: _change_by_id(model), ("p_id", "p_map", *keys)
-    )
-
-
 @dataclass
 class Context:
     """What a handler may use: the open transaction, the (locked) map, who acts and when.
@@ -146,8 +117,6 @@ class Context:
     now: datetime
     _session: Session | None = None
     _map: Map | None = None
-    # The handler's first change as the engine already ran it with the claim, and the row it answered.
-    _ahead: tuple[Change, Any] | None = None
 
     @property
     def session(self) -> Session:
@@ -174,13 +143,6 @@ class Context:
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
-
-    def check_ahead_used(self) -> None:
-        """A first change the engine ran that the handler never asked for is a bug in the op's
-        declaration (`OpSpec.first_change`): its row would be written twice or not as the handler
-        meant. Refused, so that the op rolls back."""
-        if self._ahead is not None:
-            raise RuntimeError(f"the first change of {self._ahead[0].model.__name__} was run, not asked for")
 
     @property
     def map_id(self) -> str:
@@ -236,20 +198,17 @@ class Context:
         no ORM object, one round trip: the hot path of an op that changes one row), and answer the
         row as written; not_found naming the field if the map has no such row.
         A handler that refuses the change after seeing the row raises, and the engine rolls it back.
-        The change its op declared as `first_change` was run by the engine with the seq claim: its
-        row is answered here without running it again.
         What this transaction changed through the ORM and has not written yet (a batch's earlier ops)
         is flushed first, and an ORM copy of the row it holds is expired, so that every read sees
         what was written."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[0] == Change(model, id_, values):
-            row = ahead[1]  # run with the seq claim (`OpSpec.first_change`)
-        else:
-            if ahead is not None:
-                self._ahead = ahead  # not this change: check_ahead_used says so
-            self.flush()
-            change = Change(model, id_, values)
-            row = driver_sql.execute(self.conn, change.statement(self.conn.dialect), change.params(self.map_id))
+        self.flush()
+        # One compiled statement per set of columns: the sets are subsets of an op schema's fields,
+        # so what clients send cannot grow this cache past a few dozen statements.
+        keys = tuple(sorted(values))
+        statement = driver_sql.compiled(
+            self.conn.dialect, (_change_by_id, model, keys), lambda: _change_by_id(model), ("p_id", "p_map", *keys)
+        )
+        row = driver_sql.execute(self.conn, statement, {"p_id": id_, "p_map": self.map_id, **values})
         if row is None:
             raise _not_found(model, field)
         if self._session is not None:
@@ -308,8 +267,6 @@ class OpSpec:
     roles: frozenset[str]
     # A change to the map's structure (steps): the map's `structure_edits` setting may reserve it.
     structure: bool = False
-    # The one-row change the handler makes first, from the op's fields alone (see `Change`).
-    first_change: Callable[[Any], Change] | None = None
 
 
 REGISTRY: dict[str, OpSpec] = {}
@@ -317,19 +274,14 @@ H = TypeVar("H", bound=Handler)
 
 
 def op(
-    type_: str,
-    schema: type[OpSchema],
-    roles: frozenset[str] = MEMBERS,
-    *,
-    structure: bool = False,
-    first_change: Callable[[Any], Change] | None = None,
+    type_: str, schema: type[OpSchema], roles: frozenset[str] = MEMBERS, *, structure: bool = False
 ) -> Callable[[H], H]:
     """Register a handler for one op type; `roles` may send it (observers never may)."""
 
     def register(handler: H) -> H:
         if type_ in REGISTRY:
             raise RuntimeError(f"op type {type_} registered twice")
-        REGISTRY[type_] = OpSpec(type_, schema, handler, roles, structure, first_change)
+        REGISTRY[type_] = OpSpec(type_, schema, handler, roles, structure)
         return handler
 
     return register

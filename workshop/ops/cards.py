@@ -10,7 +10,7 @@ from .. import shapes
 from ..errors import OpError
 from ..maptypes import CARD_KINDS, CHANNELS
 from ..models import Card, Chantier, Comment, Lane, Step
-from .base import FACILITATOR, MEMBERS, ById, Change, Context, Id, NonEmptyText, OpSchema, Record, op, reorder
+from .base import FACILITATOR, MEMBERS, ById, Context, Id, NonEmptyText, OpSchema, Record, op, reorder
 from .kept import KEPT, keep_comments, row_values
 
 CardKind = Literal[CARD_KINDS]  # type: ignore[valid-type]
@@ -140,21 +140,16 @@ def _check_builds_on(ctx: Context, card: Card | Record, target_id: str) -> None:
         seen += 1
 
 
-def _card_change(o: CardUpdate) -> Change:
-    """What a card edit writes: only the fields the client sent, so that concurrent edits of other
-    fields survive."""
+@op("card.update", CardUpdate, MEMBERS)
+def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
+    # Only the fields the client sent change: concurrent edits of other fields survive.
     changed = {name: getattr(o, name) for name in o.model_fields_set - {"id"}}
     for name in ("text", "kind"):
         if name in changed and changed[name] is None:
             raise OpError("invalid", "text and kind cannot be emptied", name)
-    return Change(Card, o.id, changed)
-
-
-@op("card.update", CardUpdate, MEMBERS, first_change=_card_change)
-def card_update(ctx: Context, o: CardUpdate) -> dict[str, Any]:
-    # Written first (with the seq claim: `_card_change`), checked after on the row as written: this
-    # op changes neither the card's visibility nor its author, and a refusal below rolls it back.
-    card = ctx.change(Card, o.id, _card_change(o).values)
+    # Written first, checked after on the row as written (this op changes neither its visibility
+    # nor its author): one round trip; a refusal below rolls the write back.
+    card = ctx.change(Card, o.id, changed)
     _editable(ctx, card)
     if o.selected is not None:
         ctx.require_facilitator("retain ideas", "selected")
