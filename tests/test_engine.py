@@ -414,3 +414,21 @@ def test_a_value_no_column_takes_is_refused_when_its_statement_is_compiled(db):
 
     with pytest.raises(ValueError, match="bogus"):
         Compiled(_change_by_id(Card), db.writer.dialect, ["p_id", "p_map", "text", "bogus"])
+
+
+def test_a_card_edit_refused_after_its_row_was_written_leaves_the_card_as_it_was(board):
+    """`card.update` writes its row first and checks the row as written (ops.base.Context.change):
+    every refusal that comes after the write must roll it back, text and version alike."""
+    alice, bob = board.join("Alice"), board.join("Bob")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    hidden = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="secret", visibility="author")
+    refusals = [
+        (bob, hidden["id"], {"text": "vu"}, "forbidden"),  # face down: its author's until revealed
+        (bob, card["id"], {"text": "retenue", "selected": True}, "forbidden"),  # the facilitator's call
+        (bob, card["id"], {"text": "boucle", "builds_on": card["id"]}, "invalid"),
+    ]
+    for actor, card_id, fields, code in refusals:
+        assert board.op(actor, "card.update", id=card_id, **fields)["error"]["code"] == code
+    kept = {c["id"]: (c["text"], c["version"], c.get("selected")) for c in snapshot(board, alice)["cards"]}
+    assert kept == {card["id"]: ("avant", 1, card.get("selected")), hidden["id"]: ("secret", 1, hidden.get("selected"))}
