@@ -432,3 +432,24 @@ def test_a_card_edit_refused_after_its_row_was_written_leaves_the_card_as_it_was
         assert board.op(actor, "card.update", id=card_id, **fields)["error"]["code"] == code
     kept = {c["id"]: (c["text"], c["version"], c.get("selected")) for c in snapshot(board, alice)["cards"]}
     assert kept == {card["id"]: ("avant", 1, card.get("selected")), hidden["id"]: ("secret", 1, hidden.get("selected"))}
+
+
+def test_a_kept_connection_the_server_dropped_while_it_rested_is_replaced_before_the_next_op(board):
+    """The engine keeps its connections between ops (driver_sql.OpStatements): one that rested is
+    pinged before use, like the pool's own, so that an op after a quiet spell applies at once
+    instead of answering `unavailable`. The kept connections stay within their bound."""
+    if board.db.is_sqlite:
+        pytest.skip("PostgreSQL's connections only: SQLite has no server to drop them")
+    alice = board.join("Alice")
+    lane, step = first_cell(board)
+    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    statements = engine._statements(board.db)
+    [(kept, _since)] = statements._kept
+    pid = kept.connection.driver_connection.info.backend_pid
+    admin = create_engine(board.db.url, poolclass=NullPool)
+    with admin.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    admin.dispose()
+    statements._rested = 0.0  # as if the quiet spell had lasted
+    assert board.ok(alice, "card.update", id=card["id"], text="après")["text"] == "après"
+    assert len(statements._kept) == 1 and statements._kept[0][0] is not kept

@@ -67,14 +67,21 @@ def _ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _ping_if_rested(dbapi_conn, record, _proxy):  # noqa: ANN001
-        if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_PING_SECONDS:
-            return
+        if time.monotonic() - record.info.get("checked_in", 0.0) >= IDLE_PING_SECONDS:
+            ping(dbapi_conn)
+
+
+def ping(dbapi_conn: Any) -> None:
+    """A round trip on a driver connection that has rested; DisconnectionError if it is gone."""
+    try:
+        cur = dbapi_conn.cursor()
         try:
-            with dbapi_conn.cursor() as cur:
-                cur.execute("SELECT 1")
-            dbapi_conn.rollback()
-        except Exception as exc:
-            raise DisconnectionError("the pooled connection was closed by the server") from exc
+            cur.execute("SELECT 1")
+        finally:
+            cur.close()
+        dbapi_conn.rollback()  # ends the ping's transaction; nothing to do in autocommit mode
+    except Exception as exc:
+        raise DisconnectionError("the pooled connection was closed by the server") from exc
 
 
 class Database:
@@ -126,6 +133,8 @@ class Database:
                     conn.commit()
 
     def dispose(self) -> None:
+        if self.op_statements is not None:
+            self.op_statements.close()  # the connections it keeps between ops
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()

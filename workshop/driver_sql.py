@@ -23,6 +23,7 @@ reaches its COMMIT: the server skips the rest of a message after an error.
 
 from __future__ import annotations
 
+import time
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -137,11 +138,28 @@ def execute(
 
 
 class OpStatements:
-    """An op's transaction, claim and log insert on one database."""
+    """An op's transaction, claim and log insert on one database.
 
-    def __init__(self, engine: Engine, claim: ClauseElement, log_insert: ClauseElement, log_keys: Sequence[str]):
+    Between ops it keeps up to `keep` connections out of the pool, ready: a checkout and check-in of
+    the pool, a new Connection object and (PostgreSQL) the switch to autocommit and back cost more
+    Python than the op's BEGIN and COMMIT. A kept connection that rested `rested` seconds is pinged
+    before use, as the pool pings its own (db.py); one that failed is closed, never kept."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        claim: ClauseElement,
+        log_insert: ClauseElement,
+        log_keys: Sequence[str],
+        *,
+        keep: int,
+        rested: float,
+        ping: Callable[[Any], None],
+    ):
         self.engine = engine
         self.is_postgres = engine.dialect.name == "postgresql"
+        self._keep, self._rested, self._ping = keep, rested, ping
+        self._kept: list[tuple[Connection, float]] = []  # (connection, since): list.pop/append are atomic
         self.claim = Compiled(claim, engine.dialect)
         self.log_insert = Compiled(log_insert, engine.dialect, log_keys)
         # PostgreSQL: BEGIN travels with the claim and COMMIT with the log row (one message each).
@@ -150,18 +168,56 @@ class OpStatements:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """An op's write transaction. SQLite: BEGIN IMMEDIATE (the dialect's `do_begin`, db.py) and a
-        COMMIT by SQLAlchemy. PostgreSQL: the claim begins it and the log insert commits it (see the
-        module's docstring); SQLAlchemy's transaction around them only rolls back what failed (psycopg
-        commits nothing when the server says no transaction is open)."""
-        if not self.is_postgres:
-            with self.engine.begin() as conn:
-                yield conn
-            return
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        """An op's write transaction, on a kept connection. SQLite: BEGIN IMMEDIATE (the dialect's
+        `do_begin`, db.py) and a COMMIT by SQLAlchemy. PostgreSQL: the claim begins it and the log
+        insert commits it (see the module's docstring); SQLAlchemy's transaction around them only
+        rolls back what failed (psycopg commits nothing when the server says no transaction is open)."""
+        conn = self._take()
+        try:
             with conn.begin():
                 yield conn
+        finally:
+            self._give_back(conn)
+
+    def _take(self) -> Connection:
+        while self._kept:
+            try:
+                conn, since = self._kept.pop()
+            except IndexError:  # another thread took the last one
+                break
+            if time.monotonic() - since < self._rested:
+                return conn
+            try:
+                self._ping(conn.connection.driver_connection)
+                return conn
+            except Exception:
+                conn.invalidate()
+                conn.close()
+        conn = self.engine.connect()
+        if self.is_postgres:
+            conn.execution_options(isolation_level="AUTOCOMMIT")  # reset by the pool on its return
+        return conn
+
+    def _give_back(self, conn: Connection) -> None:
+        if conn.invalidated:
+            # A lost connection: the others may be lost too (the server restarted). Give them all
+            # back to the pool, which replaces every connection older than the loss (SQLAlchemy's
+            # own rule after a disconnect), instead of letting each fail one op of its own.
+            conn.close()
+            self.close()
+        elif conn.closed or conn.in_transaction() or len(self._kept) >= self._keep:
+            conn.close()
+        else:
+            self._kept.append((conn, time.monotonic()))
+
+    def close(self) -> None:
+        """Give the kept connections back to the pool."""
+        while self._kept:
+            try:
+                conn, _since = self._kept.pop()
+            except IndexError:
+                break
+            conn.close()
 
     def run_claim(self, conn: Connection, map_id: str) -> Any:
         """The next seq of the map, with the columns the engine reads (None: no such map)."""

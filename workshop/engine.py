@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import views
-from .db import Database
+from .db import IDLE_PING_SECONDS, Database, ping
 from .driver_sql import OpStatements
 from .errors import OpError, from_validation, unavailable
 from .models import Map, OpLog, utcnow
@@ -109,7 +109,15 @@ def _statements(db: Database) -> OpStatements:
     """One op's claim and log insert, compiled once for this database and run on the driver's
     cursor (driver_sql.py says why). `inline()`: the log row's id is not read back."""
     if db.op_statements is None:
-        db.op_statements = OpStatements(db.writer, _CLAIM, insert(_LOG).inline(), _LOG_KEYS)
+        db.op_statements = OpStatements(
+            db.writer,
+            _CLAIM,
+            insert(_LOG).inline(),
+            _LOG_KEYS,
+            keep=db.socket_workers,
+            rested=IDLE_PING_SECONDS,
+            ping=ping,
+        )
     return db.op_statements
 
 
