@@ -380,28 +380,37 @@ def test_after_ops_a_pooled_connection_still_rolls_a_failed_transaction_back(boa
     assert [c["text"] for c in snapshot(board, alice)["cards"]] == ["op 11"]
 
 
-def test_a_connection_the_server_dropped_under_the_claim_answers_unavailable_and_is_replaced(board):
-    """The claim runs on the driver's cursor (driver_sql.py): when PostgreSQL drops the connection
-    under it, the error must come out as SQLAlchemy's (so the op answers `unavailable` and the client
-    resends) and the connection must leave the pool, so that the next op applies."""
+def postgres_card(board: Board) -> tuple[object, dict]:
+    """A participant and a card of theirs, on PostgreSQL only (SQLite has no server to drop connections)."""
     if board.db.is_sqlite:
         pytest.skip("PostgreSQL's connections only: SQLite has no server to drop them")
     alice = board.join("Alice")
     lane, step = first_cell(board)
-    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    return alice, board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+
+
+def terminate_backend(url: str, pid: int) -> None:
+    """Have PostgreSQL drop one connection, from a connection outside the pool."""
+    admin = create_engine(url, poolclass=NullPool)
+    with admin.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    admin.dispose()
+
+
+def test_a_connection_the_server_dropped_under_the_claim_answers_unavailable_and_is_replaced(board):
+    """The claim runs on the driver's cursor (driver_sql.py): when PostgreSQL drops the connection
+    under it, the error must come out as SQLAlchemy's (so the op answers `unavailable` and the client
+    resends) and the connection must leave the pool, so that the next op applies."""
+    alice, card = postgres_card(board)
     statements = engine._statements(board.db)
-    admin = create_engine(board.db.url, poolclass=NullPool)  # not one of the pool's connections
     first: list[BaseException] = []
     with pytest.raises(OperationalError) as raised, statements.transaction() as conn:
-        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        with admin.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        terminate_backend(board.db.url, conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
         try:
             statements.run_claim(conn, board.map_id)
         except BaseException as exc:
             first.append(exc)
             raise
-    admin.dispose()
     # The claim's own error comes out (invalidated, the connection is not rolled back a second time).
     assert first == [raised.value] and raised.value.connection_invalidated
     assert errors.unavailable(raised.value) is not None
@@ -437,19 +446,11 @@ def test_a_card_edit_refused_after_its_row_was_written_leaves_the_card_as_it_was
 def test_a_kept_connection_the_server_dropped_while_it_rested_is_replaced_before_the_next_op(board):
     """The engine keeps its connections between ops (driver_sql.OpStatements): one that rested is
     pinged before use, like the pool's own, so that an op after a quiet spell applies at once
-    instead of answering `unavailable`. The kept connections stay within their bound."""
-    if board.db.is_sqlite:
-        pytest.skip("PostgreSQL's connections only: SQLite has no server to drop them")
-    alice = board.join("Alice")
-    lane, step = first_cell(board)
-    card = board.ok(alice, "card.add", lane_id=lane, step_id=step, text="avant")
+    instead of answering `unavailable`; the dropped one is not kept."""
+    alice, card = postgres_card(board)
     statements = engine._statements(board.db)
     [(kept, _since)] = statements._kept
-    pid = kept.connection.driver_connection.info.backend_pid
-    admin = create_engine(board.db.url, poolclass=NullPool)
-    with admin.connect() as other:
-        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-    admin.dispose()
+    terminate_backend(board.db.url, kept.connection.driver_connection.info.backend_pid)
     statements._rested = 0.0  # as if the quiet spell had lasted
     assert board.ok(alice, "card.update", id=card["id"], text="après")["text"] == "après"
     assert len(statements._kept) == 1 and statements._kept[0][0] is not kept
