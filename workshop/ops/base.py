@@ -104,8 +104,9 @@ class Context:
 
     `conn` is the transaction's Core connection: the ops on the hot path (card edits) write their
     one row through it with a statement compiled once and run on the driver's cursor (`change`,
-    driver_sql.py) and never pay for an ORM session. `session` is an ORM session on that same connection and transaction, made on first use
-    by the handlers that want objects; the engine flushes it before writing the op's log row.
+    driver_sql.py) and never pay for an ORM session. `session` is an ORM session on that same
+    connection and transaction, made on first use by the handlers that want objects; the engine
+    flushes it before writing the op's log row.
 
     `map_row` is the map as the seq claim returned it (read-only: the columns in `engine.CLAIMED`).
     `map` is the ORM object, loaded on first use by the handlers that change the map itself (phase,
